@@ -1,0 +1,56 @@
+"""The single-table item store (SQLite now, DynamoDB later) and the blob store.
+
+Keys and access patterns are listed in the README ("Item store"). Every backend
+implements :class:`Backend` (synchronous, one call per DynamoDB operation);
+:class:`ItemStore` is the async face the app uses.
+"""
+
+from keyvex.store._async import ItemStore
+from keyvex.store._model import (
+    INDEXES,
+    MAX_ITEM_BYTES,
+    MAX_QUERY_LIMIT,
+    MAX_TRANSACTION_ITEMS,
+    SK,
+    Check,
+    Condition,
+    ConditionFailed,
+    Delete,
+    Item,
+    ItemTooLarge,
+    Key,
+    Page,
+    Put,
+    TransactionCanceled,
+    TransactOp,
+    Update,
+)
+from keyvex.store._protocol import Backend
+from keyvex.store.blobs import BlobRef, BlobStore, LocalBlobStore
+from keyvex.store.sqlite import SQLiteItemStore
+
+__all__ = [
+    "INDEXES",
+    "MAX_ITEM_BYTES",
+    "MAX_QUERY_LIMIT",
+    "MAX_TRANSACTION_ITEMS",
+    "SK",
+    "Backend",
+    "BlobRef",
+    "BlobStore",
+    "Check",
+    "Condition",
+    "ConditionFailed",
+    "Delete",
+    "Item",
+    "ItemStore",
+    "ItemTooLarge",
+    "Key",
+    "LocalBlobStore",
+    "Page",
+    "Put",
+    "SQLiteItemStore",
+    "TransactOp",
+    "TransactionCanceled",
+    "Update",
+]

@@ -1,0 +1,52 @@
+"""The synchronous backend interface every item-store engine implements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from keyvex.store._model import SK, Condition, Item, Key, Page, TransactOp
+
+
+class Backend(Protocol):
+    """Maps one-to-one onto DynamoDB operations (see README, "Item store")."""
+
+    def get(self, pk: str, sk: str) -> Item | None: ...
+
+    def batch_get(self, keys: Sequence[Key]) -> list[Item]: ...
+
+    def query(
+        self,
+        pk: str,
+        sk: SK | None = None,
+        *,
+        index: str | None = None,
+        ascending: bool = True,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Page: ...
+
+    def put(self, item: Item, condition: Condition | None = None) -> Item: ...
+
+    def update(
+        self,
+        pk: str,
+        sk: str,
+        *,
+        set: Item | None = None,
+        add: dict[str, float] | None = None,
+        remove: Iterable[str] = (),
+        condition: Condition | None = None,
+    ) -> Item: ...
+
+    def delete(self, pk: str, sk: str, condition: Condition | None = None) -> Item | None: ...
+
+    def batch_write(self, puts: Sequence[Item] = (), deletes: Sequence[Key] = ()) -> None: ...
+
+    def transact_write(self, ops: Sequence[TransactOp]) -> None: ...
+
+    def sweep_expired(self, limit: int = 500) -> int: ...
+
+    def ping(self) -> None: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,444 @@
+"""The SQLite item-store backend: one WAL table, both GSIs as partial indexes, one writer."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from keyvex.errors import Invalid
+from keyvex.store._cursor import decode_cursor, encode_cursor
+from keyvex.store._model import (
+    INDEXES,
+    MANAGED,
+    MAX_TRANSACTION_ITEMS,
+    SK,
+    Check,
+    Condition,
+    ConditionFailed,
+    Delete,
+    Item,
+    Key,
+    Page,
+    Put,
+    TransactionCanceled,
+    TransactOp,
+    Update,
+    check_keys,
+    check_limit,
+    encode_item,
+    op_key,
+)
+
+T = TypeVar("T")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS items (
+    pk TEXT NOT NULL,
+    sk TEXT NOT NULL,
+    gsi1pk TEXT,
+    gsi1sk TEXT,
+    gsi2pk TEXT,
+    gsi2sk TEXT,
+    ttl INTEGER,
+    data TEXT NOT NULL,
+    PRIMARY KEY (pk, sk)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS items_gsi1 ON items (gsi1pk, gsi1sk, pk, sk) WHERE gsi1pk IS NOT NULL;
+CREATE INDEX IF NOT EXISTS items_gsi2 ON items (gsi2pk, gsi2sk, pk, sk) WHERE gsi2pk IS NOT NULL;
+CREATE INDEX IF NOT EXISTS items_ttl ON items (ttl) WHERE ttl IS NOT NULL;
+"""
+_LIVE = "(ttl IS NULL OR ttl > ?)"
+_GET = f"SELECT data FROM items WHERE pk = ? AND sk = ? AND {_LIVE}"
+_UPSERT = (
+    "INSERT OR REPLACE INTO items (pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, ttl, data) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_DELETE = "DELETE FROM items WHERE pk = ? AND sk = ?"
+_SK_SQL = {
+    "eq": "{c} = ?",
+    "lt": "{c} < ?",
+    "le": "{c} <= ?",
+    "gt": "{c} > ?",
+    "ge": "{c} >= ?",
+    "between": "{c} BETWEEN ? AND ?",
+}
+_BATCH_GET_CHUNK = 100
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _prefix_upper(prefix: str) -> str | None:
+    """The smallest string greater than every string starting with ``prefix``."""
+    for i in range(len(prefix) - 1, -1, -1):
+        code = ord(prefix[i])
+        if code < 0x10FFFF:
+            return prefix[:i] + chr(code + 1)
+    return None
+
+
+class SQLiteItemStore:
+    """Synchronous single-table store on SQLite.
+
+    Reads use one connection per thread; every write goes through one writer
+    connection under a lock, inside ``BEGIN IMMEDIATE`` so that several processes
+    sharing the file also serialise their read-check-write sequences.
+    """
+
+    def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time) -> None:
+        self.path = str(path)
+        self._clock = clock
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._writer = self._connect()
+        with self._write_lock:
+            self._writer.executescript(_SCHEMA)
+        self._query_sql: dict[tuple[str | None, str | None, bool, bool], str] = {}
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA busy_timeout=30000")
+        return conn
+
+    def _reader(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+            with self._readers_lock:
+                self._readers.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._readers_lock:
+            for conn in self._readers:
+                conn.close()
+            self._readers.clear()
+        with self._write_lock:
+            self._writer.close()
+
+    def ping(self) -> None:
+        self._reader().execute("SELECT 1").fetchone()
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def get(self, pk: str, sk: str) -> Item | None:
+        row = self._reader().execute(_GET, (pk, sk, int(self._clock()))).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def batch_get(self, keys: Sequence[Key]) -> list[Item]:
+        """Items for ``keys`` in request order; missing or expired keys are skipped."""
+        found: dict[Key, Item] = {}
+        conn, now = self._reader(), int(self._clock())
+        for start in range(0, len(keys), _BATCH_GET_CHUNK):
+            chunk = keys[start : start + _BATCH_GET_CHUNK]
+            values = ",".join("(?, ?)" for _ in chunk)
+            params: list[Any] = [part for key in chunk for part in key]
+            sql = f"SELECT data FROM items WHERE (pk, sk) IN (VALUES {values}) AND {_LIVE}"
+            for (data,) in conn.execute(sql, [*params, now]):
+                item = json.loads(data)
+                found[(item["PK"], item["SK"])] = item
+        return [found[key] for key in keys if key in found]
+
+    def query(
+        self,
+        pk: str,
+        sk: SK | None = None,
+        *,
+        index: str | None = None,
+        ascending: bool = True,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> Page:
+        """Items of one partition (of the table or of GSI1/GSI2), ordered by sort key."""
+        if index is not None and index not in INDEXES:
+            raise Invalid(f"Unknown index {index!r}; use GSI1 or GSI2.")
+        size = check_limit(limit)
+        params: list[Any] = [pk]
+        if sk is not None:
+            params.extend(self._sk_params(sk))
+        if cursor is not None:
+            params.extend(decode_cursor(cursor, index, pk, 1 if index is None else 3))
+        params.extend([int(self._clock()), size + 1])
+        sql = self._sql_for(index, sk, ascending, cursor is not None)
+        rows = self._reader().execute(sql, params).fetchall()
+        items = [json.loads(data) for (data,) in rows[:size]]
+        next_cursor = None
+        if len(rows) > size:
+            next_cursor = encode_cursor(index, pk, self._position(items[-1], index))
+        return Page(items, next_cursor)
+
+    @staticmethod
+    def _sk_params(sk: SK) -> list[str]:
+        if sk.op == "begins_with":
+            upper = _prefix_upper(sk.value)
+            return [sk.value] if upper is None else [sk.value, upper]
+        if sk.op == "between":
+            if sk.upper is None:
+                raise Invalid("A between condition needs two values.")
+            return [sk.value, sk.upper]
+        return [sk.value]
+
+    @staticmethod
+    def _position(item: Item, index: str | None) -> list[str]:
+        if index is None:
+            return [item["SK"]]
+        return [item[INDEXES[index][1]], item["PK"], item["SK"]]
+
+    def _sql_for(self, index: str | None, sk: SK | None, ascending: bool, paged: bool) -> str:
+        op = None if sk is None else sk.op
+        if op == "begins_with" and sk is not None and _prefix_upper(sk.value) is None:
+            op = "ge"
+        key = (index, op, ascending, paged)
+        sql = self._query_sql.get(key)
+        if sql is None:
+            sql = self._build_query_sql(index, op, ascending, paged)
+            self._query_sql[key] = sql
+        return sql
+
+    @staticmethod
+    def _build_query_sql(index: str | None, op: str | None, ascending: bool, paged: bool) -> str:
+        pk_col, sk_col = (
+            ("pk", "sk") if index is None else (f"{index.lower()}pk", f"{index.lower()}sk")
+        )
+        order_cols = [sk_col] if index is None else [sk_col, "pk", "sk"]
+        where = [f"{pk_col} = ?"]
+        if op == "begins_with":
+            where.append(f"{sk_col} >= ? AND {sk_col} < ?")
+        elif op is not None:
+            where.append(_SK_SQL[op].format(c=sk_col))
+        if paged:
+            cmp = ">" if ascending else "<"
+            placeholders = ", ".join("?" for _ in order_cols)
+            where.append(f"({', '.join(order_cols)}) {cmp} ({placeholders})")
+        where.append(_LIVE)
+        direction = "ASC" if ascending else "DESC"
+        order = ", ".join(f"{c} {direction}" for c in order_cols)
+        return f"SELECT data FROM items WHERE {' AND '.join(where)} ORDER BY {order} LIMIT ?"
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def _write(self, fn: Callable[[sqlite3.Connection, float], T]) -> T:
+        with self._write_lock:
+            conn = self._writer
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = fn(conn, self._clock())
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+            return result
+
+    @staticmethod
+    def _current(conn: sqlite3.Connection, key: Key, now: float) -> Item | None:
+        row = conn.execute(_GET, (key[0], key[1], int(now))).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    @staticmethod
+    def _store(conn: sqlite3.Connection, item: Item) -> None:
+        data = encode_item(item)
+        conn.execute(
+            _UPSERT,
+            (
+                item["PK"],
+                item["SK"],
+                item.get("GSI1PK"),
+                item.get("GSI1SK"),
+                item.get("GSI2PK"),
+                item.get("GSI2SK"),
+                item.get("ttl"),
+                data,
+            ),
+        )
+
+    @staticmethod
+    def _stamped(item: Item, version: int, created_at: str | None, now_iso: str) -> Item:
+        stamped = dict(item)
+        stamped["version"] = version
+        stamped["created_at"] = created_at or now_iso
+        stamped["updated_at"] = now_iso
+        return stamped
+
+    def _prepare_put(self, item: Item) -> Item:
+        check_keys(item)
+        prepared = self._stamped(
+            item, int(item.get("version") or 0) + 1, item.get("created_at"), _now_iso()
+        )
+        encode_item(prepared)
+        return prepared
+
+    def put(self, item: Item, condition: Condition | None = None) -> Item:
+        """Write a whole item; its stored ``version`` is the given version + 1."""
+        prepared = self._prepare_put(item)
+
+        def op(conn: sqlite3.Connection, now: float) -> Item:
+            if condition is not None:
+                current = self._current(conn, (item["PK"], item["SK"]), now)
+                if not condition.holds(current):
+                    raise ConditionFailed(_condition_message(condition, item["PK"], item["SK"]))
+            self._store(conn, prepared)
+            return prepared
+
+        return self._write(op)
+
+    def update(
+        self,
+        pk: str,
+        sk: str,
+        *,
+        set: Item | None = None,
+        add: dict[str, float] | None = None,
+        remove: Iterable[str] = (),
+        condition: Condition | None = None,
+    ) -> Item:
+        """Set, atomically add to and remove attributes; creates the item if absent."""
+        change = Update(pk, sk, dict(set or {}), dict(add or {}), tuple(remove), condition)
+        _check_update(change)
+
+        def op(conn: sqlite3.Connection, now: float) -> Item:
+            current = self._current(conn, (pk, sk), now)
+            if condition is not None and not condition.holds(current):
+                raise ConditionFailed(_condition_message(condition, pk, sk))
+            new = _apply_update(current, change)
+            self._store(conn, new)
+            return new
+
+        return self._write(op)
+
+    def delete(self, pk: str, sk: str, condition: Condition | None = None) -> Item | None:
+        """Delete an item; returns what was deleted (None if nothing was there)."""
+
+        def op(conn: sqlite3.Connection, now: float) -> Item | None:
+            current = self._current(conn, (pk, sk), now)
+            if condition is not None and not condition.holds(current):
+                raise ConditionFailed(_condition_message(condition, pk, sk))
+            conn.execute(_DELETE, (pk, sk))
+            return current
+
+        return self._write(op)
+
+    def batch_write(self, puts: Sequence[Item] = (), deletes: Sequence[Key] = ()) -> None:
+        """Unconditional puts and deletes; everything is validated before anything is written."""
+        prepared = [self._prepare_put(item) for item in puts]
+
+        def op(conn: sqlite3.Connection, now: float) -> None:
+            for item in prepared:
+                self._store(conn, item)
+            for pk, sk in deletes:
+                conn.execute(_DELETE, (pk, sk))
+
+        self._write(op)
+
+    def transact_write(self, ops: Sequence[TransactOp]) -> None:
+        """Up to 25 operations on distinct items, applied all together or not at all."""
+        _check_transaction(ops)
+        prepared: list[TransactOp] = []
+        for o in ops:
+            if isinstance(o, Put):
+                prepared.append(Put(self._prepare_put(o.item), o.condition))
+            else:
+                if isinstance(o, Update):
+                    _check_update(o)
+                prepared.append(o)
+
+        def op(conn: sqlite3.Connection, now: float) -> None:
+            currents = [self._current(conn, op_key(o), now) for o in prepared]
+            reasons: list[str | None] = [
+                "ConditionalCheckFailed"
+                if o.condition is not None and not o.condition.holds(cur)
+                else None
+                for o, cur in zip(prepared, currents, strict=True)
+            ]
+            if any(reasons):
+                failed = [i for i, r in enumerate(reasons) if r]
+                raise TransactionCanceled(
+                    f"The transaction was cancelled: condition failed on operation(s) {failed}.",
+                    reasons,
+                )
+            for o, cur in zip(prepared, currents, strict=True):
+                if isinstance(o, Put):
+                    self._store(conn, o.item)
+                elif isinstance(o, Update):
+                    self._store(conn, _apply_update(cur, o))
+                elif isinstance(o, Delete):
+                    conn.execute(_DELETE, (o.pk, o.sk))
+
+        self._write(op)
+
+    def sweep_expired(self, limit: int = 500) -> int:
+        """Delete up to ``limit`` expired items; returns how many went."""
+
+        def op(conn: sqlite3.Connection, now: float) -> int:
+            cur = conn.execute(
+                "DELETE FROM items WHERE (pk, sk) IN (SELECT pk, sk FROM items "
+                "WHERE ttl IS NOT NULL AND ttl <= ? LIMIT ?)",
+                (int(now), limit),
+            )
+            return cur.rowcount
+
+        return self._write(op)
+
+
+def _condition_message(condition: Condition, pk: str, sk: str) -> str:
+    if condition.kind == "not_exists":
+        return f"Item {pk}/{sk} already exists."
+    if condition.kind == "exists":
+        return f"Item {pk}/{sk} does not exist."
+    return f"Item {pk}/{sk} is no longer at version {condition.version}."
+
+
+def _check_update(change: Update) -> None:
+    touched = set(change.set) | set(change.add) | set(change.remove)
+    managed = touched & MANAGED
+    if managed:
+        raise Invalid(
+            f"Attributes {sorted(managed)} are managed by the store and cannot be updated."
+        )
+    if len(touched) != len(change.set) + len(change.add) + len(change.remove):
+        raise Invalid("An update may touch each attribute once (set, add or remove).")
+    for name, amount in change.add.items():
+        if isinstance(amount, bool) or not isinstance(amount, int | float):
+            raise Invalid(f"Cannot add {amount!r} to {name}: only numbers can be added.")
+
+
+def _apply_update(current: Item | None, change: Update) -> Item:
+    new: Item = dict(current) if current else {"PK": change.pk, "SK": change.sk}
+    new.update(change.set)
+    for name, amount in change.add.items():
+        existing = new.get(name, 0)
+        if isinstance(existing, bool) or not isinstance(existing, int | float):
+            raise Invalid(
+                f"Cannot add to {name}: it holds {type(existing).__name__}, not a number."
+            )
+        new[name] = existing + amount
+    for name in change.remove:
+        new.pop(name, None)
+    check_keys(new)
+    version = int(current["version"]) + 1 if current else 1
+    created = current.get("created_at") if current else None
+    return SQLiteItemStore._stamped(new, version, created, _now_iso())
+
+
+def _check_transaction(ops: Sequence[TransactOp]) -> None:
+    if not ops:
+        raise Invalid("A transaction needs at least one operation.")
+    if len(ops) > MAX_TRANSACTION_ITEMS:
+        raise Invalid(f"A transaction may hold at most {MAX_TRANSACTION_ITEMS} operations.")
+    keys = [op_key(o) for o in ops]
+    if len(set(keys)) != len(keys):
+        raise Invalid("A transaction may touch each item only once.")
+    for o in ops:
+        if isinstance(o, Check) and o.condition is None:
+            raise Invalid("A check operation needs a condition.")
