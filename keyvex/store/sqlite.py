@@ -7,10 +7,10 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from keyvex.clock import now_iso
 from keyvex.errors import Invalid
 from keyvex.store._cursor import decode_cursor, encode_cursor
 from keyvex.store._model import (
@@ -69,10 +69,6 @@ _SK_SQL = {
     "between": "{c} BETWEEN ? AND ?",
 }
 _BATCH_GET_CHUNK = 100
-
-
-def _now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _prefix_upper(prefix: str) -> str | None:
@@ -274,7 +270,7 @@ class SQLiteItemStore:
     def _prepare_put(self, item: Item) -> Item:
         check_keys(item)
         prepared = self._stamped(
-            item, int(item.get("version") or 0) + 1, item.get("created_at"), _now_iso()
+            item, int(item.get("version") or 0) + 1, item.get("created_at"), now_iso()
         )
         encode_item(prepared)
         return prepared
@@ -428,7 +424,7 @@ def _apply_update(current: Item | None, change: Update) -> Item:
     check_keys(new)
     version = int(current["version"]) + 1 if current else 1
     created = current.get("created_at") if current else None
-    return SQLiteItemStore._stamped(new, version, created, _now_iso())
+    return SQLiteItemStore._stamped(new, version, created, now_iso())
 
 
 def _check_transaction(ops: Sequence[TransactOp]) -> None:

@@ -1,0 +1,40 @@
+"""The App object: settings and every shared service, built once at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from keyvex.ratelimit import RateLimiter
+from keyvex.settings import Settings, prepare_data_dir, resolve_secrets
+from keyvex.store import ItemStore, LocalBlobStore, SQLiteItemStore
+
+
+@dataclass
+class App:
+    """Reached by routes through dependency aliases; later issues add cache, queue, agents."""
+
+    settings: Settings
+    store: ItemStore
+    blobs: LocalBlobStore
+    limiter: RateLimiter
+
+    @property
+    def secret_key(self) -> str:
+        assert self.settings.secret_key is not None  # resolve_secrets guarantees it
+        return self.settings.secret_key.get_secret_value()
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def build_app(settings: Settings) -> App:
+    """Prepare the data directory and secrets, open the store; raises ConfigError clearly."""
+    prepare_data_dir(settings)
+    settings = resolve_secrets(settings)
+    backend = SQLiteItemStore(settings.database_path)
+    return App(
+        settings=settings,
+        store=ItemStore(backend),
+        blobs=LocalBlobStore(settings.blob_path),
+        limiter=RateLimiter(settings.rate_limit_storage),
+    )

@@ -1,0 +1,175 @@
+"""The `keyvex` command line: serve the app, manage users and tokens, and domain commands."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import os
+import socket
+import sys
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from keyvex import __version__
+from keyvex.errors import KeyvexError
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="keyvex",
+    help="Keyvex: co-create calculators, quizzes and assessments with an AI; collect leads.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+tokens_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+
+DataDir = Annotated[
+    Path | None, typer.Option("--data-dir", help="Data directory (default ./keyvex-data).")
+]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print one clear line on stderr and return the exit to raise."""
+    typer.echo(f"Error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _overrides(**values: Any) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _with_app(data_dir: Path | None, work: Callable[[Any], Coroutine[Any, Any, T]]) -> T:
+    """Run ``work(App)`` against the configured store, turning Keyvex errors into one line."""
+    from keyvex.app import build_app
+    from keyvex.settings import load_settings
+
+    try:
+        state = build_app(load_settings(**_overrides(data_dir=data_dir)))
+    except KeyvexError as exc:
+        raise fail(exc.message) from None
+    try:
+        return asyncio.run(work(state))
+    except KeyvexError as exc:
+        details = "; ".join(exc.fields.values())
+        raise fail(exc.message + (f" {details}" if details else "")) from None
+    finally:
+        state.close()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise fail(
+                f"Port {port} on {host} is already in use; pick another with --port."
+            ) from None
+        raise fail(f"Cannot listen on {host}:{port} ({exc.strerror}).") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    data_dir: DataDir = None,
+    reload: Annotated[bool, typer.Option(help="Restart when code changes (development).")] = False,
+) -> None:
+    """Run the web app (http://127.0.0.1:8000 by default)."""
+    import uvicorn
+
+    from keyvex.settings import load_settings
+    from keyvex.web.app import create_app
+
+    try:
+        settings = load_settings(**_overrides(host=host, port=port, data_dir=data_dir))
+        web = None if reload else create_app(settings)
+    except KeyvexError as exc:
+        raise fail(exc.message) from None
+    sock = _bind(settings.host, settings.port)
+    shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    typer.echo(
+        f"Keyvex is running at http://{shown_host}:{settings.port}/ "
+        f"(data in {settings.data_dir.resolve()}). Press Ctrl+C to stop."
+    )
+    options: dict[str, Any] = {
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+        "access_log": False,
+        "log_level": "warning",
+    }
+    if reload:
+        sock.close()
+        for name, value in (("HOST", settings.host), ("PORT", settings.port)):
+            os.environ[f"KEYVEX_{name}"] = str(value)
+        os.environ["KEYVEX_DATA_DIR"] = str(settings.data_dir.resolve())
+        uvicorn.run(
+            "keyvex.web.app:factory",
+            factory=True,
+            reload=True,
+            host=settings.host,
+            port=settings.port,
+            **options,
+        )
+        return
+    assert web is not None
+    server = uvicorn.Server(uvicorn.Config(web, **options))
+    server.run(sockets=[sock])
+
+
+@users_app.command("create")
+def users_create(
+    email: str,
+    admin: Annotated[bool, typer.Option("--admin", help="Make the user an administrator.")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Create a user account (prompts for the password)."""
+    from keyvex.accounts import sign_up
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = _with_app(data_dir, lambda state: sign_up(state, email, password, admin=admin))
+    role = "administrator" if user.is_admin else "user"
+    typer.echo(f"Created {role} {user.email} ({user.id}).")
+
+
+@tokens_app.command("create")
+def tokens_create(email: str, name: str, data_dir: DataDir = None) -> None:
+    """Create an API token for a user and print it (it is shown only once)."""
+    from keyvex.accounts import create_token, find_user, normalise_email
+
+    async def work(state: Any) -> str:
+        found = await find_user(state, normalise_email(email))
+        if found is None:
+            raise KeyvexError(f"There is no user with the email {email}.")
+        secret, _ = await create_token(state, found[0], name)
+        return secret
+
+    typer.echo(_with_app(data_dir, work))
+
+
+@app.command()
+def version() -> None:
+    """Print the Keyvex version."""
+    typer.echo(f"keyvex {__version__}")
+
+
+def main() -> None:
+    app()

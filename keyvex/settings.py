@@ -1,0 +1,205 @@
+"""The one typed settings object: ``KEYVEX_*`` environment variables over an optional keyvex.toml.
+
+Every field is documented in the README's configuration table (a test checks it).
+Secrets (session signing, data encryption) are generated into the data directory
+on first run in development; production refuses to start without real ones.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from keyvex.errors import ConfigError
+
+#: Values people copy from examples; never acceptable as a production secret.
+DEFAULT_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "development", "keyvex"})
+MIN_SECRET_LENGTH = 32
+
+
+def _config_file() -> Path:
+    return Path(os.environ.get("KEYVEX_CONFIG", "keyvex.toml"))
+
+
+class Settings(BaseSettings):
+    """Keyvex configuration. Precedence: arguments, environment, keyvex.toml, defaults."""
+
+    model_config = SettingsConfigDict(env_prefix="KEYVEX_", extra="forbid", validate_default=True)
+
+    env: Literal["development", "test", "production"] = Field(
+        "development", description="Run mode; production enforces real secrets and Secure cookies."
+    )
+    host: str = Field("127.0.0.1", description="Interface `keyvex serve` listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `keyvex serve` listens on.")
+    data_dir: Path = Field(
+        Path("keyvex-data"), description="Where the SQLite file, blobs and generated secrets live."
+    )
+    base_url: str | None = Field(
+        None, description="Public URL of the site (e.g. https://keyvex.example.com), for links."
+    )
+    secret_key: SecretStr | None = Field(
+        None, description="Signs CSRF tokens and hashes; generated into the data dir if unset."
+    )
+    encryption_key: SecretStr | None = Field(
+        None, description="Fernet key encrypting secrets at rest; generated if unset (dev only)."
+    )
+    store_backend: Literal["sqlite"] = Field("sqlite", description="Item store engine.")
+    sqlite_path: Path | None = Field(
+        None, description="SQLite database file; defaults to DATA_DIR/keyvex.db."
+    )
+    blob_dir: Path | None = Field(None, description="Blob directory; defaults to DATA_DIR/blobs.")
+    session_days: int = Field(14, ge=1, le=365, description="How long a sign-in lasts.")
+    cookie_secure: Literal["auto", "always", "never"] = Field(
+        "auto", description="Secure cookies: auto = when the request arrived over HTTPS."
+    )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1", description="Proxies whose X-Forwarded-* headers are trusted."
+    )
+    rate_limit_storage: str = Field(
+        "memory://", description="`limits` storage URI for rate limits (redis://... when scaled)."
+    )
+    login_limit_ip: str = Field("30/minute", description="Failed sign-ins allowed per IP.")
+    login_limit_account: str = Field(
+        "5/minute;20/hour", description="Failed sign-ins allowed per account."
+    )
+    signup_limit_ip: str = Field("10/hour", description="Sign-ups allowed per IP.")
+    min_password_length: int = Field(10, ge=8, le=128, description="Shortest password accepted.")
+    max_body_bytes: int = Field(
+        1_000_000, ge=1024, description="Largest request body accepted (bytes)."
+    )
+    ttl_sweep_seconds: int = Field(
+        300, ge=1, description="How often expired store items are swept."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Logs.")
+    log_format: Literal["console", "json"] = Field("console", description="Log line format.")
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/") if value else value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config = _config_file()
+        if config.is_file():
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config))
+        return tuple(sources)
+
+    @property
+    def database_path(self) -> Path:
+        return self.sqlite_path or self.data_dir / "keyvex.db"
+
+    @property
+    def blob_path(self) -> Path:
+        return self.blob_dir or self.data_dir / "blobs"
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings, turning validation errors into one ConfigError sentence per field."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        parts = [
+            f"KEYVEX_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
+            for err in exc.errors()
+        ]
+        raise ConfigError("Invalid settings: " + "; ".join(parts)) from None
+
+
+def prepare_data_dir(settings: Settings) -> None:
+    """Create the data directory or explain in one sentence why it cannot be used."""
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        probe = settings.data_dir / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(
+            f"The data directory {settings.data_dir} is not writable ({exc.strerror or exc})."
+        ) from None
+
+
+def resolve_secrets(settings: Settings) -> Settings:
+    """Return settings with both secrets set, generating them on first run outside production."""
+    secret = _secret_value(settings.secret_key)
+    key = _secret_value(settings.encryption_key)
+    if settings.production:
+        if secret is None or secret.lower() in DEFAULT_SECRETS or len(secret) < MIN_SECRET_LENGTH:
+            raise ConfigError(
+                "Refusing to start in production without KEYVEX_SECRET_KEY "
+                f"(a random value of at least {MIN_SECRET_LENGTH} characters)."
+            )
+        if key is None:
+            raise ConfigError(
+                "Refusing to start in production without KEYVEX_ENCRYPTION_KEY (a Fernet key)."
+            )
+    if secret is None:
+        secret = _stored_secret(settings.data_dir / "secrets" / "session.key", _new_secret)
+    if key is None:
+        key = _stored_secret(settings.data_dir / "secrets" / "encryption.key", _new_fernet_key)
+    _check_fernet_key(key)
+    return settings.model_copy(
+        update={"secret_key": SecretStr(secret), "encryption_key": SecretStr(key)}
+    )
+
+
+def _secret_value(value: SecretStr | None) -> str | None:
+    return None if value is None else value.get_secret_value()
+
+
+def _new_secret() -> str:
+    return secrets.token_urlsafe(48)
+
+
+def _new_fernet_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def _check_fernet_key(key: str) -> None:
+    try:
+        raw = base64.urlsafe_b64decode(key.encode())
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != 32:
+        raise ConfigError("KEYVEX_ENCRYPTION_KEY must be a Fernet key (32 url-safe base64 bytes).")
+
+
+def _stored_secret(path: Path, make: Any) -> str:
+    """Read a secret file, or create it with mode 0600 (atomically, so two starts agree)."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    value: str = make()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(value + "\n")
+    return value

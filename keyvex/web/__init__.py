@@ -1,0 +1,1 @@
+"""The web layer: app factory, middlewares, shared dependencies, site pages."""

@@ -1,0 +1,85 @@
+"""The FastAPI application factory: one App object, middlewares, routers, error handlers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import structlog
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from keyvex import __version__
+from keyvex.accounts.routes import api as accounts_api
+from keyvex.accounts.routes import router as accounts_router
+from keyvex.app import App, build_app
+from keyvex.logs import configure_logging
+from keyvex.settings import Settings, load_settings
+from keyvex.web import pages
+from keyvex.web.errors import install_error_handlers
+from keyvex.web.middleware import (
+    BodySizeLimitMiddleware,
+    CsrfCookieMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
+
+STATIC_DIR = Path(__file__).parent / "static"
+log = structlog.get_logger("keyvex.app")
+
+
+async def _sweep_forever(app: App) -> None:
+    """Delete expired items in the background; reads already hide them."""
+    while True:
+        await asyncio.sleep(app.settings.ttl_sweep_seconds)
+        try:
+            while await app.store.sweep_expired() > 0:
+                await asyncio.sleep(0)
+        except Exception as exc:  # a failed sweep is retried next round, never fatal
+            log.warning("ttl sweep failed", error=str(exc))
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the web app; raises ConfigError (one sentence) for unusable settings."""
+    settings = settings or load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    state = build_app(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[dict[str, App]]:
+        sweeper = asyncio.create_task(_sweep_forever(state))
+        try:
+            yield {"keyvex": state}
+        finally:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
+            state.close()
+
+    app = FastAPI(
+        title="Keyvex",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,  # Swagger UI loads scripts from a CDN; the schema is at openapi_url
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.keyvex = state
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(pages.router)
+    app.include_router(accounts_router)
+    app.include_router(accounts_api)
+    # Added last = outermost: request id wraps everything, headers apply to error pages too.
+    app.add_middleware(CsrfCookieMiddleware)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestContextMiddleware)
+    return app
+
+
+def factory() -> FastAPI:
+    """Entry point for ``uvicorn --factory`` (used by ``keyvex serve --reload``)."""
+    return create_app()

@@ -1,0 +1,171 @@
+"""Pure ASGI middlewares: request id and access log, security headers, body size, CSRF cookie."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from http.cookies import SimpleCookie
+
+import structlog
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from keyvex.errors import PayloadTooLarge
+
+log = structlog.get_logger("keyvex.http")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "object-src 'none'; frame-ancestors 'none'"
+)
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+CSRF_COOKIE = "kvx_csrf"
+_CSRF_VALUE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+
+def is_https(scope: Scope) -> bool:
+    return scope.get("scheme") in ("https", "wss")
+
+
+class RequestContextMiddleware:
+    """Binds a request id to every log line of the request and logs one access line."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if _REQUEST_ID.match(incoming) else secrets.token_hex(8)
+        scope.setdefault("state", {})["request_id"] = request_id
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        started, status = time.perf_counter(), 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message).append("X-Request-ID", request_id)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            log.info(
+                "request",
+                method=scope["method"],
+                path=scope["path"],
+                status=status,
+                ms=round((time.perf_counter() - started) * 1000, 1),
+            )
+            structlog.contextvars.unbind_contextvars("request_id")
+
+
+class SecurityHeadersMiddleware:
+    """Adds security headers unless a route set its own (embeds relax frame-ancestors)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        https = is_https(scope)
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                defaults = {
+                    "Content-Security-Policy": CSP,
+                    "X-Content-Type-Options": "nosniff",
+                    "Referrer-Policy": "strict-origin-when-cross-origin",
+                    "X-Frame-Options": "DENY",
+                    "Cross-Origin-Opener-Policy": "same-origin",
+                    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+                }
+                if https:
+                    defaults["Strict-Transport-Security"] = "max-age=31536000"
+                for name, value in defaults.items():
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+
+class BodySizeLimitMiddleware:
+    """Refuses request bodies over the limit, whether announced or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.max_bytes
+        declared = dict(scope["headers"]).get(b"content-length")
+        too_large = f"The request body is larger than the {limit // 1000} KB allowed."
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            scope.setdefault("state", {})["body_too_large"] = too_large
+        received = 0
+
+        async def receive_wrapper() -> Message:
+            nonlocal received
+            if scope.get("state", {}).get("body_too_large"):
+                raise PayloadTooLarge(too_large)
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise PayloadTooLarge(too_large)
+            return message
+
+        await self.app(scope, receive_wrapper, send)
+
+
+class CsrfCookieMiddleware:
+    """Gives every browser a random CSRF cookie; forms carry an HMAC of it (see csrf.py)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        value = _cookie(scope, CSRF_COOKIE)
+        fresh = value is None or not _CSRF_VALUE.match(value)
+        if fresh:
+            value = secrets.token_urlsafe(32)
+        scope.setdefault("state", {})["csrf_cookie"] = value
+        https = is_https(scope)
+
+        async def send_wrapper(message: Message) -> None:
+            if fresh and message["type"] == "http.response.start":
+                cookie = f"{CSRF_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax"
+                MutableHeaders(scope=message).append(
+                    "Set-Cookie", cookie + ("; Secure" if https else "")
+                )
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
+    raw = dict(scope["headers"]).get(b"cookie")
+    if not raw:
+        return None
+    jar = SimpleCookie()
+    try:
+        jar.load(raw.decode("latin-1"))
+    except Exception:  # a malformed Cookie header is the client's problem, not a 500
+        return None
+    morsel = jar.get(name)
+    return None if morsel is None else str(morsel.value)

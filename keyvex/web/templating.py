@@ -1,0 +1,45 @@
+"""Jinja2 rendering shared by every domain's pages (each domain keeps its own templates)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+
+from keyvex import __version__
+from keyvex.web.csrf import FIELD, csrf_token
+
+#: Packages whose ``templates/`` folder is searched, in order.
+TEMPLATE_PACKAGES = ("keyvex.web", "keyvex.accounts")
+
+env = Environment(
+    loader=ChoiceLoader([PackageLoader(pkg, "templates") for pkg in TEMPLATE_PACKAGES]),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """Render a page with the request, the signed-in user and a CSRF token in scope."""
+    app = request.app.state.keyvex
+    state = request.scope.get("state", {})
+    ctx = {
+        "request": request,
+        "user": state.get("user"),
+        "csrf_field": FIELD,
+        "csrf_token": csrf_token(request, app.secret_key),
+        "version": __version__,
+        **(context or {}),
+    }
+    html = env.get_template(name).render(ctx)
+    return HTMLResponse(html, status_code=status_code, headers=headers)
