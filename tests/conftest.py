@@ -1,0 +1,90 @@
+"""Shared fixtures: a fresh data directory, settings, the real app and a browser-like client."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from keyvex.settings import Settings
+from keyvex.web.app import create_app
+
+CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
+
+
+def services_required() -> bool:
+    """KEYVEX_REQUIRE_SERVICES=1 (set by .ci/run) turns a missing service into a failure."""
+    return os.environ.get("KEYVEX_REQUIRE_SERVICES") == "1"
+
+
+def need_service(available: bool, reason: str) -> None:
+    if not available:
+        if services_required():
+            pytest.fail(f"{reason} (KEYVEX_REQUIRE_SERVICES=1)")
+        pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No developer's keyvex.toml or KEYVEX_* variables leak into a test."""
+    for name in list(os.environ):
+        if name.startswith("KEYVEX_") and name != "KEYVEX_REQUIRE_SERVICES":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("KEYVEX_CONFIG", str(tmp_path / "absent.toml"))
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(env="test", data_dir=tmp_path / "data")
+
+
+class Browser:
+    """A TestClient with the steps a person takes: open a form, fill it, submit it."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+
+    def csrf(self, path: str = "/login") -> str:
+        page = self.client.get(path)
+        match = CSRF.search(page.text)
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    def submit(self, form_path: str, action: str, **fields: Any) -> Any:
+        data = {"csrf_token": self.csrf(form_path), **fields}
+        return self.client.post(action, data=data, follow_redirects=False)
+
+    def sign_up(self, email: str, password: str = "correct horse battery") -> Any:
+        return self.submit("/signup", "/signup", email=email, password=password)
+
+    def log_in(self, email: str, password: str = "correct horse battery", **extra: Any) -> Any:
+        return self.submit("/login", "/login", email=email, password=password, **extra)
+
+    def log_out(self) -> Any:
+        return self.submit("/dashboard", "/logout")
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def browser(client: TestClient) -> Browser:
+    return Browser(client)
+
+
+@pytest.fixture
+def make_browser(client: TestClient) -> Any:
+    """Another visitor on the same app (own cookie jar)."""
+
+    def make() -> Browser:
+        return Browser(TestClient(client.app))
+
+    return make

@@ -1,0 +1,84 @@
+"""Tenant isolation: user B can neither read nor change user A's items through any route."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi.routing import APIRoute
+
+TOKEN = re.compile(r'<code id="new-token">(kvx_[A-Za-z0-9_-]+)</code>')
+
+
+def all_routes(routes: list[Any]) -> list[APIRoute]:
+    """Every APIRoute, also inside routers that FastAPI >= 0.16x keeps nested when included."""
+    found: list[APIRoute] = []
+    for route in routes:
+        nested = getattr(route, "original_router", None)
+        if nested is not None:
+            found.extend(all_routes(nested.routes))
+        elif isinstance(route, APIRoute):
+            found.append(route)
+    return found
+
+
+def _token(browser: Any, name: str) -> str:
+    match = TOKEN.search(browser.submit("/account", "/account/tokens", name=name).text)
+    assert match
+    return match.group(1)
+
+
+def test_no_route_lets_one_user_touch_anothers_items(browser: Any, make_browser: Any) -> None:
+    alice, bob = browser, make_browser()
+    alice.sign_up("alice@example.com")
+    bob.sign_up("bob@example.com")
+    alice_token, bob_token = _token(alice, "alice-cli"), _token(bob, "bob-cli")
+    alice_headers = {"Authorization": f"Bearer {alice_token}"}
+    alice_token_id = alice.client.get("/api/v1/tokens", headers=alice_headers).json()["tokens"][0][
+        "id"
+    ]
+
+    # Every path parameter of every route, filled with one of Alice's ids. A new route with
+    # a parameter not listed here fails this test until its isolation is considered.
+    alices_ids = {"token_id": alice_token_id}
+    bob_csrf = bob.csrf("/account")
+    tried = 0
+    routes = all_routes(alice.client.app.routes)
+    assert any(r.path == "/api/v1/me" for r in routes)
+    for route in routes:
+        if "{" not in route.path:
+            continue
+        params = re.findall(r"{(\w+)}", route.path)
+        missing = [p for p in params if p not in alices_ids]
+        assert not missing, f"{route.path}: add {missing} to the isolation test"
+        path = route.path.format(**alices_ids)
+        for method in route.methods:
+            response = bob.client.request(
+                method,
+                path,
+                data={"csrf_token": bob_csrf} if not path.startswith("/api/") else None,
+                headers={"Authorization": f"Bearer {bob_token}"},
+                follow_redirects=False,
+            )
+            tried += 1
+            assert response.status_code == 404, f"{method} {path} -> {response.status_code}"
+    assert tried >= 2
+
+    listing = bob.client.get("/api/v1/tokens", headers={"Authorization": f"Bearer {bob_token}"})
+    assert [t["name"] for t in listing.json()["tokens"]] == ["bob-cli"]
+    assert "alice-cli" not in bob.client.get("/account").text
+    assert (
+        alice.client.get("/api/v1/me", headers=alice_headers).json()["email"] == "alice@example.com"
+    )
+
+
+def test_user_id_in_a_request_is_never_trusted(browser: Any, make_browser: Any) -> None:
+    alice, bob = browser, make_browser()
+    alice.sign_up("alice@example.com")
+    bob.sign_up("bob@example.com")
+    bob_token = _token(bob, "bob-cli")
+    me = bob.client.get(
+        "/api/v1/me?user_id=whatever&uid=x",
+        headers={"Authorization": f"Bearer {bob_token}", "X-User-Id": "alice"},
+    )
+    assert me.json()["email"] == "bob@example.com"
