@@ -39,6 +39,7 @@ def render(
         "csrf_field": FIELD,
         "csrf_token": csrf_token(request, app.secret_key),
         "version": __version__,
+        "settings": app.settings,
         **(context or {}),
     }
     html = env.get_template(name).render(ctx)
