@@ -15,6 +15,7 @@ import typer
 
 from keyvex import __version__
 from keyvex.errors import KeyvexError
+from keyvex.tools import cli as tools_cli
 
 T = TypeVar("T")
 
@@ -29,6 +30,7 @@ users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 tokens_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
+tools_cli.register(app)
 
 DataDir = Annotated[
     Path | None, typer.Option("--data-dir", help="Data directory (default ./keyvex-data).")

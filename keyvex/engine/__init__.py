@@ -1,0 +1,19 @@
+"""The tool engine: run a ToolDefinition on a visitor's answers and get a Result."""
+
+from keyvex.engine._answers import AnswerError
+from keyvex.engine._compiled import CompiledTool, ToolError, compile_tool
+from keyvex.engine._result import ChartPoint, OutcomeResult, RenderedBlock, Result, Scores
+from keyvex.engine._run import run
+
+__all__ = [
+    "AnswerError",
+    "ChartPoint",
+    "CompiledTool",
+    "OutcomeResult",
+    "RenderedBlock",
+    "Result",
+    "Scores",
+    "ToolError",
+    "compile_tool",
+    "run",
+]
