@@ -39,8 +39,10 @@ def _chromium_available() -> bool:
     return Path(CHROMIUM).exists() or shutil.which("chromium") is not None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
+    """One Chromium per test module: Playwright's sync API keeps an event loop running on this
+    thread while it is open, which would break later tests that call asyncio.run()."""
     if not _chromium_available():
         if os.environ.get("KEYVEX_REQUIRE_SERVICES") == "1":
             pytest.fail(f"Chromium is not installed at {CHROMIUM} (KEYVEX_REQUIRE_SERVICES=1)")

@@ -1,0 +1,155 @@
+"""The Keyvex formula language: parser, static analysis and a fast compiled evaluator.
+
+The browser runtime in ``js/formula.js`` evaluates the JSON AST from ``Formula.to_json()``
+with exactly the same rules; differential tests prove the two agree.
+
+Values are numbers (IEEE doubles), text, booleans, lists (multi-select answers) and blank
+(``None``, an unanswered input). Errors are values too; they flow through operators and
+functions, and the Python API raises ``FormulaError`` when the final value is one.
+
+Coercion rules (both evaluators):
+
+* To a number (arithmetic, numeric functions): blank is 0; TRUE is 1 and FALSE is 0; text
+  that is empty or only spaces is 0; text written as a decimal number (``"12"``, ``" -1.5e3 "``,
+  no ``%``, no thousands separators) is that number; any other text or a list is a TYPE error.
+* To text (``&``, LEN, UPPER, LOWER, CONTAINS): blank is ""; booleans are "TRUE"/"FALSE";
+  numbers use at most 15 significant digits like a spreadsheet (``0.1 + 0.2`` gives "0.3",
+  whole numbers have no decimal point, ``1e21`` and beyond or below ``1e-7`` use ``1.5e+21``
+  notation); a list is its items joined with ", ".
+* To a condition (IF, IFS, AND, OR, NOT, ``and``, ``or``, ``not``): blank and 0 are false,
+  other numbers true; the texts "true"/"false" (any case) and "" work; other text and lists
+  are TYPE errors.
+* Comparisons: a blank side takes the other side's empty value (0, "" or FALSE); numbers
+  compare numerically, text case-insensitively, FALSE < TRUE; values of different kinds are
+  never equal and order as number < text < boolean (like a spreadsheet); a list cannot be
+  compared (use CONTAINS).
+* Aggregates (SUM, AVERAGE/AVG, MIN, MAX, COUNT, NPV) flatten lists and skip blanks and
+  empty text; COUNT counts the remaining values; MIN and MAX of nothing are 0; AVERAGE of
+  nothing is DIV_ZERO.
+* ISBLANK and COALESCE treat blank, empty text and an empty list as blank.
+* Rounding (ROUND, ROUNDUP, ROUNDDOWN, FLOOR, CEILING) works on the number's 15 significant
+  digits, so ROUND(2.675, 2) is 2.68 as in a spreadsheet; digits may be negative and are
+  truncated towards zero, as is CHOOSE's index. Equality of numbers is exact.
+* PMT, FV and PV follow spreadsheet signs (money paid out is negative); a ``type`` other
+  than 0 means payments at the start of each period; a rate of 0 is handled.
+* ``x ^ y``: 0 to a negative power is DIV_ZERO, a negative number to a fractional power is
+  NUM, ``0 ^ 0`` is 1. Any infinite result is NUM.
+* ``and`` / ``or`` / AND / OR evaluate all their operands (an error in either propagates);
+  IF, IFS, CHOOSE and COALESCE evaluate only what they need.
+* Keywords ``and or not true false`` are case-insensitive; ``not(x)`` is the function NOT.
+* Nesting is the depth of the syntax tree and of parentheses; more than 64 levels is LIMIT
+  (a chain ``a + b + c ...`` counts one level per operator: use SUM for long lists).
+* LOOKUP(table, key, column): the key matches the first column of a row (numbers
+  numerically, also against numeric text; text case-insensitively); the column name is
+  matched exactly, then case-insensitively. A row's first column is its first key, so
+  column names must not look like whole numbers (JavaScript would reorder them).
+* Inputs: ints become floats; NaN, infinities and ints too large for a float are NUM; a
+  list inside a list or any other type is TYPE; a text over 10,000 characters is LIMIT.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from copy import deepcopy
+from functools import lru_cache
+from typing import Any
+
+from ._analyze import analyze
+from ._errors import Diagnostic, ErrorValue, FormulaError
+from ._evaluate import compile_node
+from ._functions import FUNCTIONS, Arity
+from ._parser import parse
+from ._printer import to_source
+from ._values import Scalar
+
+__all__ = [
+    "FUNCTIONS",
+    "Arity",
+    "Diagnostic",
+    "Formula",
+    "FormulaError",
+    "Result",
+    "analyze",
+    "compile",
+    "evaluate",
+    "to_source",
+]
+
+Result = float | str | bool | list[Scalar] | None
+_EMPTY: dict[str, object] = {}
+
+
+class Formula:
+    """A parsed and compiled formula, ready to be evaluated many times."""
+
+    __slots__ = ("source", "names", "tables", "_tree", "_run")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._tree = parse(source)
+        self._run = compile_node(self._tree, source)
+        names: set[str] = set()
+        tables: set[str] = set()
+        _collect(self._tree, names, tables)
+        self.names: frozenset[str] = frozenset(names)
+        self.tables: frozenset[str] = frozenset(tables)
+
+    def evaluate(
+        self,
+        variables: Mapping[str, object] | None = None,
+        tables: Mapping[str, object] | None = None,
+    ) -> Result:
+        """The value for these inputs; raises FormulaError when it is an error."""
+        if type(variables) is not dict:
+            # Plain dicts only: a defaultdict or other mapping must not invent values.
+            variables = _EMPTY if variables is None else dict(variables)
+        value = self._run(variables, _EMPTY if tables is None else tables)
+        if type(value) is ErrorValue:
+            raise value.to_exception()
+        return value  # type: ignore[return-value]
+
+    def to_json(self) -> dict[str, Any]:
+        """The AST as plain JSON data, for the browser runtime."""
+        return deepcopy(self._tree)
+
+    def __repr__(self) -> str:
+        return f"Formula({self.source!r})"
+
+
+def _collect(node: dict[str, Any], names: set[str], tables: set[str]) -> None:
+    kind = node["type"]
+    if kind == "name":
+        names.add(node["name"])
+    elif kind == "unary":
+        _collect(node["operand"], names, tables)
+    elif kind == "binary":
+        _collect(node["left"], names, tables)
+        _collect(node["right"], names, tables)
+    elif kind == "call":
+        args = node["args"]
+        if node["name"] == "LOOKUP" and args and args[0]["type"] == "name":
+            tables.add(args[0]["name"])
+            args = args[1:]
+        for arg in args:
+            _collect(arg, names, tables)
+
+
+@lru_cache(maxsize=512)
+def _compiled(source: str) -> Formula:
+    return Formula(source)
+
+
+def compile(source: str) -> Formula:  # shadows the built-in on purpose: formula.compile
+    """Parse and compile `source` once; raises FormulaError when it does not parse."""
+    if not isinstance(source, str):
+        raise FormulaError("PARSE", "A formula must be text.", None)
+    return _compiled(source)
+
+
+def evaluate(
+    source: str,
+    variables: Mapping[str, object] | None = None,
+    tables: Mapping[str, object] | None = None,
+) -> Result:
+    """Evaluate formula text once; raises FormulaError for bad text or an error value."""
+    return compile(source).evaluate(variables, tables)

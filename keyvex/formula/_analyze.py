@@ -1,0 +1,198 @@
+"""Static analysis: unknown names, arity, literal type errors and constant division by zero."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Collection, Iterator, Mapping
+from typing import Any
+
+from ._errors import Diagnostic, ErrorValue, Fail, FormulaError
+from ._evaluate import compile_node
+from ._functions import FUNCTIONS, arity_problem
+from ._parser import Node, parse
+from ._values import describe, to_number
+
+_NUMERIC_OPS = frozenset({"+", "-", "*", "/", "^"})
+# Functions whose every value must be a number (aggregates also skip blanks and empty text).
+_NUMERIC_FUNCTIONS = frozenset(
+    "SUM AVERAGE AVG MIN MAX NPV ROUND ROUNDUP ROUNDDOWN FLOOR CEILING ABS SQRT POWER EXP LN "
+    "LOG10 MOD CLAMP PMT FV PV".split()
+)
+
+
+def analyze(
+    source: str,
+    known_names: Collection[str] | None = None,
+    tables: Mapping[str, Any] | Collection[str] | None = None,
+) -> list[Diagnostic]:
+    """Everything wrong with `source` that can be seen without its input values; never raises."""
+    try:
+        tree = parse(source)
+    except FormulaError as error:
+        return [Diagnostic(error.code, error.message, error.position, "error")]
+    found: dict[tuple[str, int | None], Diagnostic] = {}
+    for diagnostic in _check(tree, source, known_names, tables):
+        found.setdefault((diagnostic.code, diagnostic.position), diagnostic)
+    return sorted(found.values(), key=lambda d: (d.position or 0, d.code))
+
+
+def _walk(node: Node, parent_constant: bool = False) -> Iterator[tuple[Node, bool]]:
+    stack = [(node, parent_constant)]
+    while stack:
+        current, inside_constant = stack.pop()
+        yield current, inside_constant
+        constant = inside_constant or _is_constant(current)
+        stack.extend((child, constant) for child in reversed(_children(current)))
+
+
+def _children(node: Node) -> list[Node]:
+    kind = node["type"]
+    if kind == "unary":
+        return [node["operand"]]
+    if kind == "binary":
+        return [node["left"], node["right"]]
+    if kind == "call":
+        return list(node["args"])
+    return []
+
+
+def _is_constant(node: Node) -> bool:
+    if node["type"] == "name" or (node["type"] == "call" and node["name"] == "LOOKUP"):
+        return False
+    return all(_is_constant(child) for child in _children(node))
+
+
+def _check(
+    tree: Node,
+    source: str,
+    known_names: Collection[str] | None,
+    tables: Mapping[str, Any] | Collection[str] | None,
+) -> Iterator[Diagnostic]:
+    table_names = {
+        id(node["args"][0])
+        for node, _ in _walk(tree)
+        if node["type"] == "call" and node["name"] == "LOOKUP" and node["args"]
+    }
+    for node, inside_constant in _walk(tree):
+        kind = node["type"]
+        if kind == "name" and id(node) in table_names:
+            continue
+        if kind == "name" and known_names is not None and node["name"] not in known_names:
+            yield _unknown_name(node, known_names)
+        elif kind == "call":
+            yield from _check_call(node, tables)
+            yield from _check_modulo(node, source)
+            if node["name"] in _NUMERIC_FUNCTIONS and not _is_constant(node):
+                yield from _check_numeric_args(node, source)
+        if kind in ("unary", "binary") and not _is_constant(node):
+            yield from _check_operands(node, source)
+        elif kind not in ("number", "text", "boolean") and not inside_constant:
+            if _is_constant(node):
+                value = compile_node(node, source)({}, {})
+                if isinstance(value, ErrorValue):
+                    yield Diagnostic(value.code, value.message, value.position)
+
+
+def _unknown_name(node: Node, known_names: Collection[str]) -> Diagnostic:
+    name, position = node["name"], node["pos"]
+    message = f"Unknown name '{name}' at position {position}."
+    close = difflib.get_close_matches(name, list(known_names), n=1)
+    if close:
+        message += f" Did you mean '{close[0]}'?"
+    return Diagnostic("NAME", message, position)
+
+
+def _check_call(
+    node: Node, tables: Mapping[str, Any] | Collection[str] | None
+) -> Iterator[Diagnostic]:
+    name, position, args = node["name"], node["pos"], node["args"]
+    if name not in FUNCTIONS:
+        yield Diagnostic("NAME", f"Unknown function {name} at position {position}.", position)
+        return
+    problem = arity_problem(name, len(args))
+    if problem is not None:
+        yield Diagnostic("ARG", f"{problem} (at position {position}).", position)
+        return
+    if name != "LOOKUP":
+        return
+    table = args[0]
+    if table["type"] != "name":
+        yield Diagnostic(
+            "ARG",
+            f"LOOKUP needs the name of a table as its first value (position {table['pos']}).",
+            table["pos"],
+        )
+        return
+    if tables is None:
+        return
+    if table["name"] not in tables:
+        message = f"There is no table named '{table['name']}' (position {table['pos']})."
+        yield Diagnostic("NAME", message, table["pos"])
+    elif isinstance(tables, Mapping) and args[2]["type"] == "text":
+        yield from _check_column(table["name"], tables[table["name"]], args[2])
+
+
+def _check_column(table: str, rows: Any, column: Node) -> Iterator[Diagnostic]:
+    wanted = str(column["value"]).lower()
+    first = next(iter(rows), None) if isinstance(rows, list | tuple) else None
+    if isinstance(first, Mapping) and wanted not in (str(key).lower() for key in first):
+        message = (
+            f"The table '{table}' has no column '{column['value']}' (position {column['pos']})."
+        )
+        yield Diagnostic("ARG", message, column["pos"], "warning")
+
+
+def _check_numeric_args(node: Node, source: str) -> Iterator[Diagnostic]:
+    for arg in node["args"]:
+        if not _is_constant(arg):
+            continue
+        value = compile_node(arg, source)({}, {})
+        if isinstance(value, ErrorValue) or value is None or value == "":
+            continue
+        try:
+            to_number(value)
+        except Fail:
+            message = (
+                f"{describe(value).capitalize()} cannot be used as a number in {node['name']} "
+                f"(position {arg['pos']})."
+            )
+            yield Diagnostic("TYPE", message, arg["pos"])
+
+
+def _check_modulo(node: Node, source: str) -> Iterator[Diagnostic]:
+    args = node["args"]
+    if node["name"] != "MOD" or len(args) != 2 or not _is_constant(args[1]):
+        return
+    if _is_constant(args[0]):
+        return  # the whole call is constant and reported by evaluation
+    divisor = compile_node(args[1], source)({}, {})
+    if divisor == 0.0 or divisor is None:
+        snippet = source[node["pos"] : node["end"]]
+        yield Diagnostic("DIV_ZERO", f"MOD by zero in '{snippet}'.", node["pos"])
+
+
+def _check_operands(node: Node, source: str) -> Iterator[Diagnostic]:
+    op = node["op"]
+    if op not in _NUMERIC_OPS and node["type"] == "binary":
+        return
+    if op == "not":
+        return
+    for child in _children(node):
+        if not _is_constant(child):
+            continue
+        value = compile_node(child, source)({}, {})
+        if isinstance(value, ErrorValue):
+            continue  # reported where it arises
+        try:
+            number = to_number(value)
+        except Fail:
+            snippet = source[node["pos"] : node["end"]]
+            message = (
+                f"{describe(value).capitalize()} cannot be used as a number in '{snippet}' "
+                f"(position {child['pos']})."
+            )
+            yield Diagnostic("TYPE", message, child["pos"])
+            continue
+        if op == "/" and child is node["right"] and number == 0.0:
+            snippet = source[node["pos"] : node["end"]]
+            yield Diagnostic("DIV_ZERO", f"Division by zero in '{snippet}'.", node["pos"])

@@ -1,0 +1,370 @@
+/* Keyvex formula runtime: evaluates the JSON AST of keyvex.formula exactly like Python does.
+   The browser never parses formulas; the server sends Formula.to_json(). No eval, no deps. */
+(function (root) {
+  "use strict";
+  var MAX_TEXT = 10000;
+  var ARITY = {
+    IF: [3, 3], IFS: [2, -1], AND: [1, -1], OR: [1, -1], NOT: [1, 1], MIN: [1, -1],
+    MAX: [1, -1], SUM: [1, -1], AVERAGE: [1, -1], AVG: [1, -1], COUNT: [1, -1],
+    ROUND: [1, 2], ROUNDUP: [1, 2], ROUNDDOWN: [1, 2], FLOOR: [1, 1], CEILING: [1, 1],
+    ABS: [1, 1], SQRT: [1, 1], POWER: [2, 2], EXP: [1, 1], LN: [1, 1], LOG10: [1, 1],
+    MOD: [2, 2], CLAMP: [3, 3], PMT: [3, 5], FV: [3, 5], PV: [3, 5], NPV: [2, -1],
+    CHOOSE: [2, -1], LEN: [1, 1], UPPER: [1, 1], LOWER: [1, 1], CONTAINS: [2, 2],
+    COUNTSELECTED: [1, 1], ISBLANK: [1, 1], COALESCE: [1, -1], LOOKUP: [3, 3]
+  };
+  var has = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
+
+  // An error value travels as an exception; the node it arises in gives it a position.
+  function FormulaError(code, text, pos) { this.code = code; this.text = text; this.pos = pos; }
+  function fail(code, text) { throw new FormulaError(code, text); }
+
+  function isNum(v) { return typeof v === "number"; }
+  function blank(v) { return v === null || v === "" || (Array.isArray(v) && v.length === 0); }
+  function strip(s) { return s.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, ""); }
+  function cpLen(s) { var m = s.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g); return s.length - (m ? m.length : 0); }
+  function text(s) {
+    if (s.length > MAX_TEXT && cpLen(s) > MAX_TEXT) fail("LIMIT", "A text would be longer than 10,000 characters");
+    return s;
+  }
+  function fin(x) {
+    if (x - x !== 0) fail("NUM", "The result is too large to be a number");
+    return x;
+  }
+
+  function norm(v) {
+    if (v === null || v === undefined) return null;
+    var t = typeof v;
+    if (t === "boolean") return v;
+    if (t === "number") { if (v - v !== 0) fail("NUM", "A value is not a finite number"); return v; }
+    if (t === "string") return text(v);
+    if (Array.isArray(v)) {
+      return v.map(function (item) {
+        if (Array.isArray(item)) fail("TYPE", "A list cannot contain another list");
+        return norm(item);
+      });
+    }
+    return fail("TYPE", "A value of this type is not supported");
+  }
+
+  function num(v) {
+    if (isNum(v)) return v;
+    if (v === null) return 0;
+    if (typeof v === "boolean") return v ? 1 : 0;
+    if (typeof v === "string") {
+      var s = strip(v);
+      if (s === "") return 0;
+      if (!/^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(s)) fail("TYPE", "A text is not a number");
+      return fin(Number(s));
+    }
+    return fail("TYPE", "A list cannot be used as a number");
+  }
+
+  function sig15(x) {
+    var s = x.toExponential(14), i = s.indexOf("e");
+    return [s[0] + s.slice(2, i), Number(s.slice(i + 1))];
+  }
+
+  function fmt(x) {
+    if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x === 0 ? 0 : x);
+    var sign = x < 0 ? "-" : "", p = sig15(Math.abs(x)), d = p[0].replace(/0+$/, ""), e = p[1];
+    if (e >= 21 || e < -7) {
+      return sign + d[0] + (d.length > 1 ? "." + d.slice(1) : "") + "e" + (e > 0 ? "+" : "-") + Math.abs(e);
+    }
+    if (e < 0) return sign + "0." + "0".repeat(-e - 1) + d;
+    var whole = d.slice(0, e + 1).padEnd(e + 1, "0"), frac = d.slice(e + 1);
+    return sign + whole + (frac ? "." + frac : "");
+  }
+
+  function str(v) {
+    if (typeof v === "string") return v;
+    if (v === null) return "";
+    if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
+    if (isNum(v)) return fmt(v);
+    return text(v.map(str).join(", "));
+  }
+
+  function bool(v) {
+    if (typeof v === "boolean") return v;
+    if (v === null) return false;
+    if (isNum(v)) return v !== 0;
+    if (typeof v === "string") {
+      var s = strip(v).toLowerCase();
+      if (s === "true") return true;
+      if (s === "false" || s === "") return false;
+    }
+    return fail("TYPE", "A value cannot be used as TRUE or FALSE");
+  }
+
+  function codes(s) {
+    return Array.from(s, function (c) { return String.fromCharCode(0xE000 + Math.floor(c.codePointAt(0) / 0x10000)) + c; }).join("");
+  }
+  function kind(v) { return typeof v === "boolean" ? 2 : typeof v === "string" ? 1 : 0; }
+  function empty(v) { return typeof v === "string" ? "" : typeof v === "boolean" ? false : 0; }
+  function cmp(a, b) {
+    if (Array.isArray(a) || Array.isArray(b)) fail("TYPE", "A list cannot be compared; use CONTAINS or COUNTSELECTED");
+    if (a === null) { if (b === null) return 0; a = empty(b); } else if (b === null) b = empty(a);
+    var ka = kind(a), kb = kind(b);
+    if (ka !== kb) return ka < kb ? -1 : 1;
+    if (ka === 1) {
+      a = a.toLowerCase(); b = b.toLowerCase();
+      // Python orders text by code point; JS by UTF-16 unit, which differs only with surrogates.
+      if (a !== b && /[\uD800-\uDFFF]/.test(a + b)) { a = codes(a); b = codes(b); }
+    }
+    return a > b ? 1 : a < b ? -1 : 0;
+  }
+
+  // Round on the 15 significant digits, as spreadsheets do; mode "half", "up" or "down".
+  function rnd(x, d, mode) {
+    if (x === 0) return 0;
+    var neg = x < 0, a = Math.abs(x), w, up = false;
+    d = Math.trunc(Math.max(-400, Math.min(400, d)));
+    if (d >= 0 && a < 1e15 && Number.isInteger(a)) return x;
+    var p = sig15(a), k = p[1] + 1 + d;
+    if (k >= 15) return x;
+    if (k < 0) w = mode === "up" ? 1 : 0;
+    else {
+      var rest = p[0].slice(k);
+      w = Number(p[0].slice(0, k));
+      up = mode === "half" ? rest[0] >= "5" : mode === "up" && /[1-9]/.test(rest);
+      if (up) w += 1;
+    }
+    if (w === 0) return 0;
+    var r = fin(Number(w + "e" + (-d)));
+    return neg ? -r : r;
+  }
+
+  function pow(a, b) {
+    if (a === 0 && b < 0) fail("DIV_ZERO", "Zero to a negative power is a division by zero");
+    if (a < 0 && !Number.isInteger(b)) fail("NUM", "A negative number to a fractional power is not a real number");
+    return fin(Math.pow(a, b));
+  }
+  function div(a, b) {
+    if (b === 0) fail("DIV_ZERO", "Division by zero");
+    return fin(a / b);
+  }
+
+  function items(args) {
+    var out = [];
+    args.forEach(function (a) { if (Array.isArray(a)) out.push.apply(out, a); else out.push(a); });
+    return out;
+  }
+  function nums(args) {
+    return items(args).filter(function (v) { return v !== null && v !== ""; }).map(num);
+  }
+  function total(xs) { var t = 0; for (var i = 0; i < xs.length; i++) t += xs[i]; return t; }
+  function pick(xs, less) {
+    if (!xs.length) return 0;
+    var best = xs[0];
+    for (var i = 1; i < xs.length; i++) if (less(xs[i], best)) best = xs[i];
+    return best;
+  }
+  function finance(args) {
+    var n = args.map(num);
+    while (n.length < 5) n.push(0);
+    n[4] = n[4] === 0 ? 0 : 1;
+    return n;
+  }
+  function unary(f, domain) {
+    return function (args) {
+      var x = num(args[0]);
+      if (domain === 1 && x <= 0) fail("NUM", "The logarithm of zero or a negative number is not defined");
+      if (domain === 2 && x < 0) fail("NUM", "The square root of a negative number is not a real number");
+      return fin(f(x));
+    };
+  }
+  function digits(args) { return args.length < 2 ? 0 : num(args[1]); }
+
+  var EAGER = {
+    AND: function (a) { return items(a).map(bool).every(Boolean); },
+    OR: function (a) { return items(a).map(bool).some(Boolean); },
+    NOT: function (a) { return !bool(a[0]); },
+    MIN: function (a) { return pick(nums(a), function (x, y) { return x < y; }); },
+    MAX: function (a) { return pick(nums(a), function (x, y) { return x > y; }); },
+    SUM: function (a) { return fin(total(nums(a))); },
+    AVERAGE: function (a) {
+      var xs = nums(a);
+      if (!xs.length) fail("DIV_ZERO", "AVERAGE of no values is a division by zero");
+      return fin(total(xs) / xs.length);
+    },
+    COUNT: function (a) { return items(a).filter(function (v) { return v !== null && v !== ""; }).length; },
+    ROUND: function (a) { return rnd(num(a[0]), digits(a), "half"); },
+    ROUNDUP: function (a) { return rnd(num(a[0]), digits(a), "up"); },
+    ROUNDDOWN: function (a) { return rnd(num(a[0]), digits(a), "down"); },
+    FLOOR: function (a) { var x = num(a[0]); return rnd(x, 0, x >= 0 ? "down" : "up"); },
+    CEILING: function (a) { var x = num(a[0]); return rnd(x, 0, x >= 0 ? "up" : "down"); },
+    ABS: unary(Math.abs),
+    SQRT: unary(Math.sqrt, 2),
+    POWER: function (a) { return pow(num(a[0]), num(a[1])); },
+    EXP: unary(Math.exp),
+    LN: unary(Math.log, 1),
+    LOG10: unary(Math.log10, 1),
+    MOD: function (a) {
+      var x = num(a[0]), y = num(a[1]);
+      if (y === 0) fail("DIV_ZERO", "MOD by zero is a division by zero");
+      var r = x % y;
+      if (r !== 0 && (r < 0) !== (y < 0)) r += y;
+      return fin(r);
+    },
+    CLAMP: function (a) {
+      var x = num(a[0]), lo = num(a[1]), hi = num(a[2]);
+      if (lo > hi) fail("ARG", "CLAMP needs its lower bound to be at most its upper bound");
+      return x < lo ? lo : x > hi ? hi : x;
+    },
+    PMT: function (a) {
+      var n = finance(a), r = n[0], per = n[1], pv = n[2], fv = n[3], t = n[4];
+      if (per === 0) fail("NUM", "PMT needs a number of periods other than 0");
+      if (r === 0) return div(-(pv + fv), per);
+      var g = pow(1 + r, per);
+      return div(-(r * (pv * g + fv)), (1 + r * t) * (g - 1));
+    },
+    FV: function (a) {
+      var n = finance(a), r = n[0], per = n[1], pmt = n[2], pv = n[3], t = n[4];
+      if (r === 0) return fin(-(pv + pmt * per));
+      var g = pow(1 + r, per);
+      return fin(-(pv * g + div(pmt * (1 + r * t) * (g - 1), r)));
+    },
+    PV: function (a) {
+      var n = finance(a), r = n[0], per = n[1], pmt = n[2], fv = n[3], t = n[4];
+      if (r === 0) return fin(-(fv + pmt * per));
+      var g = pow(1 + r, per);
+      return div(-(fv + div(pmt * (1 + r * t) * (g - 1), r)), g);
+    },
+    NPV: function (a) {
+      var r = num(a[0]), xs = nums(a.slice(1)), t = 0;
+      for (var i = 0; i < xs.length; i++) t += div(xs[i], pow(1 + r, i + 1));
+      return fin(t);
+    },
+    LEN: function (a) { return cpLen(str(a[0])); },
+    UPPER: function (a) { return text(str(a[0]).toUpperCase()); },
+    LOWER: function (a) { return text(str(a[0]).toLowerCase()); },
+    CONTAINS: function (a) {
+      var c = a[0], item = a[1];
+      if (Array.isArray(c)) return c.some(function (v) { return cmp(v, item) === 0; });
+      if (blank(c)) return false;
+      return str(c).toLowerCase().indexOf(str(item).toLowerCase()) >= 0;
+    },
+    COUNTSELECTED: function (a) {
+      var v = a[0];
+      if (Array.isArray(v)) return v.filter(function (x) { return x !== null && x !== ""; }).length;
+      return blank(v) ? 0 : 1;
+    },
+    ISBLANK: function (a) { return blank(a[0]); }
+  };
+  EAGER.AVG = EAGER.AVERAGE;
+
+  function sameKey(cell, key) {
+    if ((isNum(cell) && typeof key === "string") || (isNum(key) && typeof cell === "string")) {
+      try { return !blank(cell) && !blank(key) && num(cell) === num(key); } catch (e) { return false; }
+    }
+    return cmp(cell, key) === 0;
+  }
+
+  function lookup(node, ctx) {
+    var args = node.args, tableNode = args[0];
+    if (tableNode.type !== "name") fail("ARG", "LOOKUP needs the name of a table as its first value");
+    var key = ev(args[1], ctx), column = ev(args[2], ctx), name = tableNode.name;
+    if (!has(ctx.tables, name)) fail("NAME", "There is no table named '" + name + "'");
+    column = str(column);
+    if (Array.isArray(key)) fail("TYPE", "LOOKUP needs a single key, not a list");
+    var rows = ctx.tables[name] || [];
+    for (var i = 0; i < rows.length; i++) {
+      var row = rows[i], keys = row && typeof row === "object" && !Array.isArray(row) ? Object.keys(row) : [];
+      if (!keys.length) continue;
+      var cell = norm(row[keys[0]]);
+      if (Array.isArray(cell) || !sameKey(cell, key)) continue;
+      if (has(row, column)) return norm(row[column]);
+      for (var j = 0; j < keys.length; j++) if (keys[j].toLowerCase() === column.toLowerCase()) return norm(row[keys[j]]);
+      fail("ARG", "The table '" + name + "' has no column '" + column + "'");
+    }
+    return fail("ARG", "No row of the table '" + name + "' has that key in its first column");
+  }
+
+  function call(node, ctx) {
+    var name = node.name, args = node.args, arity = ARITY[name], n = args.length;
+    if (!arity) fail("NAME", "Unknown function " + name);
+    if (n < arity[0] || (arity[1] >= 0 && n > arity[1]) || (name === "IFS" && n % 2)) {
+      fail("ARG", name + " was given the wrong number of values");
+    }
+    var i;
+    switch (name) {
+      case "IF": return bool(ev(args[0], ctx)) ? ev(args[1], ctx) : ev(args[2], ctx);
+      case "IFS":
+        for (i = 0; i < n; i += 2) if (bool(ev(args[i], ctx))) return ev(args[i + 1], ctx);
+        return fail("ARG", "No condition in IFS is true");
+      case "CHOOSE":
+        i = Math.trunc(num(ev(args[0], ctx)));
+        if (i >= 1 && i < n) return ev(args[i], ctx);
+        return fail("ARG", "CHOOSE has no option number " + i);
+      case "COALESCE":
+        for (i = 0; i < n; i++) { var v = ev(args[i], ctx); if (!blank(v)) return v; }
+        return null;
+      case "LOOKUP": return lookup(node, ctx);
+    }
+    return EAGER[name](args.map(function (a) { return ev(a, ctx); }));
+  }
+
+  var ORDER = {
+    "==": function (c) { return c === 0; }, "!=": function (c) { return c !== 0; },
+    "<": function (c) { return c < 0; }, "<=": function (c) { return c <= 0; },
+    ">": function (c) { return c > 0; }, ">=": function (c) { return c >= 0; }
+  };
+
+  function binary(op, a, b) {
+    switch (op) {
+      case "+": return fin(num(a) + num(b));
+      case "-": return fin(num(a) - num(b));
+      case "*": return fin(num(a) * num(b));
+      case "/": return div(num(a), num(b));
+      case "^": return pow(num(a), num(b));
+      case "&": return text(str(a) + str(b));
+      case "and": a = bool(a); b = bool(b); return a && b;
+      case "or": a = bool(a); b = bool(b); return a || b;
+    }
+    return ORDER[op](cmp(a, b));
+  }
+
+  function ev1(node, ctx) {
+    switch (node.type) {
+      case "number": return node.value;
+      case "text": return text(node.value);
+      case "boolean": return node.value;
+      case "name":
+        if (!has(ctx.vars, node.name)) fail("NAME", "No value was given for '" + node.name + "'");
+        return norm(ctx.vars[node.name]);
+      case "unary":
+        var v = ev(node.operand, ctx);
+        return node.op === "not" ? !bool(v) : node.op === "-" ? -num(v) : num(v);
+      case "binary":
+        var a = ev(node.left, ctx), b = ev(node.right, ctx);
+        return binary(node.op, a, b);
+      case "call": return call(node, ctx);
+    }
+    return fail("PARSE", "Unknown formula node");
+  }
+
+  function ev(node, ctx) {
+    try {
+      return ev1(node, ctx);
+    } catch (e) {
+      if (e instanceof FormulaError && e.pos === undefined) e.pos = node.pos;
+      throw e;
+    }
+  }
+
+  function evaluate(ast, variables, tables) {
+    try {
+      return { ok: true, value: ev(ast, { vars: variables || {}, tables: tables || {} }) };
+    } catch (e) {
+      if (!(e instanceof FormulaError)) {
+        if (e instanceof RangeError) return { ok: false, code: "LIMIT", message: "The formula is nested too deeply." };
+        throw e;
+      }
+      var where = e.pos === undefined || e.pos === null ? "" : " at position " + e.pos;
+      return { ok: false, code: e.code, message: e.text + where + ".", position: e.pos };
+    }
+  }
+
+  var api = { evaluate: evaluate, formatNumber: fmt, FUNCTIONS: Object.keys(ARITY) };
+  if (typeof module !== "undefined" && module.exports) module.exports = api;
+  root.KeyvexFormula = api;
+})(typeof globalThis !== "undefined" ? globalThis : this);
