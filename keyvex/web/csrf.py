@@ -15,7 +15,9 @@ FIELD = "csrf_token"
 
 def csrf_token(request: Request, secret: str) -> str:
     """The token a form rendered for this browser must send back."""
-    cookie = request.scope.get("state", {}).get("csrf_cookie", "")
+    state = request.scope.setdefault("state", {})
+    state["csrf_used"] = True
+    cookie = state.get("csrf_cookie", "")
     return hmac.new(secret.encode(), f"csrf:{cookie}".encode(), hashlib.sha256).hexdigest()
 
 

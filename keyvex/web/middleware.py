@@ -80,14 +80,17 @@ class SecurityHeadersMiddleware:
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                # A route that sets its own CSP (the embed page) decides about framing itself.
+                own_csp = "content-security-policy" in headers
                 defaults = {
                     "Content-Security-Policy": CSP,
                     "X-Content-Type-Options": "nosniff",
                     "Referrer-Policy": "strict-origin-when-cross-origin",
-                    "X-Frame-Options": "DENY",
                     "Cross-Origin-Opener-Policy": "same-origin",
                     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
                 }
+                if not own_csp:
+                    defaults["X-Frame-Options"] = "DENY"
                 if https:
                     defaults["Strict-Transport-Security"] = "max-age=31536000"
                 for name, value in defaults.items():
@@ -131,7 +134,11 @@ class BodySizeLimitMiddleware:
 
 
 class CsrfCookieMiddleware:
-    """Gives every browser a random CSRF cookie; forms carry an HMAC of it (see csrf.py)."""
+    """Gives a browser a random CSRF cookie when a page renders a form token (see csrf.py).
+
+    The cookie is only sent with responses that used it, so public tool pages and the API
+    set no cookie at all (visitor analytics are cookie-free).
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -144,11 +151,12 @@ class CsrfCookieMiddleware:
         fresh = value is None or not _CSRF_VALUE.match(value)
         if fresh:
             value = secrets.token_urlsafe(32)
-        scope.setdefault("state", {})["csrf_cookie"] = value
+        state = scope.setdefault("state", {})
+        state["csrf_cookie"] = value
         https = is_https(scope)
 
         async def send_wrapper(message: Message) -> None:
-            if fresh and message["type"] == "http.response.start":
+            if fresh and state.get("csrf_used") and message["type"] == "http.response.start":
                 cookie = f"{CSRF_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax"
                 MutableHeaders(scope=message).append(
                     "Set-Cookie", cookie + ("; Secure" if https else "")

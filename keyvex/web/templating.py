@@ -22,6 +22,20 @@ env = Environment(
 )
 
 
+class _LazyToken:
+    """Computes the CSRF token only if a template prints it, so pages without forms (and
+    public tool pages) do not cause a CSRF cookie to be set."""
+
+    def __init__(self, request: Request, secret: str) -> None:
+        self._request, self._secret = request, secret
+
+    def __str__(self) -> str:
+        return csrf_token(self._request, self._secret)
+
+    def __html__(self) -> str:
+        return str(self)
+
+
 def render(
     request: Request,
     name: str,
@@ -37,7 +51,7 @@ def render(
         "request": request,
         "user": state.get("user"),
         "csrf_field": FIELD,
-        "csrf_token": csrf_token(request, app.secret_key),
+        "csrf_token": _LazyToken(request, app.secret_key),
         "version": __version__,
         "settings": app.settings,
         **(context or {}),

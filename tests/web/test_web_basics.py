@@ -72,3 +72,22 @@ def test_request_id_is_echoed_when_sane(client: Any) -> None:
         client.get("/healthz", headers={"x-request-id": "<script>"}).headers["x-request-id"]
         != "<script>"
     )
+
+
+def test_csrf_cookie_is_only_set_by_pages_with_forms(client: Any) -> None:
+    assert "set-cookie" not in client.get("/healthz").headers
+    assert "set-cookie" not in client.get("/no-such-page").headers
+    assert "kvx_csrf=" in client.get("/login").headers["set-cookie"]
+
+
+def test_a_route_with_its_own_csp_decides_about_framing(client: Any) -> None:
+    from starlette.responses import PlainTextResponse
+
+    @client.app.get("/_framing-probe")
+    async def probe() -> PlainTextResponse:
+        return PlainTextResponse("ok", headers={"Content-Security-Policy": "frame-ancestors *"})
+
+    headers = client.get("/_framing-probe").headers
+    assert headers["content-security-policy"] == "frame-ancestors *"
+    assert "x-frame-options" not in headers
+    assert client.get("/").headers["x-frame-options"] == "DENY"
