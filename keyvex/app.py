@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from keyvex.ratelimit import RateLimiter
 from keyvex.settings import Settings, prepare_data_dir, resolve_secrets
@@ -17,6 +18,12 @@ class App:
     store: ItemStore
     blobs: LocalBlobStore
     limiter: RateLimiter
+    #: In-process caches of derived data, one dict per domain (e.g. parsed published tools);
+    #: entries are always re-validated against the store, so several processes stay correct.
+    local_cache: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def cache(self, name: str) -> dict[str, Any]:
+        return self.local_cache.setdefault(name, {})
 
     @property
     def secret_key(self) -> str:

@@ -88,3 +88,46 @@ def make_browser(client: TestClient) -> Any:
         return Browser(TestClient(client.app))
 
     return make
+
+
+TOKEN_ON_PAGE = re.compile(r'<code id="new-token">(kvx_[A-Za-z0-9_-]+)</code>')
+
+
+class ApiUser:
+    """A signed-up creator holding an API token; ``.get/.post/...`` send it as Bearer."""
+
+    def __init__(self, browser: Browser, email: str) -> None:
+        browser.sign_up(email)
+        page = browser.submit("/account", "/account/tokens", name="tests")
+        match = TOKEN_ON_PAGE.search(page.text)
+        assert match, "token shown after creation"
+        self.browser = browser
+        self.client = browser.client
+        self.email = email
+        self.headers = {"Authorization": f"Bearer {match.group(1)}"}
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        return self.client.request(method, path, headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> Any:
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> Any:
+        return self.request("PUT", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Any:
+        return self.request("DELETE", path, **kwargs)
+
+
+@pytest.fixture
+def alice(browser: Browser) -> ApiUser:
+    return ApiUser(browser, "alice@example.com")
+
+
+@pytest.fixture
+def bob(make_browser: Any) -> ApiUser:
+    return ApiUser(make_browser(), "bob@example.com")

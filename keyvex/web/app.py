@@ -17,6 +17,7 @@ from keyvex.accounts.routes import router as accounts_router
 from keyvex.app import App, build_app
 from keyvex.logs import configure_logging
 from keyvex.settings import Settings, load_settings
+from keyvex.tools.routes import router as tools_api
 from keyvex.web import pages
 from keyvex.web.errors import install_error_handlers
 from keyvex.web.middleware import (
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(accounts_router)
     app.include_router(accounts_api)
+    app.include_router(tools_api)
     # Added last = outermost: request id wraps everything, headers apply to error pages too.
     app.add_middleware(CsrfCookieMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

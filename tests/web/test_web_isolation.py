@@ -7,6 +7,8 @@ from typing import Any
 
 from fastapi.routing import APIRoute
 
+from keyvex.tools import get_template
+
 TOKEN = re.compile(r'<code id="new-token">(kvx_[A-Za-z0-9_-]+)</code>')
 
 
@@ -20,6 +22,17 @@ def all_routes(routes: list[Any]) -> list[APIRoute]:
         elif isinstance(route, APIRoute):
             found.append(route)
     return found
+
+
+def _body(path: str, method: str, definition: dict[str, Any]) -> Any:
+    """A valid body for each API route, so only ownership can make the request fail."""
+    if method == "PUT":
+        return definition
+    if path.endswith("/evaluate"):
+        return {"answers": {}}
+    if method == "POST":
+        return {}
+    return None
 
 
 def _token(browser: Any, name: str) -> str:
@@ -38,9 +51,17 @@ def test_no_route_lets_one_user_touch_anothers_items(browser: Any, make_browser:
         "id"
     ]
 
+    definition = get_template("roi-calculator").model_dump(mode="json")
+    tool = alice.client.post(
+        "/api/v1/tools/from-template/roi-calculator", headers=alice_headers
+    ).json()
+    alice.client.post(f"/api/v1/tools/{tool['id']}/publish", headers=alice_headers)
+
     # Every path parameter of every route, filled with one of Alice's ids. A new route with
     # a parameter not listed here fails this test until its isolation is considered.
-    alices_ids = {"token_id": alice_token_id}
+    alices_ids = {"token_id": alice_token_id, "tool_id": tool["id"]}
+    # Parameters naming public things (built-in templates, published pages) are not tenant data.
+    public_params = {"template_id", "slug"}
     bob_csrf = bob.csrf("/account")
     tried = 0
     routes = all_routes(alice.client.app.routes)
@@ -49,20 +70,28 @@ def test_no_route_lets_one_user_touch_anothers_items(browser: Any, make_browser:
         if "{" not in route.path:
             continue
         params = re.findall(r"{(\w+)}", route.path)
+        if public_params & set(params):
+            continue
         missing = [p for p in params if p not in alices_ids]
         assert not missing, f"{route.path}: add {missing} to the isolation test"
         path = route.path.format(**alices_ids)
         for method in route.methods:
+            api = path.startswith("/api/")
             response = bob.client.request(
                 method,
                 path,
-                data={"csrf_token": bob_csrf} if not path.startswith("/api/") else None,
+                data=None if api else {"csrf_token": bob_csrf},
+                json=_body(path, method, definition) if api else None,
                 headers={"Authorization": f"Bearer {bob_token}"},
                 follow_redirects=False,
             )
             tried += 1
             assert response.status_code == 404, f"{method} {path} -> {response.status_code}"
-    assert tried >= 2
+    assert tried >= 9
+    assert (
+        alice.client.get(f"/api/v1/tools/{tool['id']}", headers=alice_headers).json()["status"]
+        == "published"
+    )
 
     listing = bob.client.get("/api/v1/tokens", headers={"Authorization": f"Bearer {bob_token}"})
     assert [t["name"] for t in listing.json()["tokens"]] == ["bob-cli"]

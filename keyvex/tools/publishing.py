@@ -1,0 +1,216 @@
+"""Publishing: verified snapshots behind stable, unique slugs, and fast lookup by slug.
+
+``SLUG#{slug}`` / ``SLUG`` points at the published version of a tool; the public page reads
+it (one get), and keeps the parsed definition in an in-process cache validated against the
+slug item's version, so a publish or unpublish in any process is seen at once.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from anyio import to_thread
+
+from keyvex.accounts.models import User
+from keyvex.app import App
+from keyvex.clock import now_iso
+from keyvex.errors import Conflict, Gone, Invalid, NotFound
+from keyvex.store import Condition, ConditionFailed
+from keyvex.tools._definition import ToolDefinition
+from keyvex.tools._parse import parse_tool
+from keyvex.tools._verify import verify
+from keyvex.tools.service import get_tool, tool_key, version_key
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
+RESERVED = frozenset(
+    {
+        "admin", "api", "app", "account", "dashboard", "docs", "embed", "embed-js", "help",
+        "login", "logout", "new", "signup", "static", "t", "tools", "www", "keyvex", "settings",
+        "healthz", "readyz", "about", "pricing", "terms", "privacy", "support", "status",
+    }
+)  # fmt: skip
+MAX_ORIGINS = 20
+_ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:\d{1,5})?$")
+_CACHE = "published_tools"
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedTool:
+    tool_id: str
+    owner_id: str
+    slug: str
+    version: int
+    definition: ToolDefinition
+    allowed_origins: tuple[str, ...]
+    published_at: str
+
+
+def slug_key(slug: str) -> tuple[str, str]:
+    return (f"SLUG#{slug}", "SLUG")
+
+
+def slugify(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:50].strip("-")
+    return slug or "tool"
+
+
+def check_slug(slug: str) -> str:
+    if not SLUG.match(slug):
+        raise Invalid(
+            "That address is not valid.",
+            fields={"slug": "Use 1-60 lower-case letters, digits and dashes (not at the ends)."},
+        )
+    if slug in RESERVED:
+        raise Invalid("That address is reserved.", fields={"slug": f"'{slug}' is reserved."})
+    return slug
+
+
+def check_origins(origins: list[str]) -> tuple[str, ...]:
+    if len(origins) > MAX_ORIGINS:
+        raise Invalid(
+            "Too many embedding origins.",
+            fields={"allowed_origins": f"At most {MAX_ORIGINS}."},
+        )
+    cleaned = []
+    for origin in origins:
+        value = origin.strip().lower().rstrip("/")
+        if not _ORIGIN.match(value):
+            raise Invalid(
+                "An embedding origin is not valid.",
+                fields={"allowed_origins": f"'{origin}' is not like https://www.example.com."},
+            )
+        cleaned.append(value)
+    return tuple(dict.fromkeys(cleaned))
+
+
+async def publish(
+    app: App,
+    user: User,
+    tool_id: str,
+    slug: str | None = None,
+    allowed_origins: list[str] | None = None,
+) -> PublishedTool:
+    """Publish the current version if it verifies without errors; returns what is live."""
+    tool = await get_tool(app, user, tool_id)
+    report = await to_thread.run_sync(verify, tool.definition)
+    if report.errors:
+        raise Invalid(
+            f"The tool cannot be published: verification found {len(report.errors)} error(s).",
+            fields={issue.path or issue.code: issue.message for issue in report.errors},
+        )
+    origins = tool.allowed_origins if allowed_origins is None else check_origins(allowed_origins)
+    chosen = await _claim_slug(app, user, tool_id, tool.version, slug, tool.slug, tool.definition)
+    chosen_item = await app.store.get(*slug_key(chosen))
+    assert chosen_item is not None
+    await app.store.put({**chosen_item, "allowed_origins": list(origins)})
+    if tool.slug and tool.slug != chosen:
+        await app.store.delete(*slug_key(tool.slug))
+        app.cache(_CACHE).pop(tool.slug, None)
+    await app.store.update(
+        *tool_key(user.id, tool_id),
+        set={
+            "status": "published",
+            "slug": chosen,
+            "published_version": tool.version,
+            "allowed_origins": list(origins),
+        },
+    )
+    app.cache(_CACHE).pop(chosen, None)
+    return await published_by_slug(app, chosen)
+
+
+async def _claim_slug(
+    app: App,
+    user: User,
+    tool_id: str,
+    version: int,
+    wanted: str | None,
+    current: str | None,
+    definition: ToolDefinition,
+) -> str:
+    """Point a slug at this tool: the requested one, the current one, or one from the title."""
+    if wanted is not None:
+        candidates = [check_slug(wanted)]
+    elif current is not None:
+        candidates = [current]
+    else:
+        base = slugify(definition.title)
+        base = base if base not in RESERVED else f"{base}-tool"
+        candidates = [base] + [f"{base[:55]}-{n}" for n in range(2, 50)]
+    for candidate in candidates:
+        if await _try_claim(app, user, tool_id, version, candidate):
+            return candidate
+    raise Conflict(
+        "That address is taken.", fields={"slug": f"'{candidates[0]}' is used by another tool."}
+    )
+
+
+async def _try_claim(app: App, user: User, tool_id: str, version: int, slug: str) -> bool:
+    existing = await app.store.get(*slug_key(slug))
+    if existing is not None and existing.get("tool_id") != tool_id:
+        return False
+    pk, sk = slug_key(slug)
+    item: dict[str, Any] = {
+        **(existing or {}),
+        "PK": pk,
+        "SK": sk,
+        "entity_type": "slug",
+        "slug": slug,
+        "tool_id": tool_id,
+        "owner_id": user.id,
+        "version_number": version,
+        "status": "published",
+        "published_at": now_iso(),
+    }
+    condition = (
+        Condition.not_exists() if existing is None else Condition.version_is(existing["version"])
+    )
+    try:
+        await app.store.put(item, condition)
+    except ConditionFailed:
+        return False
+    return True
+
+
+async def unpublish(app: App, user: User, tool_id: str) -> None:
+    """Take the page down: the slug stays reserved for this tool and answers 410."""
+    tool = await get_tool(app, user, tool_id)
+    if tool.slug is None or tool.status != "published":
+        raise Invalid("The tool is not published.")
+    await app.store.update(*slug_key(tool.slug), set={"status": "unpublished"})
+    await app.store.update(*tool_key(user.id, tool_id), set={"status": "draft"})
+    app.cache(_CACHE).pop(tool.slug, None)
+
+
+async def published_by_slug(app: App, slug: str) -> PublishedTool:
+    """The live tool at ``/t/{slug}``; NotFound for unknown slugs, Gone when unpublished."""
+    if not SLUG.match(slug):
+        raise NotFound("There is no tool at this address.")
+    item = await app.store.get(*slug_key(slug))
+    if item is None:
+        raise NotFound("There is no tool at this address.")
+    if item.get("status") != "published":
+        raise Gone("This tool is no longer available.")
+    cache = app.cache(_CACHE)
+    cached = cache.get(slug)
+    if cached is not None and cached[0] == item["version"]:
+        published: PublishedTool = cached[1]
+        return published
+    snapshot = await app.store.get(*version_key(item["tool_id"], int(item["version_number"])))
+    if snapshot is None:
+        raise Gone("This tool is no longer available.")
+    published = PublishedTool(
+        tool_id=item["tool_id"],
+        owner_id=item["owner_id"],
+        slug=slug,
+        version=int(item["version_number"]),
+        definition=parse_tool(snapshot["definition"]),
+        allowed_origins=tuple(item.get("allowed_origins", ())),
+        published_at=item["published_at"],
+    )
+    cache[slug] = (item["version"], published)
+    return published
