@@ -18,7 +18,7 @@ from keyvex.app import App, build_app
 from keyvex.logs import configure_logging
 from keyvex.settings import Settings, load_settings
 from keyvex.tools.routes import router as tools_api
-from keyvex.web import pages
+from keyvex.web import apidocs, pages
 from keyvex.web.errors import install_error_handlers
 from keyvex.web.middleware import (
     BodySizeLimitMiddleware,
@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages.router)
+    app.include_router(apidocs.router)
     app.include_router(accounts_router)
     app.include_router(accounts_api)
     app.include_router(tools_api)

@@ -141,3 +141,16 @@ def test_a_creator_cannot_reach_another_creators_tool(alice: Any, bob: Any) -> N
     assert bob.post(f"{path}/evaluate", json={"answers": {}}).status_code == 404
     assert bob.get("/api/v1/tools").json()["tools"] == []
     assert alice.get(path).status_code == 200
+
+
+def test_api_reference_lists_every_operation(client: Any) -> None:
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    for operation in (
+        "POST /api/v1/tools",
+        "GET /api/v1/tools/{tool_id}",
+        "POST /api/v1/tools/{tool_id}/publish",
+    ):
+        assert operation in page.text
+    schema = client.get("/api/openapi.json").json()
+    assert "/api/v1/tools/{tool_id}/evaluate" in schema["paths"]
