@@ -75,6 +75,9 @@ class Settings(BaseSettings):
         "5/minute;20/hour", description="Failed sign-ins allowed per account."
     )
     signup_limit_ip: str = Field("10/hour", description="Sign-ups allowed per IP.")
+    lead_limit_ip: str = Field("30/minute;300/day", description="Lead submissions per IP.")
+    lead_limit_tool: str = Field("600/minute", description="Lead submissions per tool.")
+    event_limit_ip: str = Field("600/minute", description="Analytics beacons counted per IP.")
     min_password_length: int = Field(10, ge=8, le=128, description="Shortest password accepted.")
     max_body_bytes: int = Field(
         1_000_000, ge=1024, description="Largest request body accepted (bytes)."

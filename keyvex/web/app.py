@@ -14,7 +14,9 @@ from fastapi.staticfiles import StaticFiles
 from keyvex import __version__
 from keyvex.accounts.routes import api as accounts_api
 from keyvex.accounts.routes import router as accounts_router
+from keyvex.analytics.routes import router as analytics_api
 from keyvex.app import App, build_app
+from keyvex.leads.routes import router as leads_api
 from keyvex.logs import configure_logging
 from keyvex.settings import Settings, load_settings
 from keyvex.tools.routes import router as tools_api
@@ -75,6 +77,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(accounts_router)
     app.include_router(accounts_api)
     app.include_router(tools_api)
+    app.include_router(leads_api)
+    app.include_router(analytics_api)
     # Added last = outermost: request id wraps everything, headers apply to error pages too.
     app.add_middleware(CsrfCookieMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

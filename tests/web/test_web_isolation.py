@@ -82,6 +82,9 @@ def test_no_route_lets_one_user_touch_anothers_items(browser: Any, make_browser:
                 path,
                 data=None if api else {"csrf_token": bob_csrf},
                 json=_body(path, method, definition) if api else None,
+                params={"from": "2026-01-01", "to": "2026-01-31"}
+                if path.endswith("/stats")
+                else None,
                 headers={"Authorization": f"Bearer {bob_token}"},
                 follow_redirects=False,
             )

@@ -1,0 +1,28 @@
+"""Visitor analytics: events as daily per-tool counters, bot filtering, funnel statistics."""
+
+from keyvex.analytics._bots import is_bot
+from keyvex.analytics._stats import MAX_RANGE_DAYS, tool_stats
+from keyvex.analytics.service import (
+    EVENTS,
+    MAX_STEP,
+    VIEW_WINDOW_SECONDS,
+    count,
+    count_op,
+    counter_name,
+    record_event,
+    stat_key,
+)
+
+__all__ = [
+    "EVENTS",
+    "MAX_RANGE_DAYS",
+    "MAX_STEP",
+    "VIEW_WINDOW_SECONDS",
+    "count",
+    "count_op",
+    "counter_name",
+    "is_bot",
+    "record_event",
+    "stat_key",
+    "tool_stats",
+]

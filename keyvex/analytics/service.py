@@ -1,0 +1,117 @@
+"""Analytics events as per-tool per-day atomic counters, with cookie-free view de-duplication.
+
+``TOOL#{tool_id}`` / ``STAT#{YYYY-MM-DD}`` holds the day's counters (``views``, ``starts``,
+``completions``, ``leads``, ``abandons``, ``step_{n}``), each bumped with an atomic add: no
+scans, no read-modify-write. A view counts once per visitor per tool per 30 minutes; the
+visitor is ``sha256(daily salt + ip + user agent + tool id)`` and only that hash, as the key
+of a short-lived marker item, is ever written.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from keyvex.analytics._bots import is_bot
+from keyvex.analytics._salt import daily_salt, visitor_hash
+from keyvex.app import App
+from keyvex.errors import Invalid
+from keyvex.store import Condition, ConditionFailed, Update
+
+if TYPE_CHECKING:
+    from keyvex.tools.publishing import PublishedTool
+
+EVENTS = frozenset({"view", "start", "step", "complete", "lead", "abandon"})
+COUNTERS = {
+    "view": "views",
+    "start": "starts",
+    "complete": "completions",
+    "lead": "leads",
+    "abandon": "abandons",
+}
+MAX_STEP = 50
+VIEW_WINDOW_SECONDS = 30 * 60
+#: Default until the settings object carries ``event_limit_ip``: beacons one address may send.
+EVENT_LIMIT_IP = "600/minute"
+
+
+def stat_key(tool_id: str, day: str) -> tuple[str, str]:
+    return (f"TOOL#{tool_id}", f"STAT#{day}")
+
+
+def view_key(visitor: str) -> tuple[str, str]:
+    return (f"VIEW#{visitor}", "VIEW")
+
+
+def utc_day() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+def counter_name(event: str, step: int | None = None) -> str:
+    """The counter attribute an event bumps; Invalid for unknown events or steps."""
+    if event not in EVENTS:
+        known = ", ".join(sorted(EVENTS))
+        raise Invalid("Unknown analytics event.", fields={"event": f"Use one of: {known}."})
+    if event != "step":
+        return COUNTERS[event]
+    if not isinstance(step, int) or isinstance(step, bool) or not 1 <= step <= MAX_STEP:
+        raise Invalid(
+            "A step event needs a step number.",
+            fields={"step": f"Send a whole number from 1 to {MAX_STEP}."},
+        )
+    return f"step_{step}"
+
+
+def count_op(tool_id: str, event: str, step: int | None = None) -> Update:
+    """The atomic add of one to today's counter for ``event``, for use in a transaction."""
+    attribute = counter_name(event, step)
+    day = utc_day()
+    return Update(
+        *stat_key(tool_id, day),
+        set={"entity_type": "tool_stats", "tool_id": tool_id, "day": day},
+        add={attribute: 1},
+    )
+
+
+async def count(app: App, tool_id: str, event: str, step: int | None = None) -> None:
+    """Add one to today's counter for ``event`` (an atomic add; creates the day's item)."""
+    op = count_op(tool_id, event, step)
+    await app.store.update(op.pk, op.sk, set=op.set, add=op.add)
+
+
+async def record_event(
+    app: App, tool: PublishedTool, event: str, *, step: int | None, ip: str, user_agent: str
+) -> bool:
+    """Count a visitor's event; False when it is not counted (bot, repeat view, flood).
+
+    ``lead`` is accepted but never counted from a beacon: the server counts a lead when it
+    stores one, so a forged beacon cannot inflate conversions.
+    """
+    counter_name(event, step)  # refuse malformed events before anything else
+    if event == "lead" or is_bot(user_agent):
+        return False
+    limit = app.settings.event_limit_ip
+    if not app.limiter.hit(limit, "event", ip):
+        return False
+    if event == "view" and not await _first_view(app, tool.tool_id, ip, user_agent):
+        return False
+    await count(app, tool.tool_id, event, step)
+    return True
+
+
+async def _first_view(app: App, tool_id: str, ip: str, user_agent: str) -> bool:
+    """Leave a 30-minute marker for this visitor and tool; False when one is already there."""
+    salt = await daily_salt(app, utc_day())
+    pk, sk = view_key(visitor_hash(salt, ip, user_agent, tool_id))
+    marker = {
+        "PK": pk,
+        "SK": sk,
+        "entity_type": "view_marker",
+        "ttl": int(time.time()) + VIEW_WINDOW_SECONDS,
+    }
+    try:
+        await app.store.put(marker, Condition.not_exists())
+    except ConditionFailed:
+        return False
+    return True

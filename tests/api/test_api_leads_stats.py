@@ -1,0 +1,95 @@
+"""REST API v1: a creator reads leads (paged, CSV) and statistics of their own tools only."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from datetime import UTC, datetime
+from typing import Any
+
+from keyvex.analytics import record_event
+from keyvex.leads import LeadSubmission, RequestMeta, submit_lead
+from keyvex.tools.publishing import published_by_slug
+
+
+def _publish(user: Any, template: str = "roi-calculator") -> tuple[str, str]:
+    tool = user.post(f"/api/v1/tools/from-template/{template}").json()
+    slug = user.post(f"/api/v1/tools/{tool['id']}/publish").json()["slug"]
+    return tool["id"], slug
+
+
+def _visit_and_submit(client: Any, slug: str, n: int) -> None:
+    app = client.app.state.keyvex
+
+    async def go() -> None:
+        live = await published_by_slug(app, slug)
+        await record_event(app, live, "view", step=None, ip="203.0.113.9", user_agent="Mozilla/5.0")
+        for i in range(n):
+            submission = LeadSubmission(
+                answers={"investment": 10000 + i},
+                contact={"email": f"visitor{i}@example.com", "name": f'=HYPERLINK("x") {i}'},
+                consent=True,
+                idempotency_key=f"key-{i:04d}-abcdefghijkl",
+                elapsed_ms=9000,
+            )
+            await submit_lead(
+                app, live, submission, RequestMeta(ip=f"203.0.113.{i}", user_agent="Mozilla/5.0")
+            )
+
+    asyncio.run(go())
+
+
+def test_leads_are_listed_newest_first_with_a_cursor(alice: Any, client: Any) -> None:
+    tool_id, slug = _publish(alice)
+    _visit_and_submit(client, slug, 3)
+    first = alice.get(f"/api/v1/tools/{tool_id}/leads", params={"limit": 2}).json()
+    assert len(first["leads"]) == 2 and first["cursor"]
+    rest = alice.get(
+        f"/api/v1/tools/{tool_id}/leads", params={"limit": 2, "cursor": first["cursor"]}
+    ).json()
+    emails = [lead["contact"]["email"] for lead in first["leads"] + rest["leads"]]
+    assert emails == ["visitor2@example.com", "visitor1@example.com", "visitor0@example.com"]
+    assert rest["cursor"] is None
+
+
+def test_leads_csv_is_streamed_and_neutralises_formulas(alice: Any, client: Any) -> None:
+    tool_id, slug = _publish(alice)
+    _visit_and_submit(client, slug, 2)
+    response = alice.get(f"/api/v1/tools/{tool_id}/leads.csv")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert len(rows) == 3
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+    assert any(cell.startswith("'=HYPERLINK") for cell in cells)
+
+
+def test_stats_count_views_and_leads_per_day(alice: Any, client: Any) -> None:
+    tool_id, slug = _publish(alice)
+    _visit_and_submit(client, slug, 2)
+    today = datetime.now(UTC).date().isoformat()
+    stats = alice.get(f"/api/v1/tools/{tool_id}/stats", params={"from": today, "to": today}).json()
+    assert stats["totals"]["views"] == 1 and stats["totals"]["leads"] == 2
+    assert stats["days"][0]["date"] == today
+    bad = alice.get(f"/api/v1/tools/{tool_id}/stats", params={"from": today, "to": "2000-01-01"})
+    assert bad.status_code == 422
+    assert (
+        alice.get(
+            f"/api/v1/tools/{tool_id}/stats", params={"from": "yesterday", "to": today}
+        ).status_code
+        == 422
+    )
+
+
+def test_another_creator_sees_none_of_it(alice: Any, bob: Any, client: Any) -> None:
+    tool_id, slug = _publish(alice)
+    _visit_and_submit(client, slug, 1)
+    today = datetime.now(UTC).date().isoformat()
+    assert bob.get(f"/api/v1/tools/{tool_id}/leads").status_code == 404
+    assert bob.get(f"/api/v1/tools/{tool_id}/leads.csv").status_code == 404
+    assert (
+        bob.get(f"/api/v1/tools/{tool_id}/stats", params={"from": today, "to": today}).status_code
+        == 404
+    )
