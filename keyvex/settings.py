@@ -87,6 +87,10 @@ class Settings(BaseSettings):
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Logs.")
     log_format: Literal["console", "json"] = Field("console", description="Log line format.")
+    access_log: bool = Field(True, description="Log one line per request.")
+    publish_cache_seconds: float = Field(
+        1.0, ge=0, le=60, description="How long a process trusts its published-tool cache."
+    )
 
     @field_validator("base_url")
     @classmethod

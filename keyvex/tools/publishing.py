@@ -1,13 +1,16 @@
 """Publishing: verified snapshots behind stable, unique slugs, and fast lookup by slug.
 
-``SLUG#{slug}`` / ``SLUG`` points at the published version of a tool; the public page reads
-it (one get), and keeps the parsed definition in an in-process cache validated against the
-slug item's version, so a publish or unpublish in any process is seen at once.
+``SLUG#{slug}`` / ``SLUG`` points at the published version of a tool. The public page keeps
+the parsed definition in an in-process cache: a publish or unpublish in this process drops
+the entry at once; otherwise an entry is trusted for ``publish_cache_seconds`` and then
+re-validated against the slug item's version (one get), so other processes catch up within
+that time without a store read on every page view.
 """
 
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -190,16 +193,21 @@ async def published_by_slug(app: App, slug: str) -> PublishedTool:
     """The live tool at ``/t/{slug}``; NotFound for unknown slugs, Gone when unpublished."""
     if not SLUG.match(slug):
         raise NotFound("There is no tool at this address.")
+    cache = app.cache(_CACHE)
+    fresh = cache.get(slug)
+    if fresh is not None and time.monotonic() - fresh[0] < app.settings.publish_cache_seconds:
+        trusted: PublishedTool = fresh[2]
+        return trusted
     item = await app.store.get(*slug_key(slug))
     if item is None:
         raise NotFound("There is no tool at this address.")
     if item.get("status") != "published":
         raise Gone("This tool is no longer available.")
-    cache = app.cache(_CACHE)
     cached = cache.get(slug)
-    if cached is not None and cached[0] == item["version"]:
-        published: PublishedTool = cached[1]
-        return published
+    if cached is not None and cached[1] == item["version"]:
+        cache[slug] = (time.monotonic(), item["version"], cached[2])
+        hit: PublishedTool = cached[2]
+        return hit
     snapshot = await app.store.get(*version_key(item["tool_id"], int(item["version_number"])))
     if snapshot is None:
         raise Gone("This tool is no longer available.")
@@ -212,5 +220,5 @@ async def published_by_slug(app: App, slug: str) -> PublishedTool:
         allowed_origins=tuple(item.get("allowed_origins", ())),
         published_at=item["published_at"],
     )
-    cache[slug] = (item["version"], published)
+    cache[slug] = (time.monotonic(), item["version"], published)
     return published

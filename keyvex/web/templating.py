@@ -18,6 +18,7 @@ env = Environment(
     loader=ChoiceLoader([PackageLoader(pkg, "templates") for pkg in TEMPLATE_PACKAGES]),
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
+    auto_reload=False,  # templates ship with the package; no stat() per render
     lstrip_blocks=True,
 )
 

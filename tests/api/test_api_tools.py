@@ -154,3 +154,25 @@ def test_api_reference_lists_every_operation(client: Any) -> None:
         assert operation in page.text
     schema = client.get("/api/openapi.json").json()
     assert "/api/v1/tools/{tool_id}/evaluate" in schema["paths"]
+
+
+def test_public_lookup_follows_publish_and_unpublish_at_once(alice: Any, client: Any) -> None:
+    import asyncio
+
+    import pytest
+
+    from keyvex.errors import Gone, NotFound
+    from keyvex.tools.publishing import published_by_slug
+
+    app = client.app.state.keyvex
+    tool = alice.post("/api/v1/tools", json=roi()).json()
+    slug = alice.post(f"/api/v1/tools/{tool['id']}/publish").json()["slug"]
+    assert asyncio.run(published_by_slug(app, slug)).version == 1
+    alice.put(f"/api/v1/tools/{tool['id']}", json={**roi(), "title": "Second edition"})
+    assert alice.post(f"/api/v1/tools/{tool['id']}/publish").json()["version"] == 2
+    assert asyncio.run(published_by_slug(app, slug)).definition.title == "Second edition"
+    alice.post(f"/api/v1/tools/{tool['id']}/unpublish")
+    with pytest.raises(Gone):
+        asyncio.run(published_by_slug(app, slug))
+    with pytest.raises(NotFound):
+        asyncio.run(published_by_slug(app, "no-such-tool"))
