@@ -33,6 +33,8 @@ BENCH_LIMITS = {
     "lead_limit_ip": "1000000/minute",
     "lead_limit_tool": "1000000/minute",
     "event_limit_ip": "1000000/minute",
+    # uvicorn runs both servers with access_log=False; the app's own access log is off too.
+    "access_log": False,
 }
 BARE_HTML = (
     "<!doctype html><html><head><title>bare</title></head><body>"
