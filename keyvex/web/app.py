@@ -18,6 +18,7 @@ from keyvex.analytics.routes import router as analytics_api
 from keyvex.app import App, build_app
 from keyvex.leads.routes import router as leads_api
 from keyvex.logs import configure_logging
+from keyvex.public import router as public_router
 from keyvex.settings import Settings, load_settings
 from keyvex.tools.routes import router as tools_api
 from keyvex.web import apidocs, pages
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(tools_api)
     app.include_router(leads_api)
     app.include_router(analytics_api)
+    app.include_router(public_router)
     # Added last = outermost: request id wraps everything, headers apply to error pages too.
     app.add_middleware(CsrfCookieMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

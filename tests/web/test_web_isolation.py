@@ -60,8 +60,9 @@ def test_no_route_lets_one_user_touch_anothers_items(browser: Any, make_browser:
     # Every path parameter of every route, filled with one of Alice's ids. A new route with
     # a parameter not listed here fails this test until its isolation is considered.
     alices_ids = {"token_id": alice_token_id, "tool_id": tool["id"]}
-    # Parameters naming public things (built-in templates, published pages) are not tenant data.
-    public_params = {"template_id", "slug"}
+    # Parameters naming public things (built-in templates, published pages, runtime assets)
+    # are not tenant data.
+    public_params = {"template_id", "slug", "name"}
     bob_csrf = bob.csrf("/account")
     tried = 0
     routes = all_routes(alice.client.app.routes)

@@ -1,0 +1,185 @@
+"""Public routes: tool pages, embeds, the embed script, results, leads and analytics events."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import structlog
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import ValidationError
+from starlette.background import BackgroundTask
+
+from keyvex.analytics import EVENTS, record_event
+from keyvex.engine import run
+from keyvex.errors import Invalid, KeyvexError, NotFound, PayloadTooLarge, RateLimited
+from keyvex.leads import LeadSubmission, RequestMeta, submit_lead
+from keyvex.public._page import asset, embed_csp, render_page, theme_css, valid_origin
+from keyvex.tools.publishing import PublishedTool, published_by_slug
+from keyvex.web.deps import AppDep
+
+router = APIRouter(include_in_schema=False)
+log = structlog.get_logger("keyvex.public")
+
+MAX_JSON_BYTES = 64_000
+RESULT_LIMIT = "60/minute;1000/day"
+EVENTS_LIMIT = "240/minute"
+ASSET_CACHE = "public, max-age=31536000, immutable"
+
+
+def _meta(request: Request) -> RequestMeta:
+    host = request.client.host if request.client else ""
+    return RequestMeta(ip=host, user_agent=request.headers.get("user-agent", "")[:500])
+
+
+async def _record_quietly(
+    app: Any, tool: PublishedTool, event: str, step: int | None, meta: Any
+) -> None:
+    """Analytics are best effort: a failure is logged, never shown to the visitor."""
+    try:
+        await record_event(app, tool, event, step=step, ip=meta.ip, user_agent=meta.user_agent)
+    except Exception as exc:  # noqa: BLE001 - counting must never break a page
+        log.warning("event not recorded", slug=tool.slug, event_name=event, error=str(exc))
+
+
+def _json_error(exc: KeyvexError) -> JSONResponse:
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    body = {"message": exc.message, "errors": exc.fields}
+    return JSONResponse(body, status_code=exc.status, headers=headers)
+
+
+def _pydantic_errors(exc: ValidationError) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for error in exc.errors():
+        name = ".".join(str(p) for p in error.get("loc", ())) or "request"
+        fields.setdefault(name, str(error.get("msg", "is not valid")).rstrip(".") + ".")
+    return fields
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    """The body as a JSON object (any content type: sendBeacon sends text/plain)."""
+    body = await request.body()
+    if len(body) > MAX_JSON_BYTES:
+        raise PayloadTooLarge("The request is too large.")
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise Invalid("Send a JSON object.", fields={"request": "Send a JSON object."}) from None
+    if not isinstance(data, dict):
+        raise Invalid("Send a JSON object.", fields={"request": "Send a JSON object."})
+    return data
+
+
+def _page(
+    request: Request, tool: PublishedTool, html: str, headers: dict[str, str]
+) -> HTMLResponse:
+    task = BackgroundTask(
+        _record_quietly, request.app.state.keyvex, tool, "view", None, _meta(request)
+    )
+    headers = {"Cache-Control": "no-cache", **headers}
+    return HTMLResponse(html, headers=headers, background=task)
+
+
+@router.get("/t/{slug}", response_class=HTMLResponse)
+async def tool_page(request: Request, app: AppDep, slug: str) -> HTMLResponse:
+    tool = await published_by_slug(app, slug)
+    return _page(request, tool, render_page(tool, embed=False), {})
+
+
+@router.get("/t/{slug}/embed", response_class=HTMLResponse)
+async def tool_embed(
+    request: Request, app: AppDep, slug: str, transparent: str = "", origin: str = ""
+) -> HTMLResponse:
+    tool = await published_by_slug(app, slug)
+    parent = valid_origin(origin, tool.allowed_origins)
+    clear = transparent in ("1", "true", "yes")
+    html = render_page(tool, embed=True, transparent=clear, origin=parent)
+    return _page(request, tool, html, {"Content-Security-Policy": embed_csp(tool.allowed_origins)})
+
+
+@router.get("/t/{slug}/theme.css")
+async def tool_theme(app: AppDep, slug: str, v: str = "") -> Response:
+    tool = await published_by_slug(app, slug)
+    fresh = v == str(tool.version)
+    cache = ASSET_CACHE if fresh else "public, max-age=60"
+    return Response(
+        theme_css(tool.definition), media_type="text/css", headers={"Cache-Control": cache}
+    )
+
+
+def _asset_response(request: Request, name: str) -> Response:
+    found = asset(name)
+    if found is None:
+        raise NotFound("There is no such file.")
+    headers = {"Cache-Control": ASSET_CACHE, "ETag": f'"{found.digest}"', "Vary": "Accept-Encoding"}
+    if name == "embed.js":  # the embed line has no version: let browsers revalidate it
+        headers["Cache-Control"] = "public, max-age=300"
+        headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    if request.headers.get("if-none-match") == headers["ETag"]:
+        return Response(status_code=304, headers=headers)
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(found.gzipped, media_type=found.media_type, headers=headers)
+    return Response(found.body, media_type=found.media_type, headers=headers)
+
+
+@router.get("/kvx/{name}")
+async def public_asset(request: Request, name: str) -> Response:
+    if name == "embed.js":
+        raise NotFound("There is no such file.")
+    return _asset_response(request, name)
+
+
+@router.get("/embed.js")
+async def embed_script(request: Request) -> Response:
+    return _asset_response(request, "embed.js")
+
+
+@router.post("/t/{slug}/result")
+async def tool_result(request: Request, app: AppDep, slug: str) -> Response:
+    try:
+        meta = _meta(request)
+        app.limiter.check(
+            RESULT_LIMIT, "public-result", meta.ip, message="Too many requests; wait a minute."
+        )
+        tool = await published_by_slug(app, slug)
+        data = await _json_body(request)
+        result = run(tool.definition, data.get("answers", {}))
+    except KeyvexError as exc:
+        return _json_error(exc)
+    return JSONResponse({"result": result.model_dump(mode="json")})
+
+
+@router.post("/t/{slug}/submit")
+async def tool_submit(request: Request, app: AppDep, slug: str) -> Response:
+    try:
+        tool = await published_by_slug(app, slug)
+        data = await _json_body(request)
+        try:
+            submission = LeadSubmission.model_validate(data)
+        except ValidationError as exc:
+            raise Invalid("Some fields need attention.", fields=_pydantic_errors(exc)) from None
+        lead, result = await submit_lead(app, tool, submission, _meta(request))
+    except KeyvexError as exc:
+        return _json_error(exc)
+    body = {"lead_id": lead.id, "result": result.model_dump(mode="json")}
+    return JSONResponse(body, status_code=201)
+
+
+@router.post("/t/{slug}/events")
+async def tool_event(request: Request, app: AppDep, slug: str) -> Response:
+    try:
+        meta = _meta(request)
+        app.limiter.check(EVENTS_LIMIT, "public-events", meta.ip, message="Too many events.")
+        tool = await published_by_slug(app, slug)
+        data = await _json_body(request)
+        event, step = data.get("event"), data.get("step")
+        if not isinstance(event, str) or event not in EVENTS or event == "view":
+            raise Invalid("Unknown event.", fields={"event": "Unknown event."})
+        if step is not None and (type(step) is not int or not 0 <= step <= 1000):
+            raise Invalid("Bad step.", fields={"step": "Send the step as a whole number."})
+    except KeyvexError as exc:
+        return _json_error(exc)
+    await _record_quietly(app, tool, event, step, meta)
+    return Response(status_code=204)

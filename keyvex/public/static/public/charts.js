@@ -1,0 +1,82 @@
+/* Keyvex result charts (bar, gauge, donut, radar) as SVG built with createElementNS.
+   Labels are written with textContent; sizes are attributes, never inline styles (CSP). */
+(function () {
+  "use strict";
+  var NS = "http://www.w3.org/2000/svg";
+  function svg(tag, attrs, parent, text) {
+    var n = document.createElementNS(NS, tag);
+    Object.keys(attrs).forEach(function (k) { n.setAttribute(k, String(attrs[k])); });
+    if (text) n.textContent = text;
+    if (parent) parent.appendChild(n);
+    return n;
+  }
+  function root(w, h, label) {
+    return svg("svg", { viewBox: "0 0 " + w + " " + h, role: "img", "aria-label": label, focusable: "false" });
+  }
+  function summary(points) {
+    return points.map(function (p) { return p.label + ": " + (p.display || "–"); }).join("; ");
+  }
+  function clip(text, n) { return text.length > n ? text.slice(0, n - 1) + "…" : text; }
+  function num(p) { return typeof p.value === "number" && isFinite(p.value) ? p.value : 0; }
+
+  function bar(b, s) {
+    var pts = b.points, rowH = 46, w = 320, top = b.max || Math.max.apply(null, pts.map(function (p) { return Math.abs(num(p)); }).concat([1e-9]));
+    var g = root(w, pts.length * rowH, summary(pts));
+    pts.forEach(function (p, i) {
+      var y = i * rowH, len = Math.max(0, Math.min(1, Math.abs(num(p)) / top)) * (w - 4);
+      svg("text", { x: 0, y: y + 14 }, g, clip(p.label, 44));
+      svg("rect", { x: 0, y: y + 20, width: Math.max(len, 2), height: 14, rx: 3, "class": i % 2 ? "kvx-bar kvx-bar-alt" : "kvx-bar" }, g);
+      svg("text", { x: w, y: y + 14, "text-anchor": "end" }, g, p.display);
+    });
+    s.appendChild(g);
+  }
+  function polar(cx, cy, r, angle) { return [cx + r * Math.cos(angle), cy + r * Math.sin(angle)]; }
+  function gauge(b, s) {
+    var p = b.points[0] || { label: "", display: "", value: 0 }, top = b.max || 100;
+    var share = Math.max(0, Math.min(1, num(p) / top)), g = root(200, 120, summary(b.points));
+    var a = polar(100, 100, 80, Math.PI), z = polar(100, 100, 80, Math.PI + share * Math.PI);
+    svg("path", { d: "M20 100 A80 80 0 0 1 180 100", "class": "kvx-track" }, g);
+    if (share > 0) svg("path", { d: "M" + a[0] + " " + a[1] + " A80 80 0 0 1 " + z[0].toFixed(2) + " " + z[1].toFixed(2), "class": "kvx-arc" }, g);
+    svg("text", { x: 100, y: 95, "text-anchor": "middle", "font-size": 22 }, g, p.display);
+    s.appendChild(g);
+  }
+  function donut(b, s) {
+    var pts = b.points, total = pts.reduce(function (t, p) { return t + Math.max(0, num(p)); }, 0) || 1;
+    var g = root(200, 200, summary(pts)), offset = 0;
+    svg("circle", { cx: 100, cy: 100, r: 70, "class": "kvx-track" }, g);
+    pts.forEach(function (p, i) {
+      var part = (Math.max(0, num(p)) / total) * 100;
+      svg("circle", { cx: 100, cy: 100, r: 70, pathLength: 100, "stroke-dasharray": part + " " + (100 - part), "stroke-dashoffset": -offset, transform: "rotate(-90 100 100)", "class": "kvx-arc kvx-arc-" + (i % 4) }, g);
+      offset += part;
+    });
+    s.appendChild(g);
+  }
+  function radar(b, s) {
+    var pts = b.points, n = pts.length, top = b.max || 100, g = root(320, 260, summary(pts));
+    if (n < 3) return bar(b, s);
+    var ring = function (r) {
+      return pts.map(function (_, i) { return polar(160, 130, r, -Math.PI / 2 + (2 * Math.PI * i) / n).map(function (v) { return v.toFixed(1); }).join(","); }).join(" ");
+    };
+    [25, 50, 75, 100].forEach(function (q) { svg("polygon", { points: ring(0.9 * q), "class": "kvx-grid" }, g); });
+    var shape = pts.map(function (p, i) {
+      var r = 90 * Math.max(0, Math.min(1, num(p) / top));
+      return polar(160, 130, r, -Math.PI / 2 + (2 * Math.PI * i) / n).map(function (v) { return v.toFixed(1); }).join(",");
+    }).join(" ");
+    svg("polygon", { points: shape, "class": "kvx-area" }, g);
+    pts.forEach(function (p, i) {
+      var at = polar(160, 130, 106, -Math.PI / 2 + (2 * Math.PI * i) / n), c = Math.cos(-Math.PI / 2 + (2 * Math.PI * i) / n);
+      svg("text", { x: at[0].toFixed(1), y: (at[1] + 4).toFixed(1), "text-anchor": c > 0.2 ? "start" : c < -0.2 ? "end" : "middle" }, g, clip(p.label, 18));
+    });
+    s.appendChild(g);
+  }
+  var DRAW = { bar: bar, gauge: gauge, donut: donut, radar: radar };
+
+  /* Draw block ``b`` into figure ``fig``; a text legend repeats every figure for everyone. */
+  function draw(b, fig, make) {
+    if (b.title) make("h3", "", b.title, fig);
+    (DRAW[b.chart] || bar)(b, fig);
+    var list = make("ul", "kvx-legend", "", fig);
+    b.points.forEach(function (p) { make("li", "", p.label + ": " + (p.display || "–"), list); });
+  }
+  window.KeyvexCharts = { draw: draw };
+})();

@@ -1,0 +1,441 @@
+/* Keyvex public runtime: live calculators, stepped quizzes, results, charts, leads, analytics.
+   No dependencies but formula.js; every piece of tool data is written with textContent. */
+(function () {
+  "use strict";
+  var F = window.KeyvexFormula, el = document.getElementById("kvx-tool");
+  if (!F || !el) return;
+  var T = JSON.parse(el.textContent), body = document.body, doc = document;
+  var $ = function (id) { return doc.getElementById(id); };
+  var dict = function () { return Object.create(null); };
+  var base = "/t/" + encodeURIComponent(T.slug), STORE = "kvx:" + T.slug + ":" + T.version;
+  var INPUTS = dict(), form = $("kvx-form"), resultBox = $("kvx-result"), leadBox = $("kvx-lead");
+  var leadForm = $("kvx-lead-form"), status = $("kvx-status"), steps = form.querySelectorAll(".kvx-step");
+  var quiz = T.kind !== "calculator", mode = T.lead.mode;
+  var S = { step: 0, key: null, lead: false, started: false, done: false, seen: dict(), result: null };
+  T.inputs.forEach(function (i) { INPUTS[i.id] = i; });
+
+  /* ---- formatting: the same text keyvex/engine/_format.py produces ---- */
+  function group(s) { return s.replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
+  function number(x, d) {
+    d = d || 0;
+    var m = /^(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(Math.abs(x).toExponential());
+    var digits = m[1] + (m[2] || ""), point = Number(m[3]) + 1;
+    if (point <= 0) { digits = "0".repeat(1 - point) + digits; point = 1; }
+    if (digits.length < point + d) digits += "0".repeat(point + d - digits.length);
+    var keep = digits.slice(0, point + d), rest = digits.slice(point + d);
+    if (rest && rest[0] >= "5") {
+      var arr = keep.split(""), i = arr.length - 1;
+      while (i >= 0 && arr[i] === "9") { arr[i] = "0"; i--; }
+      if (i < 0) arr.unshift("1"); else arr[i] = String(Number(arr[i]) + 1);
+      keep = arr.join("");
+    }
+    var whole = keep.slice(0, keep.length - d).replace(/^0+(?=\d)/, "") || "0";
+    var text = group(whole) + (d ? "." + keep.slice(keep.length - d) : "");
+    return x < 0 && /[1-9]/.test(keep) ? "-" + text : text;
+  }
+  function currency(x, code, d) {
+    var sym = T.symbols[code] || code + " ", text = number(Math.abs(x), d);
+    return (x < 0 && text.replace(/[0.,]/g, "") ? "-" : "") + sym + text;
+  }
+  function percent(x, d) { return number(x, d) + "%"; }
+  function isNum(v) { return typeof v === "number"; }
+  function plain(v) {
+    if (v === null || v === undefined) return "";
+    if (typeof v === "boolean") return v ? "Yes" : "No";
+    if (isNum(v)) return v % 1 ? number(v, 2).replace(/0+$/, "").replace(/\.$/, "") : number(v);
+    if (Array.isArray(v)) return v.map(plain).join(", ");
+    return String(v);
+  }
+  function calcText(c, v) {
+    if (!isNum(v)) return plain(v);
+    if (c.format === "currency") return currency(v, c.currency, c.decimals);
+    if (c.format === "percent") return percent(v * 100, c.decimals);
+    var t = number(v, c.decimals);
+    return c.unit ? t + " " + c.unit : t;
+  }
+  function answerText(item, v) {
+    if (v === null || v === undefined) return "";
+    var labels = dict();
+    item.options.forEach(function (o) { labels[o.value] = o.label; });
+    if (item.type === "yes_no") return labels[v] || { yes: "Yes", no: "No", na: "N/A" }[v] || "";
+    if (Array.isArray(v)) return v.map(function (x) { return x in labels ? labels[x] : x; }).join(", ");
+    if (typeof v === "string") return v in labels ? labels[v] : v;
+    var d = Number.isInteger(v) ? 0 : 2;
+    if (item.type === "currency") return currency(v, item.currency, d);
+    if (item.type === "percent") return percent(v, d);
+    return item.unit ? number(v, d) + " " + item.unit : number(v, d);
+  }
+  function fill(text, display) {
+    return (text || "").replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, function (_, n) {
+      return n in display ? display[n] : "";
+    });
+  }
+
+  /* ---- answers: read, normalise and check like keyvex/engine/_answers.py ---- */
+  function field(id) { return $("kvx-in-" + id + "-field"); }
+  function readRaw(item) {
+    var box = field(item.id);
+    if (item.type === "multiselect") {
+      return Array.prototype.map.call(box.querySelectorAll("input:checked"), function (x) { return x.value; });
+    }
+    if (item.type === "radio" || item.type === "yes_no") {
+      var on = box.querySelector("input:checked");
+      return on ? on.value : null;
+    }
+    return $("kvx-in-" + item.id).value;
+  }
+  function writeRaw(item, raw) {
+    var box = field(item.id);
+    if (!box || raw === undefined) return;
+    if (item.type === "multiselect" || item.type === "radio" || item.type === "yes_no") {
+      box.querySelectorAll("input").forEach(function (x) {
+        x.checked = Array.isArray(raw) ? raw.indexOf(x.value) >= 0 : x.value === raw;
+      });
+    } else if (typeof raw === "string") $("kvx-in-" + item.id).value = raw;
+  }
+  var NUM = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/, THOUSANDS = /^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
+  function normalise(item, raw) {
+    var blank = raw === null || raw === "" || (Array.isArray(raw) && !raw.length);
+    if (blank) return { v: null };
+    if (["number", "currency", "percent", "slider"].indexOf(item.type) >= 0) {
+      var s = String(raw).trim();
+      if (s.indexOf(",") >= 0) { if (!THOUSANDS.test(s)) return { e: "Enter a number." }; s = s.replace(/,/g, ""); }
+      if (!NUM.test(s) || !isFinite(Number(s))) return { e: "Enter a number." };
+      var x = Number(s), unit = item.type === "percent" ? "%" : item.unit ? " " + item.unit : "";
+      if (item.min !== null && x < item.min) return { e: "Enter at least " + F.formatNumber(item.min) + unit + "." };
+      if (item.max !== null && x > item.max) return { e: "Enter at most " + F.formatNumber(item.max) + unit + "." };
+      return { v: x };
+    }
+    if (typeof raw === "string" && ["text", "email", "date"].indexOf(item.type) >= 0) {
+      raw = raw.trim();
+      if (raw.length > 1000) return { e: "Keep this under 1000 characters." };
+      if (item.type === "email" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(raw)) return { e: "Enter a valid email address." };
+      return { v: raw || null };
+    }
+    return { v: raw };
+  }
+  function formulaValue(item, v) {
+    if (v === null) return null;
+    if (item.type === "percent") return v / 100;
+    if (item.type === "yes_no") return v === "na" ? null : v === "yes";
+    return v;
+  }
+  function truthy(v) { return typeof v === "boolean" ? v : isNum(v) ? v !== 0 : !!(v && (v.length === undefined || v.length)); }
+  function evaluate(ast, names) { return F.evaluate(ast, names, T.tables); }
+
+  /* Answers of every input (visible ones checked), formula names and per-field errors. */
+  function collect() {
+    var normal = dict(), errors = dict(), names = dict(), visible = dict();
+    Object.keys(T.constants).forEach(function (k) { names[k] = T.constants[k]; });
+    T.inputs.forEach(function (item) {
+      var r = normalise(item, readRaw(item));
+      normal[item.id] = r.e ? null : r.v;
+      if (r.e) errors[item.id] = r.e;
+      names[item.id] = formulaValue(item, normal[item.id]);
+    });
+    T.inputs.forEach(function (item) {
+      var shown = true;
+      if (item.visible) { var r = evaluate(item.visible, names); shown = r.ok && truthy(r.value); }
+      visible[item.id] = shown;
+      field(item.id).hidden = !shown;
+      if (!shown) { names[item.id] = null; normal[item.id] = null; delete errors[item.id]; }
+      else if (item.required && normal[item.id] === null && !errors[item.id]) errors[item.id] = "This question needs an answer.";
+    });
+    return { normal: normal, errors: errors, names: names, visible: visible };
+  }
+  function answersOf(state) {
+    var out = {};
+    T.inputs.forEach(function (i) { if (state.visible[i.id] && state.normal[i.id] !== null) out[i.id] = state.normal[i.id]; });
+    return out;
+  }
+  function showError(id, text, prefix) {
+    var err = $((prefix || "kvx-in-") + id + "-err");
+    if (!err) return false;
+    err.textContent = text || "";
+    var box = $((prefix || "kvx-in-") + id + "-field");
+    if (box) box.querySelectorAll("input,select").forEach(function (x) {
+      if (text) x.setAttribute("aria-invalid", "true"); else x.removeAttribute("aria-invalid");
+    });
+    return true;
+  }
+
+  /* ---- the calculator result, computed in the page like keyvex/engine/_run.py ---- */
+  function compute(state) {
+    var values = dict(), failed = dict(), display = dict(), names = state.names;
+    Object.keys(T.constants).forEach(function (k) { display[k] = plain(T.constants[k]); });
+    T.inputs.forEach(function (i) { display[i.id] = answerText(i, state.normal[i.id]); });
+    T.calcs.forEach(function (c) {
+      var v = null;
+      if (!c.deps.some(function (d) { return failed[d]; })) {
+        var r = evaluate(c.ast, names);
+        if (r.ok && !(isNum(r.value) && !isFinite(r.value))) v = r.value; else failed[c.id] = true;
+      } else failed[c.id] = true;
+      values[c.id] = names[c.id] = v;
+      display[c.id] = calcText(c, v);
+    });
+    var outcome = null;
+    if (T.outcomes.length && !T.outcomes[0].ranged) {
+      outcome = T.outcomes.filter(function (o) {
+        if (!o.cond) return true;
+        var r = evaluate(o.cond, names);
+        return r.ok && truthy(r.value);
+      })[0] || null;
+    }
+    var value = function (n) { return n in values ? values[n] : state.normal[n]; };
+    var recs = outcome ? outcome.recs.map(function (t) { return fill(t, display); }) : [];
+    return T.blocks.map(function (b) {
+      if (b.type === "headline") return { type: b.type, text: fill(b.text, display), subtext: fill(b.subtext, display) };
+      if (b.type === "text") return { type: b.type, text: fill(b.text, display) };
+      if (b.type === "metric") {
+        return { type: b.type, label: b.label || T.labels[b.value], display: display[b.value] || "", text: fill(b.description, display) };
+      }
+      if (b.type === "chart") {
+        return { type: b.type, chart: b.chart, title: b.title, max: b.max, points: b.series.map(function (n) {
+          var v = value(n);
+          return { id: n, label: T.labels[n], value: isNum(v) ? v : null, display: display[n] || "" };
+        }) };
+      }
+      if (b.type === "outcome") return { type: b.type, title: outcome ? outcome.title : "", text: outcome ? fill(outcome.description, display) : "" };
+      if (b.type === "recommendations") return { type: b.type, title: b.title, items: recs };
+      return { type: "cta", label: b.label, url: b.url, text: fill(b.text, display) };
+    });
+  }
+
+  /* ---- drawing result blocks (server results and live ones look the same) ---- */
+  function make(tag, cls, text, parent) {
+    var n = doc.createElement(tag);
+    if (cls) n.className = cls;
+    if (text) n.textContent = text;
+    if (parent) parent.appendChild(n);
+    return n;
+  }
+  function drawBlocks(blocks, teaser) {
+    var box = doc.createDocumentFragment(), metrics = null;
+    if (teaser) {
+      var first = blocks.filter(function (b) { return b.type === "headline" || (b.type === "outcome" && b.title); })[0];
+      blocks = first ? [first] : [];
+    }
+    blocks.forEach(function (b) {
+      if (b.type !== "metric") metrics = null;
+      if (b.type === "headline") {
+        make("h2", "kvx-headline", b.text, box).tabIndex = -1;
+        if (b.subtext) make("p", "kvx-subtext", b.subtext, box);
+      } else if (b.type === "text") make("p", "kvx-text", b.text, box);
+      else if (b.type === "metric") {
+        metrics = metrics || make("div", "kvx-metrics", "", box);
+        var m = make("div", "kvx-metric", "", metrics);
+        make("span", "kvx-metric-value", b.display || "–", m);
+        make("span", "kvx-metric-label", b.label, m);
+        if (b.text) make("p", "kvx-help", b.text, m);
+      } else if (b.type === "chart") window.KeyvexCharts.draw(b, make("figure", "kvx-chart", "", box), make);
+      else if (b.type === "outcome" && b.title) {
+        var o = make("div", "kvx-outcome", "", box);
+        make("h3", "", b.title, o);
+        if (b.text) make("p", "", b.text, o);
+      } else if (b.type === "recommendations" && b.items.length) {
+        var r = make("div", "kvx-recs", "", box), ul = doc.createElement("ul");
+        make("h3", "", b.title, r);
+        b.items.forEach(function (t) { make("li", "", t, ul); });
+        r.appendChild(ul);
+      } else if (b.type === "cta" && /^(https?:|mailto:|tel:)/i.test(b.url)) {
+        var c = make("div", "kvx-cta", "", box);
+        if (b.text) make("p", "", b.text, c);
+        var a = make("a", "kvx-btn", b.label, c);
+        a.href = b.url;
+        if (body.classList.contains("kvx-embed")) { a.target = "_blank"; a.rel = "noopener noreferrer"; }
+      }
+    });
+    if (teaser) make("p", "kvx-locked", "Enter your details below to see your full result.", box);
+    resultBox.replaceChildren(box);
+    resultBox.hidden = false;
+  }
+
+  /* ---- saving progress, analytics and embed height ---- */
+  function save() {
+    try {
+      var raw = {};
+      T.inputs.forEach(function (i) { raw[i.id] = readRaw(i); });
+      localStorage.setItem(STORE, JSON.stringify({ raw: raw, step: S.step, key: S.key }));
+    } catch (e) { /* private mode or full storage: progress is simply not kept */ }
+  }
+  function restore() {
+    try {
+      var saved = JSON.parse(localStorage.getItem(STORE) || "null");
+      if (!saved || typeof saved.raw !== "object") return;
+      T.inputs.forEach(function (i) { writeRaw(i, saved.raw[i.id]); });
+      S.step = Math.min(Math.max(0, saved.step | 0), steps.length - 1);
+      if (typeof saved.key === "string") S.key = saved.key;
+    } catch (e) { /* a corrupt entry is ignored */ }
+  }
+  function forget() { try { localStorage.removeItem(STORE); } catch (e) { /* ignore */ } }
+  function beacon(event, step) {
+    var data = JSON.stringify({ event: event, step: step === undefined ? null : step });
+    try {
+      if (navigator.sendBeacon) navigator.sendBeacon(base + "/events", new Blob([data], { type: "text/plain" }));
+    } catch (e) { /* analytics are best effort */ }
+  }
+  function started() { if (!S.started) { S.started = true; beacon("start"); } }
+  function completed() { if (!S.done) { S.done = true; beacon("complete"); } }
+  addEventListener("pagehide", function () { if (S.started && !S.done) { S.done = true; beacon("abandon"); } });
+  var origin = body.getAttribute("data-origin"), lastHeight = 0;
+  function reportHeight() {
+    var h = Math.ceil(doc.documentElement.getBoundingClientRect().height);
+    if (h !== lastHeight && origin && window.parent !== window) {
+      lastHeight = h;
+      window.parent.postMessage({ type: "keyvex:height", slug: T.slug, height: h }, origin);
+    }
+  }
+  if (origin && window.ResizeObserver) new ResizeObserver(reportHeight).observe(doc.documentElement);
+  function announce(text) { status.textContent = ""; setTimeout(function () { status.textContent = text; }, 30); }
+  function focusFirst(box) {
+    var target = box.querySelector("h2,h1,legend,.kvx-label");
+    if (target) { if (!target.hasAttribute("tabindex")) target.tabIndex = -1; target.focus(); }
+  }
+
+  /* ---- lead capture ---- */
+  function newKey() {
+    var b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+  }
+  function showLead() { if (leadBox && !S.lead) { leadBox.hidden = false; S.key = S.key || newKey(); save(); } }
+  function utm() {
+    var out = {}, q = new URLSearchParams(location.search);
+    q.forEach(function (v, k) { if (/^utm_[a-z]{1,20}$/.test(k)) out[k] = v.slice(0, 200); });
+    return out;
+  }
+  function submitLead(ev) {
+    ev.preventDefault();
+    var state = collect(), contact = {}, button = $("kvx-lead-submit"), general = $("kvx-lead-error");
+    T.lead.fields.forEach(function (f) { contact[f.id] = $("kvx-lead-" + f.id).value.trim(); showError(f.id, "", "kvx-lead-"); });
+    showError("consent", "", "kvx-lead-");
+    general.textContent = "";
+    S.key = S.key || newKey();
+    save();
+    var payload = {
+      answers: answersOf(state), contact: contact, consent: $("kvx-lead-consent").checked,
+      idempotency_key: S.key, elapsed_ms: Math.round(performance.now()), website: $("kvx-lead-website").value,
+      utm: utm(), referrer: doc.referrer.slice(0, 500)
+    };
+    button.disabled = true;
+    fetch(base + "/submit", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload), credentials: "omit" })
+      .then(function (res) { return res.json().catch(function () { return {}; }).then(function (data) { return [res.status, data]; }); })
+      .then(function (r) {
+        button.disabled = false;
+        if (r[0] === 201) return leadAccepted(r[1]);
+        var errors = r[1].errors || {}, first = null;
+        Object.keys(errors).forEach(function (k) {
+          var name = k.replace(/^(contact|answers)\./, "");
+          var shown = showError(name, errors[k], "kvx-lead-") || showError(name, errors[k]);
+          if (!shown) general.textContent = errors[k];
+          first = first || $("kvx-lead-" + name) || $("kvx-in-" + name);
+        });
+        if (!Object.keys(errors).length) general.textContent = r[1].message || "That did not work. Please try again.";
+        announce("Please check the highlighted fields.");
+        if (first && first.focus) first.focus();
+      })
+      .catch(function () {
+        button.disabled = false;
+        general.textContent = "We could not send that. Check your connection and try again.";
+      });
+  }
+  function leadAccepted(data) {
+    S.lead = true;
+    leadBox.hidden = true;
+    forget();
+    completed();
+    if (data.result && data.result.blocks) drawBlocks(data.result.blocks, false);
+    if (!quiz) update();
+    announce("Thank you! Your results are ready.");
+    focusFirst(resultBox);
+  }
+
+  /* ---- flows ---- */
+  var completeTimer = 0;
+  function update() {
+    var state = collect();
+    T.inputs.forEach(function (i) {
+      var out = $("kvx-in-" + i.id + "-out");
+      if (out) out.textContent = answerText(i, state.normal[i.id]);
+      if (!quiz) showError(i.id, state.errors[i.id]);
+    });
+    if (quiz) return;
+    var ok = !Object.keys(state.errors).length;
+    var locked = mode === "before_results" && !S.lead, teaser = mode === "teaser" && !S.lead;
+    if (locked) resultBox.hidden = true;
+    else if (ok) drawBlocks(compute(state), teaser);
+    else resultBox.replaceChildren(make("p", "kvx-locked", "Fix the highlighted answers to see your result."));
+    if (ok && S.started) { clearTimeout(completeTimer); completeTimer = setTimeout(completed, 1500); }
+  }
+  function stepVisible(i, state) {
+    return Array.prototype.some.call(steps[i].querySelectorAll(".kvx-field"), function (f) {
+      return state.visible[f.getAttribute("data-input")];
+    });
+  }
+  function showStep(i, focus) {
+    var state = collect();
+    S.step = i;
+    steps.forEach(function (s, n) { s.hidden = n !== i; });
+    $("kvx-progress").hidden = false;
+    $("kvx-progress-bar").value = i + 1;
+    $("kvx-progress-text").textContent = "Step " + (i + 1) + " of " + steps.length;
+    $("kvx-back").hidden = i === 0;
+    $("kvx-next").textContent = i === steps.length - 1 ? (mode === "before_results" ? "Continue" : "See my result") : "Next";
+    form.hidden = false;
+    resultBox.hidden = true;
+    if (leadBox) leadBox.hidden = true;
+    if (S.started && !S.seen[i]) { S.seen[i] = true; beacon("step", i + 1); }
+    if (focus) focusFirst(steps[i]);
+    save();
+    return state;
+  }
+  function move(delta) {
+    var state = collect(), i = S.step;
+    if (delta > 0) {
+      var first = null;
+      steps[i].querySelectorAll(".kvx-field").forEach(function (f) {
+        var id = f.getAttribute("data-input");
+        showError(id, state.errors[id]);
+        if (state.errors[id] && !first) first = f.querySelector("input,select");
+      });
+      if (first) { announce("Please answer the question before you continue."); first.focus(); return; }
+    }
+    started();
+    do { i += delta; } while (i > 0 && i < steps.length && !stepVisible(i, state));
+    if (i < 0) return;
+    if (i >= steps.length) return finishQuiz(state);
+    showStep(i, true);
+  }
+  function finishQuiz(state) {
+    form.hidden = true;
+    $("kvx-progress").hidden = true;
+    if (mode === "before_results") { showLead(); completed(); focusFirst(leadBox); return; }
+    fetch(base + "/result", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ answers: answersOf(state) }), credentials: "omit" })
+      .then(function (res) { return res.json().then(function (d) { return [res.status, d]; }); })
+      .then(function (r) {
+        if (r[0] !== 200) { form.hidden = false; announce((r[1] && r[1].message) || "Something went wrong."); return; }
+        completed();
+        drawBlocks(r[1].result.blocks, mode === "teaser");
+        var again = make("button", "kvx-btn kvx-btn-ghost", "Change my answers", resultBox);
+        again.type = "button";
+        again.addEventListener("click", function () { showStep(S.step, true); });
+        if (mode === "off") forget(); else showLead();
+        focusFirst(resultBox);
+      })
+      .catch(function () { form.hidden = false; announce("We could not reach the server. Please try again."); });
+  }
+
+  form.addEventListener("submit", function (ev) { ev.preventDefault(); if (quiz) move(1); });
+  form.addEventListener("keydown", function (ev) {
+    if (quiz && ev.key === "Enter" && ev.target.type && /radio|checkbox/.test(ev.target.type)) { ev.preventDefault(); move(1); }
+  });
+  $("kvx-back").addEventListener("click", function () { move(-1); });
+  form.addEventListener("input", function () { started(); update(); save(); });
+  form.addEventListener("change", function () { started(); update(); save(); });
+  if (leadForm) leadForm.addEventListener("submit", submitLead);
+  restore();
+  update();
+  if (quiz) showStep(S.step, false);
+  else if (mode !== "off") showLead();
+  reportHeight();
+})();
