@@ -55,14 +55,7 @@ def _settings(data_dir: Path) -> Any:
 def _keyvex_app(data_dir: Path) -> Any:
     from keyvex.web.app import create_app
 
-    app = create_app(_settings(data_dir))
-    paths = {getattr(route, "path", "") for route in app.router.routes}
-    if "/t/{slug}/submit" not in paths:
-        from keyvex.public.routes import router
-
-        app.include_router(router)
-        print("note: keyvex.public router is not in create_app yet; mounted by the bench")
-    return app
+    return create_app(_settings(data_dir))
 
 
 def _bare_app() -> Any:

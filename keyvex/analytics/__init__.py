@@ -11,6 +11,7 @@ from keyvex.analytics.service import (
     counter_name,
     record_event,
     stat_key,
+    view_already_counted,
 )
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "record_event",
     "stat_key",
     "tool_stats",
+    "view_already_counted",
 ]

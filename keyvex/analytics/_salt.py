@@ -22,6 +22,12 @@ def salt_key(day: str) -> tuple[str, str]:
     return ("SYSTEM", f"SALT#{day}")
 
 
+def cached_salt(app: App, day: str) -> str | None:
+    """The salt of ``day`` if this process already holds it (no I/O)."""
+    cached = app.cache(_CACHE).get(day)
+    return cached if isinstance(cached, str) else None
+
+
 async def daily_salt(app: App, day: str) -> str:
     """The salt of ``day`` (YYYY-MM-DD, UTC), created on first use."""
     cache = app.cache(_CACHE)

@@ -9,12 +9,11 @@ of a short-lived marker item, is ever written.
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from keyvex.analytics._bots import is_bot
-from keyvex.analytics._salt import daily_salt, visitor_hash
+from keyvex.analytics._salt import cached_salt, daily_salt, visitor_hash
 from keyvex.app import App
 from keyvex.errors import Invalid
 from keyvex.store import Condition, ConditionFailed, Update
@@ -100,18 +99,54 @@ async def record_event(
     return True
 
 
+_RECENT = "recent_views"
+_RECENT_MAX = 200_000
+
+
+def _remembered(app: App, visitor: str, now: float) -> bool:
+    """True when this process already knows the visitor's view marker is live."""
+    expiry = app.cache(_RECENT).get(visitor)
+    return expiry is not None and expiry > now
+
+
+def _remember(app: App, visitor: str, until: float) -> None:
+    recent = app.cache(_RECENT)
+    if len(recent) >= _RECENT_MAX:
+        recent.clear()  # a bounded memo: forgetting only costs one store write per visitor
+    recent[visitor] = until
+
+
+def view_already_counted(app: App, tool_id: str, ip: str, user_agent: str) -> bool:
+    """Cheap, synchronous pre-check for hot paths: a view this process has just counted."""
+    salt = cached_salt(app, utc_day())
+    if salt is None:
+        return False
+    return _remembered(app, visitor_hash(salt, ip, user_agent, tool_id), app.store.now())
+
+
 async def _first_view(app: App, tool_id: str, ip: str, user_agent: str) -> bool:
-    """Leave a 30-minute marker for this visitor and tool; False when one is already there."""
+    """Leave a 30-minute marker for this visitor and tool; False when one is already there.
+
+    A per-process memo of live markers saves the store write for repeat views.
+    """
     salt = await daily_salt(app, utc_day())
-    pk, sk = view_key(visitor_hash(salt, ip, user_agent, tool_id))
+    visitor = visitor_hash(salt, ip, user_agent, tool_id)
+    now = app.store.now()
+    if _remembered(app, visitor, now):
+        return False
+    pk, sk = view_key(visitor)
     marker = {
         "PK": pk,
         "SK": sk,
         "entity_type": "view_marker",
-        "ttl": int(time.time()) + VIEW_WINDOW_SECONDS,
+        "ttl": int(now) + VIEW_WINDOW_SECONDS,
     }
     try:
         await app.store.put(marker, Condition.not_exists())
     except ConditionFailed:
+        existing = await app.store.get(pk, sk)
+        if existing is not None:
+            _remember(app, visitor, float(existing.get("ttl", now)))
         return False
+    _remember(app, visitor, now + VIEW_WINDOW_SECONDS)
     return True

@@ -13,8 +13,6 @@ import secrets
 import time
 from typing import TYPE_CHECKING, Any
 
-from anyio import to_thread
-
 from keyvex import analytics
 from keyvex.accounts.models import User
 from keyvex.app import App
@@ -63,7 +61,8 @@ async def submit_lead(
         raise Invalid("This tool does not collect contact details.")
     contact, contact_errors = check_contact(capture, submission.contact, submission.consent)
     try:
-        result = await to_thread.run_sync(run, tool.definition, submission.answers)
+        # The engine runs a compiled tool in ~0.1 ms: cheaper inline than a thread hop.
+        result = run(tool.definition, submission.answers)
     except AnswerError as exc:
         raise AnswerError({**exc.errors, **contact_errors}) from None
     if contact_errors:
@@ -176,7 +175,7 @@ async def _first_lead(app: App, tool_id: str, pk: str, sk: str) -> Lead:
 async def _result_for(tool: PublishedTool, lead: Lead, fallback: Result) -> Result:
     """The result belonging to the stored lead (a retry may have sent other answers)."""
     try:
-        return await to_thread.run_sync(run, tool.definition, lead.answers)
+        return run(tool.definition, lead.answers)
     except AnswerError:
         return fallback
 

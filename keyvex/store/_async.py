@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import queue
+import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, TypeVar
 
@@ -19,21 +20,57 @@ T = TypeVar("T")
 class ItemStore:
     """What the web app and services use; never blocks the event loop.
 
-    Writes are funnelled through a single-thread executor (Datasette's
-    ``execute_write_fn`` pattern) so a burst of requests does not pile up on the
-    backend's write lock across many threads.
+    Writes are funnelled through one writer thread (Datasette's ``execute_write_fn``
+    pattern). The writer drains every write queued meanwhile and hands all their results
+    back to the event loop in one wake-up, so under load the cost of crossing threads is
+    shared by many writes. Each write is still its own backend call (its own transaction):
+    one failing write never affects another.
     """
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keyvex-store-writer")
+        self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._writer = threading.Thread(
+            target=self._write_loop, name="keyvex-store-writer", daemon=True
+        )
+        self._writer.start()
+
+    def _write_loop(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            batch = [job]
+            while True:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    self._queue.put(None)  # finish this batch, then stop
+                    break
+                batch.append(more)
+            done: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], Any, bool]]] = {}
+            for fn, loop, future in batch:
+                try:
+                    outcome, failed = fn(), False
+                except BaseException as exc:  # handed to the awaiting coroutine
+                    outcome, failed = exc, True
+                done.setdefault(loop, []).append((future, outcome, failed))
+            for loop, results in done.items():
+                try:
+                    loop.call_soon_threadsafe(_settle, results)
+                except RuntimeError:  # the loop closed while its writes ran
+                    pass
 
     async def _read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await to_thread.run_sync(partial(fn, *args, **kwargs))
 
     async def _write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._writer, partial(fn, *args, **kwargs))
+        future: asyncio.Future[T] = loop.create_future()
+        self._queue.put((partial(fn, *args, **kwargs), loop, future))
+        return await future
 
     async def get(self, pk: str, sk: str) -> Item | None:
         return await self._read(self.backend.get, pk, sk)
@@ -103,9 +140,27 @@ class ItemStore:
     async def sweep_expired(self, limit: int = 500) -> int:
         return await self._write(self.backend.sweep_expired, limit)
 
+    def now(self) -> float:
+        """The store's clock (cheap, no I/O): what TTLs are compared with."""
+        return self.backend.now()
+
     async def ping(self) -> None:
         await self._read(self.backend.ping)
 
     def close(self) -> None:
-        self._writer.shutdown(wait=True)
+        self._queue.put(None)
+        self._writer.join(timeout=30)
         self.backend.close()
+
+
+_Job = tuple[Callable[[], Any], asyncio.AbstractEventLoop, "asyncio.Future[Any]"]
+
+
+def _settle(results: list[tuple[asyncio.Future[Any], Any, bool]]) -> None:
+    for future, outcome, failed in results:
+        if future.cancelled():
+            continue
+        if failed:
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)

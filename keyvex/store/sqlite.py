@@ -124,6 +124,9 @@ class SQLiteItemStore:
         with self._write_lock:
             self._writer.close()
 
+    def now(self) -> float:
+        return self._clock()
+
     def ping(self) -> None:
         self._reader().execute("SELECT 1").fetchone()
 

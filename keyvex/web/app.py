@@ -19,6 +19,7 @@ from keyvex.app import App, build_app
 from keyvex.leads.routes import router as leads_api
 from keyvex.logs import configure_logging
 from keyvex.public import router as public_router
+from keyvex.public._fastpath import install as install_page_cache
 from keyvex.settings import Settings, load_settings
 from keyvex.tools.routes import router as tools_api
 from keyvex.web import apidocs, pages
@@ -73,6 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.keyvex = state
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Public pages first: they carry most traffic and routes are matched in order.
+    app.include_router(public_router)
     app.include_router(pages.router)
     app.include_router(apidocs.router)
     app.include_router(accounts_router)
@@ -80,12 +83,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(tools_api)
     app.include_router(leads_api)
     app.include_router(analytics_api)
-    app.include_router(public_router)
     # Added last = outermost: request id wraps everything, headers apply to error pages too.
     app.add_middleware(CsrfCookieMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware, access_log=settings.access_log)
+    # Outside everything: repeat tool-page views are answered from whole cached responses.
+    install_page_cache(app, state)
     return app
 
 

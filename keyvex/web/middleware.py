@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import secrets
 import time
@@ -21,6 +22,16 @@ CSP = (
     "object-src 'none'; frame-ancestors 'none'"
 )
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# Request ids need to be unique, not secret: a random per-process prefix and a counter
+# (an urandom call per request costs more than the rest of a cached page view).
+_ID_PREFIX = secrets.token_hex(4)
+_ID_COUNTER = itertools.count(1)
+
+
+def new_request_id() -> str:
+    return f"{_ID_PREFIX}{next(_ID_COUNTER):08x}"
+
+
 CSRF_COOKIE = "kvx_csrf"
 _CSRF_VALUE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
@@ -41,7 +52,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if _REQUEST_ID.match(incoming) else secrets.token_hex(8)
+        request_id = incoming if _REQUEST_ID.match(incoming) else new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started, status = time.perf_counter(), 500

@@ -52,19 +52,19 @@
     s.appendChild(g);
   }
   function radar(b, s) {
-    var pts = b.points, n = pts.length, top = b.max || 100, g = root(320, 260, summary(pts));
+    var pts = b.points, n = pts.length, top = b.max || 100, g = root(420, 260, summary(pts));
     if (n < 3) return bar(b, s);
     var ring = function (r) {
-      return pts.map(function (_, i) { return polar(160, 130, r, -Math.PI / 2 + (2 * Math.PI * i) / n).map(function (v) { return v.toFixed(1); }).join(","); }).join(" ");
+      return pts.map(function (_, i) { return polar(210, 130, r, -Math.PI / 2 + (2 * Math.PI * i) / n).map(function (v) { return v.toFixed(1); }).join(","); }).join(" ");
     };
     [25, 50, 75, 100].forEach(function (q) { svg("polygon", { points: ring(0.9 * q), "class": "kvx-grid" }, g); });
     var shape = pts.map(function (p, i) {
       var r = 90 * Math.max(0, Math.min(1, num(p) / top));
-      return polar(160, 130, r, -Math.PI / 2 + (2 * Math.PI * i) / n).map(function (v) { return v.toFixed(1); }).join(",");
+      return polar(210, 130, r, -Math.PI / 2 + (2 * Math.PI * i) / n).map(function (v) { return v.toFixed(1); }).join(",");
     }).join(" ");
     svg("polygon", { points: shape, "class": "kvx-area" }, g);
     pts.forEach(function (p, i) {
-      var at = polar(160, 130, 106, -Math.PI / 2 + (2 * Math.PI * i) / n), c = Math.cos(-Math.PI / 2 + (2 * Math.PI * i) / n);
+      var at = polar(210, 130, 106, -Math.PI / 2 + (2 * Math.PI * i) / n), c = Math.cos(-Math.PI / 2 + (2 * Math.PI * i) / n);
       svg("text", { x: at[0].toFixed(1), y: (at[1] + 4).toFixed(1), "text-anchor": c > 0.2 ? "start" : c < -0.2 ? "end" : "middle" }, g, clip(p.label, 18));
     });
     s.appendChild(g);
