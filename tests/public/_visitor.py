@@ -35,36 +35,37 @@ class Site:
     """The live server with the public router, and a creator who publishes tools on it."""
 
     def __init__(self, live_server: Any) -> None:
-        from keyvex.public import router
-
         self.url = live_server.url
         self.fastapi = live_server.server.config.app
-        if "/t/{slug}" not in {getattr(r, "path", "") for r in self.fastapi.router.routes}:
-            self.fastapi.include_router(router)
         self.app = self.fastapi.state.keyvex
         self.user: Any = None
+        self.token = ""
 
     def publish(self, definition: ToolDefinition, slug: str | None = None) -> Any:
-        from keyvex.accounts import sign_up
+        from keyvex.accounts import create_token, sign_up
         from keyvex.tools.publishing import publish
         from keyvex.tools.service import create_tool
 
         async def go() -> Any:
             if self.user is None:
                 self.user = await sign_up(self.app, "creator@example.com", "correct horse battery")
+                self.token, _ = await create_token(self.app, self.user, "browser tests")
             stored = await create_tool(self.app, self.user, definition)
             return await publish(self.app, self.user, stored.id, slug=slug)
 
         return in_thread(go())
 
     def leads(self, tool_id: str) -> list[dict[str, Any]]:
-        from keyvex.store import SK
+        """The tool's leads as the creator reads them: through the REST API."""
+        import httpx
 
-        async def go() -> list[dict[str, Any]]:
-            page = await self.app.store.query(f"TOOL#{tool_id}", SK.begins_with("LEAD#"))
-            return list(page.items)
-
-        return in_thread(go())  # type: ignore[no-any-return]
+        response = httpx.get(
+            f"{self.url}/api/v1/tools/{tool_id}/leads",
+            headers={"Authorization": f"Bearer {self.token}"},
+            timeout=10,
+        )
+        response.raise_for_status()
+        return list(response.json()["leads"])
 
 
 def visitor_answers(tool: ToolDefinition) -> dict[str, Any]:
