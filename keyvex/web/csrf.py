@@ -11,6 +11,7 @@ from keyvex.errors import Forbidden
 from keyvex.web.middleware import CSRF_COOKIE
 
 FIELD = "csrf_token"
+HEADER = "x-csrf-token"
 
 
 def csrf_token(request: Request, secret: str) -> str:
@@ -22,9 +23,16 @@ def csrf_token(request: Request, secret: str) -> str:
 
 
 async def verify_csrf(request: Request, secret: str) -> None:
-    """Raise Forbidden (403) unless the form's token matches this browser's cookie."""
-    form = await request.form()
-    sent = form.get(FIELD)
+    """Raise Forbidden (403) unless the token sent matches this browser's cookie.
+
+    Forms send it as the ``csrf_token`` field; scripts sending JSON use the
+    ``X-CSRF-Token`` header (a cross-site page can set neither).
+    """
+    sent: object = request.headers.get(HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        sent = (await request.form()).get(FIELD)
     cookie = request.cookies.get(CSRF_COOKIE)
     expected = csrf_token(request, secret)
     if not cookie or not isinstance(sent, str) or not hmac.compare_digest(sent, expected):

@@ -199,3 +199,16 @@ def test_password_change_needs_the_current_password(browser: Any) -> None:
     )
     assert short.status_code == 422
     assert "Use at least 10 characters." in short.text
+
+
+def test_scripts_may_send_the_csrf_token_as_a_header(browser: Any) -> None:
+    browser.sign_up("ada@example.com")
+    token = browser.csrf("/account")
+    ok = browser.client.post(
+        "/account/tokens", data={"name": "from a script"}, headers={"X-CSRF-Token": token}
+    )
+    assert ok.status_code == 200
+    forged = browser.client.post(
+        "/account/tokens", data={"name": "forged"}, headers={"X-CSRF-Token": "0" * 64}
+    )
+    assert forged.status_code == 403
