@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from keyvex.jobs import JobRunner, LocalJobRunner
 from keyvex.ratelimit import RateLimiter
 from keyvex.settings import Settings, prepare_data_dir, resolve_secrets
 from keyvex.store import ItemStore, LocalBlobStore, SQLiteItemStore
@@ -12,12 +13,13 @@ from keyvex.store import ItemStore, LocalBlobStore, SQLiteItemStore
 
 @dataclass
 class App:
-    """Reached by routes through dependency aliases; later issues add cache, queue, agents."""
+    """Reached by routes through dependency aliases; later issues add cache and agents."""
 
     settings: Settings
     store: ItemStore
     blobs: LocalBlobStore
     limiter: RateLimiter
+    jobs: JobRunner
     #: In-process caches of derived data, one dict per domain (e.g. parsed published tools);
     #: entries are always re-validated against the store, so several processes stay correct.
     local_cache: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -38,10 +40,11 @@ def build_app(settings: Settings) -> App:
     """Prepare the data directory and secrets, open the store; raises ConfigError clearly."""
     prepare_data_dir(settings)
     settings = resolve_secrets(settings)
-    backend = SQLiteItemStore(settings.database_path)
+    store = ItemStore(SQLiteItemStore(settings.database_path))
     return App(
         settings=settings,
-        store=ItemStore(backend),
+        store=store,
         blobs=LocalBlobStore(settings.blob_path),
         limiter=RateLimiter(settings.rate_limit_storage),
+        jobs=LocalJobRunner(store),
     )

@@ -61,6 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
+            with contextlib.suppress(TimeoutError):
+                await state.jobs.wait_idle(timeout=10)  # let running builds finish
             state.close()
 
     app = FastAPI(
