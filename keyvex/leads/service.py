@@ -13,7 +13,7 @@ import secrets
 import time
 from typing import TYPE_CHECKING, Any
 
-from keyvex import analytics
+from keyvex import analytics, webhooks
 from keyvex.accounts.models import User
 from keyvex.app import App
 from keyvex.clock import now_iso
@@ -75,6 +75,7 @@ async def submit_lead(
     stored = await _store_once(app, lead, submission.idempotency_key)
     if stored is not lead:
         return stored, await _result_for(tool, stored, result)
+    await webhooks.emit(app, lead.owner_id, "lead.created", lead.to_json(), tool_id=lead.tool_id)
     return lead, result
 
 

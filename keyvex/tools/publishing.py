@@ -26,6 +26,7 @@ from keyvex.tools._definition import ToolDefinition
 from keyvex.tools._parse import parse_tool
 from keyvex.tools._verify import verify
 from keyvex.tools.service import get_tool, tool_key, version_key
+from keyvex.webhooks.service import emit
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 RESERVED = frozenset(
@@ -123,7 +124,20 @@ async def publish(
         },
     )
     app.cache(_CACHE).pop(chosen, None)
-    return await published_by_slug(app, chosen)
+    live = await published_by_slug(app, chosen)
+    await emit(
+        app,
+        user.id,
+        "tool.published",
+        {
+            "tool_id": tool_id,
+            "slug": chosen,
+            "version": live.version,
+            "title": tool.definition.title,
+        },
+        tool_id=tool_id,
+    )
+    return live
 
 
 async def _claim_slug(

@@ -30,9 +30,22 @@ from keyvex.web.middleware import (
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
+from keyvex.webhooks import deliver_due
+from keyvex.webhooks.routes import router as webhooks_api
 
 STATIC_DIR = Path(__file__).parent / "static"
+WEBHOOK_POLL_SECONDS = 5
 log = structlog.get_logger("keyvex.app")
+
+
+async def _deliver_forever(app: App) -> None:
+    """Send webhook deliveries whose retry time has come (the first attempt is immediate)."""
+    while True:
+        await asyncio.sleep(WEBHOOK_POLL_SECONDS)
+        try:
+            await deliver_due(app)
+        except Exception as exc:  # retried next round, never fatal
+            log.warning("webhook delivery round failed", error=str(exc))
 
 
 async def _sweep_forever(app: App) -> None:
@@ -54,13 +67,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[dict[str, App]]:
-        sweeper = asyncio.create_task(_sweep_forever(state))
+        loops = [
+            asyncio.create_task(_sweep_forever(state)),
+            asyncio.create_task(_deliver_forever(state)),
+        ]
         try:
             yield {"keyvex": state}
         finally:
-            sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeper
+            for task in loops:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             with contextlib.suppress(TimeoutError):
                 await state.jobs.wait_idle(timeout=10)  # let running builds finish
             state.close()
@@ -85,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(tools_api)
     app.include_router(leads_api)
     app.include_router(analytics_api)
+    app.include_router(webhooks_api)
     # Added last = outermost: request id wraps everything, headers apply to error pages too.
     app.add_middleware(CsrfCookieMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

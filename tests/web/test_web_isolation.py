@@ -24,6 +24,35 @@ def all_routes(routes: list[Any]) -> list[APIRoute]:
     return found
 
 
+def _webhook_without_dns(app: Any, email: str) -> str:
+    """Store an endpoint item directly (the sandbox cannot resolve public host names)."""
+    import asyncio
+
+    from keyvex.accounts import find_user
+    from keyvex.crypto import encrypt
+    from keyvex.webhooks.service import endpoint_key
+
+    async def go() -> str:
+        found = await find_user(app, email)
+        assert found is not None
+        pk, sk = endpoint_key(found[0].id, "w1")
+        await app.store.put(
+            {
+                "PK": pk,
+                "SK": sk,
+                "webhook_id": "w1",
+                "owner_id": found[0].id,
+                "url": "https://hooks.example.com/in",
+                "events": ["lead.created"],
+                "secret": encrypt(app, "whsec_x"),
+                "status": "active",
+            }
+        )
+        return "w1"
+
+    return asyncio.run(go())
+
+
 def _body(path: str, method: str, definition: dict[str, Any]) -> Any:
     """A valid body for each API route, so only ownership can make the request fail."""
     if method == "PUT":
@@ -59,7 +88,21 @@ def test_no_route_lets_one_user_touch_anothers_items(browser: Any, make_browser:
 
     # Every path parameter of every route, filled with one of Alice's ids. A new route with
     # a parameter not listed here fails this test until its isolation is considered.
-    alices_ids = {"token_id": alice_token_id, "tool_id": tool["id"]}
+    hook = alice.client.post(
+        "/api/v1/webhooks",
+        json={"url": "https://hooks.example.com/in", "events": ["lead.created"]},
+        headers=alice_headers,
+    )
+    if hook.status_code != 201:  # no DNS here: register the endpoint through the service
+        hook_id = _webhook_without_dns(alice.client.app.state.keyvex, "alice@example.com")
+    else:
+        hook_id = hook.json()["id"]
+    alices_ids = {
+        "token_id": alice_token_id,
+        "tool_id": tool["id"],
+        "webhook_id": hook_id,
+        "delivery_id": "msg_0000",
+    }
     # Parameters naming public things (built-in templates, published pages, runtime assets)
     # are not tenant data.
     public_params = {"template_id", "slug", "name"}

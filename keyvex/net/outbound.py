@@ -1,0 +1,153 @@
+"""The SSRF guard: resolve first, refuse non-public addresses, connect to the address checked.
+
+Every outbound request to a user-supplied URL goes through :func:`send`:
+- only ``http``/``https``, no credentials in the URL;
+- the host is resolved once and *every* address must be public: private, loopback,
+  link-local, multicast, reserved, unspecified, carrier-grade NAT and cloud metadata
+  addresses are refused (IPv4-mapped IPv6 is unwrapped first);
+- the connection goes to the address that was checked (the URL's host is replaced by it;
+  ``Host`` and TLS SNI keep the name, so certificates are still verified), so DNS
+  rebinding between check and connect is impossible;
+- redirects are never followed; timeouts and a response size limit always apply.
+Tests may allow loopback through an explicit test-only setting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+import time
+from dataclasses import dataclass
+
+import httpx
+
+from keyvex.errors import Invalid
+
+METADATA = frozenset(
+    ipaddress.ip_address(a)
+    for a in ("169.254.169.254", "169.254.170.2", "100.100.100.200", "fd00:ec2::254")
+)
+MAX_URL = 2000
+
+
+class OutboundRefused(Invalid):
+    """A URL the guard will not connect to; the message says why in one sentence."""
+
+    title = "URL refused"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    url: httpx.URL
+    host: str
+    address: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundResponse:
+    status: int
+    body: bytes
+    elapsed_ms: float
+    truncated: bool
+
+
+def refusal(address: str, *, allow_loopback: bool = False) -> str | None:
+    """Why ``address`` may not be contacted, or None when it is a public address."""
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if allow_loopback and ip.is_loopback:
+        return None
+    if ip in METADATA:
+        return "a cloud metadata address"
+    checks = (
+        (ip.is_loopback, "a loopback address"),
+        (ip.is_link_local, "a link-local address"),
+        (ip.is_multicast, "a multicast address"),
+        (ip.is_unspecified, "an unspecified address"),
+        (ip.is_private, "a private network address"),
+        (ip.is_reserved or not ip.is_global, "not a public internet address"),
+    )
+    for failed, reason in checks:
+        if failed:
+            return reason
+    return None
+
+
+def _parse(url: str) -> httpx.URL:
+    if len(url) > MAX_URL:
+        raise OutboundRefused(f"The URL is longer than {MAX_URL} characters.")
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise OutboundRefused(f"'{url[:100]}' is not a valid URL.") from exc
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise OutboundRefused("Only http:// and https:// URLs with a host name are allowed.")
+    if parsed.userinfo:
+        raise OutboundRefused("URLs may not carry a user name or password.")
+    return parsed
+
+
+async def resolve_target(url: str, *, allow_loopback: bool = False) -> Target:
+    """Parse and resolve ``url``; raise OutboundRefused unless every address is public."""
+    parsed = _parse(url)
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(
+            parsed.host, port, type=socket.SOCK_STREAM
+        )
+    except (OSError, UnicodeError) as exc:
+        raise OutboundRefused(f"The host {parsed.host} could not be resolved.") from exc
+    addresses = sorted({str(info[4][0]) for info in infos})
+    if not addresses:
+        raise OutboundRefused(f"The host {parsed.host} could not be resolved.")
+    for address in addresses:
+        reason = refusal(address, allow_loopback=allow_loopback)
+        if reason:
+            raise OutboundRefused(f"{parsed.host} resolves to {address}, {reason}; refused.")
+    return Target(parsed, parsed.host, addresses[0])
+
+
+async def send(
+    method: str,
+    url: str,
+    *,
+    content: bytes = b"",
+    headers: dict[str, str] | None = None,
+    timeout: float = 10.0,
+    max_bytes: int = 65_536,
+    allow_loopback: bool = False,
+) -> OutboundResponse:
+    """One request to a checked address; redirects are returned, never followed."""
+    target = await resolve_target(url, allow_loopback=allow_loopback)
+    literal = f"[{target.address}]" if ":" in target.address else target.address
+    pinned = target.url.copy_with(host=literal.strip("[]")) if ":" not in literal else None
+    request_url = (
+        pinned
+        if pinned is not None
+        else httpx.URL(str(target.url).replace(target.url.host, literal, 1))
+    )
+    extensions = {"sni_hostname": target.host} if target.url.scheme == "https" else {}
+    sent_headers = {**(headers or {}), "Host": target.url.netloc.decode("ascii")}
+    started = time.perf_counter()
+    async with httpx.AsyncClient(
+        follow_redirects=False, timeout=timeout, trust_env=False
+    ) as client:
+        async with client.stream(
+            method, request_url, content=content, headers=sent_headers, extensions=extensions
+        ) as response:
+            body, truncated = await _read_limited(response, max_bytes)
+    elapsed = (time.perf_counter() - started) * 1000
+    return OutboundResponse(response.status_code, body, round(elapsed, 1), truncated)
+
+
+async def _read_limited(response: httpx.Response, max_bytes: int) -> tuple[bytes, bool]:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > max_bytes:
+            return b"".join(chunks)[:max_bytes], True
+    return b"".join(chunks), False
