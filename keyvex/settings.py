@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import os
 import secrets
 from pathlib import Path
@@ -78,6 +79,9 @@ class Settings(BaseSettings):
     lead_limit_ip: str = Field("30/minute;300/day", description="Lead submissions per IP.")
     lead_limit_tool: str = Field("600/minute", description="Lead submissions per tool.")
     event_limit_ip: str = Field("600/minute", description="Analytics beacons counted per IP.")
+    outbound_allow_loopback: bool = Field(
+        False, description="TEST ONLY: let webhooks and data sources call loopback addresses."
+    )
     min_password_length: int = Field(10, ge=8, le=128, description="Shortest password accepted.")
     max_body_bytes: int = Field(
         1_000_000, ge=1024, description="Largest request body accepted (bytes)."
@@ -91,6 +95,55 @@ class Settings(BaseSettings):
     publish_cache_seconds: float = Field(
         1.0, ge=0, le=60, description="How long a process trusts its published-tool cache."
     )
+    openai_api_key: SecretStr | None = Field(
+        None, description="OpenAI API key; enables openai:* models in the AI registry."
+    )
+    openai_base_url: str | None = Field(
+        None, description="Base URL for openai:* models (a proxy or gateway); SDK default if unset."
+    )
+    anthropic_api_key: SecretStr | None = Field(
+        None, description="Anthropic API key; enables anthropic:* models in the AI registry."
+    )
+    anthropic_base_url: str | None = Field(
+        None, description="Base URL for anthropic:* models; SDK default if unset."
+    )
+    openai_compatible_api_key: SecretStr | None = Field(
+        None, description="Key sent to openai-compatible:* servers (Ollama needs none)."
+    )
+    ai_registry_file: Path | None = Field(
+        None, description="TOML laid over the shipped AI model registry (keyvex/ai/registry.toml)."
+    )
+    ai_price_overrides: str = Field(
+        "",
+        description='JSON {"provider:model": {"input_per_mtok": usd, "output_per_mtok": usd}} '
+        "used before genai-prices.",
+    )
+    ai_offline: bool = Field(
+        False, description="Use only the offline planner, even when API keys are configured."
+    )
+
+    @field_validator("openai_base_url", "anthropic_base_url")
+    @classmethod
+    def _ai_base_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("ai_price_overrides")
+    @classmethod
+    def _price_overrides(cls, value: str) -> str:
+        if not value.strip():
+            return value
+        try:
+            table = json.loads(value)
+        except ValueError:
+            raise ValueError("must be a JSON object") from None
+        for name, price in table.items() if isinstance(table, dict) else [("", None)]:
+            if not isinstance(price, dict) or not all(
+                isinstance(price.get(k), int | float) for k in ("input_per_mtok", "output_per_mtok")
+            ):
+                raise ValueError(f"entry {name!r} needs numeric input_per_mtok and output_per_mtok")
+        return value
 
     @field_validator("base_url")
     @classmethod
