@@ -28,8 +28,10 @@ app = typer.Typer(
 )
 users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 tokens_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
+tools_app = typer.Typer(help="Export and import tools.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(tools_app, name="tools")
 tools_cli.register(app)
 
 DataDir = Annotated[
@@ -155,16 +157,55 @@ def users_create(
 @tokens_app.command("create")
 def tokens_create(email: str, name: str, data_dir: DataDir = None) -> None:
     """Create an API token for a user and print it (it is shown only once)."""
-    from keyvex.accounts import create_token, find_user, normalise_email
+    from keyvex.accounts import create_token
 
     async def work(state: Any) -> str:
-        found = await find_user(state, normalise_email(email))
-        if found is None:
-            raise KeyvexError(f"There is no user with the email {email}.")
-        secret, _ = await create_token(state, found[0], name)
+        secret, _ = await create_token(state, await _owner(state, email), name)
         return secret
 
     typer.echo(_with_app(data_dir, work))
+
+
+Owner = Annotated[str, typer.Option("--email", help="The tool owner's email.")]
+
+
+async def _owner(state: Any, email: str) -> Any:
+    from keyvex.accounts import find_user, normalise_email
+
+    found = await find_user(state, normalise_email(email))
+    if found is None:
+        raise KeyvexError(f"There is no user with the email {email}.")
+    return found[0]
+
+
+@tools_app.command("export")
+def tools_export(tool_id: str, email: Owner, data_dir: DataDir = None) -> None:
+    """Print a tool as JSON (definition, tests, theme; no leads)."""
+    import json
+
+    from keyvex.tools.transfer import export_tool
+
+    async def work(state: Any) -> dict[str, Any]:
+        return await export_tool(state, await _owner(state, email), tool_id)
+
+    typer.echo(json.dumps(_with_app(data_dir, work), indent=2))
+
+
+@tools_app.command("import")
+def tools_import(file: Path, email: Owner, data_dir: DataDir = None) -> None:
+    """Create a tool from an exported JSON file; every problem is named."""
+    from keyvex.tools.transfer import import_tool
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"Cannot read {file}: {getattr(exc, 'strerror', None) or exc}.") from None
+
+    async def work(state: Any) -> Any:
+        return await import_tool(state, await _owner(state, email), text)
+
+    tool = _with_app(data_dir, work)
+    typer.echo(f"Imported {tool.definition.title!r} as tool {tool.id}.")
 
 
 @app.command()

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keyvex.engine import run
 from keyvex.errors import Invalid
-from keyvex.tools import get_template, list_templates, parse_tool, publishing, service
+from keyvex.tools import get_template, list_templates, parse_tool, publishing, service, transfer
 from keyvex.web.deps import ApiUser, AppDep
 
 router = APIRouter(prefix="/api/v1", tags=["tools"])
@@ -60,6 +60,18 @@ async def from_template(template_id: str, app: AppDep, user: ApiUser) -> dict[st
         app, user, get_template(template_id), note=f"From template {template_id}"
     )
     return _detail(tool)
+
+
+@router.post("/tools/import", status_code=201)
+async def import_(body: ToolBody, app: AppDep, user: ApiUser) -> dict[str, Any]:
+    """Create a tool from an export (or a bare definition); 422 names every problem."""
+    return _detail(await transfer.import_tool(app, user, body))
+
+
+@router.get("/tools/{tool_id}/export")
+async def export(tool_id: str, app: AppDep, user: ApiUser) -> dict[str, Any]:
+    """The tool as a portable JSON document: definition, tests and theme; never leads."""
+    return await transfer.export_tool(app, user, tool_id)
 
 
 @router.get("/tools/{tool_id}")
