@@ -1,0 +1,149 @@
+"""The module-level agents: conversation, builder and editor, with typed, verified outputs."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterable
+from dataclasses import dataclass
+from typing import Any
+
+import jsonpatch
+from pydantic import BaseModel, Field
+from pydantic_ai import Agent, ModelRetry, RunContext
+from pydantic_ai.messages import (
+    AgentStreamEvent,
+    PartDeltaEvent,
+    PartStartEvent,
+    ToolCallPartDelta,
+)
+
+from keyvex.ai import _prompts
+from keyvex.ai.models import AIContext, EditProposal, Progress, Turn
+from keyvex.tools import ToolDefinition, ToolValidationError, VerificationReport, parse_tool, verify
+
+MAX_TRIES = 3
+
+
+@dataclass
+class AgentDeps:
+    """What an agent run needs besides the prompt; verified results are left here."""
+
+    ctx: AIContext
+    progress: Progress | None = None
+    original: ToolDefinition | None = None
+    definition: ToolDefinition | None = None
+    report: VerificationReport | None = None
+    requests: int = 0
+
+    async def say(self, stage: str, message: str) -> None:
+        if self.progress is not None:
+            await self.progress(stage, message)
+
+
+class BuildDraft(BaseModel):
+    """The builder's answer: a definition and a note on the choices made."""
+
+    definition: ToolDefinition
+    notes: str = Field(default="", description="One or two sentences on the choices made.")
+
+
+conversation_agent = Agent(
+    None,
+    output_type=Turn,
+    deps_type=AgentDeps,
+    instructions=_prompts.CONVERSATION,
+    name="conversation",
+    retries=2,
+)
+builder_agent = Agent(
+    None,
+    output_type=BuildDraft,
+    deps_type=AgentDeps,
+    instructions=_prompts.BUILDER,
+    name="builder",
+    retries=MAX_TRIES - 1,
+)
+editor_agent = Agent(
+    None,
+    output_type=EditProposal,
+    deps_type=AgentDeps,
+    instructions=_prompts.EDITOR,
+    name="editor",
+    retries=MAX_TRIES - 1,
+)
+
+
+def feedback(report: VerificationReport) -> str:
+    """The verification errors as the text sent back to the model."""
+    lines = [f"- {issue.path}: {issue.message} ({issue.code})" for issue in report.errors[:20]]
+    return "The tool failed verification; fix these and answer again:\n" + "\n".join(lines)
+
+
+async def _verified(deps: AgentDeps, tool: ToolDefinition) -> VerificationReport:
+    await deps.say("verifying", "Checking formulas, ranges, test cases and contrast.")
+    report = await asyncio.to_thread(verify, tool)
+    if report.errors:
+        await deps.say("repairing", f"Verification found {len(report.errors)} problem(s).")
+        raise ModelRetry(feedback(report))
+    return report
+
+
+@builder_agent.output_validator
+async def _check_build(ctx: RunContext[AgentDeps], draft: BuildDraft) -> BuildDraft:
+    ctx.deps.report = await _verified(ctx.deps, draft.definition)
+    ctx.deps.definition = draft.definition
+    return draft
+
+
+@editor_agent.output_validator
+async def _check_edit(ctx: RunContext[AgentDeps], proposal: EditProposal) -> EditProposal:
+    deps = ctx.deps
+    if proposal.unsupported:
+        return proposal
+    assert deps.original is not None
+    before = deps.original.model_dump(mode="json")
+    changed = _proposed(before, proposal)
+    deps.report = await _verified(deps, changed)
+    deps.definition = changed
+    if not proposal.patch:
+        proposal.patch = list(jsonpatch.make_patch(before, changed.model_dump(mode="json")))
+    return proposal
+
+
+def _proposed(before: dict[str, Any], proposal: EditProposal) -> ToolDefinition:
+    """The definition a proposal leads to; ModelRetry says what is wrong with it."""
+    if proposal.definition is not None:
+        data = proposal.definition
+    elif proposal.patch:
+        try:
+            data = jsonpatch.apply_patch(before, proposal.patch)
+        except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as exc:
+            raise ModelRetry(f"The JSON Patch does not apply: {exc}.") from None
+    else:
+        raise ModelRetry("Give a JSON Patch, a full definition, or say why in `unsupported`.")
+    try:
+        return parse_tool(data)
+    except ToolValidationError as exc:
+        raise ModelRetry(f"The changed definition is invalid: {exc.message}") from None
+
+
+async def stream_progress(
+    ctx: RunContext[AgentDeps], events: AsyncIterable[AgentStreamEvent]
+) -> None:
+    """Streams each model request and reports drafting progress (a second try is a repair)."""
+    deps = ctx.deps
+    received, started = 0, False
+    async for event in events:
+        if not isinstance(event, PartStartEvent | PartDeltaEvent):
+            continue
+        if not started:
+            started = True
+            deps.requests += 1
+            if deps.requests > 1:
+                await deps.say("repairing", f"Try {deps.requests} of {MAX_TRIES}: fixing it.")
+            await deps.say("drafting", "Drafting.")
+        if isinstance(event, PartDeltaEvent) and isinstance(event.delta, ToolCallPartDelta):
+            args = event.delta.args_delta
+            received += len(args) if isinstance(args, str) else 0
+    if received:
+        await deps.say("drafting", f"Received {received:,} characters.")

@@ -1,0 +1,194 @@
+"""The AI layer's service functions: next question, build a verified tool, edit a tool."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any, TypeVar
+
+from pydantic_ai import Agent, capture_run_messages
+from pydantic_ai.agent import AgentRunResult
+from pydantic_ai.exceptions import FallbackExceptionGroup, ModelAPIError, UnexpectedModelBehavior
+from pydantic_ai.messages import ModelMessage, ModelResponse
+from pydantic_ai.models import Model
+from pydantic_ai.models.fallback import FallbackModel
+
+from keyvex.ai.agents import (
+    MAX_TRIES,
+    AgentDeps,
+    builder_agent,
+    conversation_agent,
+    editor_agent,
+    stream_progress,
+)
+from keyvex.ai.models import (
+    AIContext,
+    BuildBrief,
+    BuildResult,
+    ConversationState,
+    EditResult,
+    NeedsModel,
+    Progress,
+    Turn,
+)
+from keyvex.ai.planner import MODEL_NAME, offline_model, score_templates
+from keyvex.ai.planner import explain as explain_match
+from keyvex.ai.planner._instantiate import instantiate
+from keyvex.ai.providers import Candidate, chain, model_settings, parse_model_name, registry
+from keyvex.ai.registry import Process
+from keyvex.ai.usage import RecordingModel, Sink
+from keyvex.errors import Invalid, Unavailable
+from keyvex.tools import ToolDefinition, get_template, verify
+
+T = TypeVar("T")
+PROVIDER_FAILURES = (ModelAPIError, FallbackExceptionGroup)
+
+
+async def next_turn(ctx: AIContext, state: ConversationState) -> Turn:
+    """The next question for the creator, or ready-to-build with a build brief."""
+    payload = {"task": "conversation", "state": state.model_dump(mode="json")}
+    result = await _run(ctx, "conversation", conversation_agent, payload, AgentDeps(ctx))
+    turn = result.output
+    if turn.kind == "question" and turn.question is None:
+        raise Invalid("The AI asked a question without a question; please try again.")
+    if turn.kind == "ready" and turn.build_brief is None:
+        raise Invalid("The AI was ready to build without a build brief; please try again.")
+    return turn
+
+
+async def build_tool(
+    ctx: AIContext, brief: BuildBrief, state: ConversationState, progress: Progress
+) -> BuildResult:
+    """A verified tool for the brief: the builder's, repaired up to 3 tries, else a template."""
+    await progress("planning", f"Planning a {brief.kind} for: {brief.intent[:120]}")
+    deps = AgentDeps(ctx, progress)
+    payload = {
+        "task": "build",
+        "brief": brief.model_dump(mode="json"),
+        "state": state.model_dump(mode="json"),
+    }
+    with capture_run_messages() as messages:
+        try:
+            result = await _run(ctx, "builder", builder_agent, payload, deps, stream=True)
+        except (UnexpectedModelBehavior, Unavailable) as exc:
+            return await _template_fallback(brief, state, progress, _tries(messages), exc)
+    assert deps.definition is not None and deps.report is not None
+    offline = _offline(result.response)
+    notes = result.output.notes
+    return BuildResult(
+        definition=deps.definition,
+        report=deps.report,
+        template_id=(brief.template_id or _best_template(brief)) if offline else None,
+        attempts=max(1, _tries(messages)),
+        fell_back=False,
+        explanation=" ".join(p for p in (brief.explanation, notes) if p),
+    )
+
+
+async def edit_tool(
+    ctx: AIContext, definition: ToolDefinition, request: str, progress: Progress
+) -> EditResult:
+    """The tool changed as asked, verified before it is returned (nothing applied otherwise)."""
+    await progress("planning", "Reading your change request.")
+    deps = AgentDeps(ctx, progress, original=definition)
+    payload = {
+        "task": "edit",
+        "definition": definition.model_dump(mode="json"),
+        "request": request,
+    }
+    try:
+        result = await _run(ctx, "editor", editor_agent, payload, deps, stream=True)
+    except UnexpectedModelBehavior:
+        raise Invalid(
+            f"No change passed verification after {MAX_TRIES} tries; the tool is unchanged."
+        ) from None
+    proposal = result.output
+    if proposal.unsupported:
+        error = NeedsModel if _offline(result.response) else Invalid
+        raise error(proposal.unsupported)
+    assert deps.definition is not None and deps.report is not None
+    return EditResult(
+        definition=deps.definition, report=deps.report, summary=proposal.summary,
+        patch=proposal.patch,
+    )  # fmt: skip
+
+
+async def _run(
+    ctx: AIContext,
+    process: Process,
+    agent: Agent[AgentDeps, T],
+    payload: dict[str, Any],
+    deps: AgentDeps,
+    *,
+    stream: bool = False,
+) -> AgentRunResult[T]:
+    """One agent run over the process's model chain; the offline planner rescues an outage."""
+    candidates = chain(ctx.app, process)
+    sink = Sink(ctx, process)
+    settings = model_settings(registry(ctx.app).get(process))
+    prompt = json.dumps(payload)
+    handler = stream_progress if stream else None
+    model = _chained([RecordingModel(c, i, sink) for i, c in enumerate(candidates)])
+    try:
+        return await agent.run(
+            prompt, deps=deps, model=model, model_settings=settings, event_stream_handler=handler
+        )
+    except PROVIDER_FAILURES as exc:
+        if any(c.spec.provider == "offline" for c in candidates):
+            raise Unavailable("The AI model is unavailable; please try again.") from exc
+    await deps.say("planning", "The AI providers did not answer; using the offline planner.")
+    rescue = Candidate(parse_model_name("offline"), offline_model())
+    deps.requests = 0
+    return await agent.run(
+        prompt,
+        deps=deps,
+        model=RecordingModel(rescue, len(candidates), sink),
+        model_settings=settings,
+        event_stream_handler=handler,
+    )
+
+
+def _chained(models: list[RecordingModel]) -> Model:
+    return models[0] if len(models) == 1 else FallbackModel(models[0], *models[1:])
+
+
+def _offline(response: ModelResponse) -> bool:
+    return response.model_name == MODEL_NAME
+
+
+def _tries(messages: list[ModelMessage]) -> int:
+    return sum(1 for m in messages if isinstance(m, ModelResponse))
+
+
+def _best_template(brief: BuildBrief) -> str:
+    return score_templates(brief.intent)[0].template_id
+
+
+async def _template_fallback(
+    brief: BuildBrief,
+    state: ConversationState,
+    progress: Progress,
+    attempts: int,
+    exc: Exception,
+) -> BuildResult:
+    """The closest template adapted to the brief, when the model's tools never verified."""
+    await progress("repairing", "Falling back to the closest template.")
+    matches = score_templates(brief.intent)
+    template = get_template(matches[0].template_id)
+    definition, notes = instantiate(template, brief, state.answers)
+    report = await asyncio.to_thread(verify, definition)
+    if report.errors:  # the adapted copy broke: the template itself always verifies
+        definition = template
+        report = await asyncio.to_thread(verify, template)
+    reason = "the AI model was unavailable" if isinstance(exc, Unavailable) else (
+        f"the AI model's tool did not pass verification after {max(attempts, 1)} tries"
+    )  # fmt: skip
+    why = f"Because {reason}, I adapted the closest template, '{template.title}', instead. "
+    return BuildResult(
+        definition=definition,
+        report=report,
+        template_id=template.id,
+        attempts=attempts,
+        fell_back=True,
+        explanation=why + explain_match(matches) + (" " + " ".join(notes) if notes else ""),
+    )
