@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from keyvex import __version__
+from keyvex import cli_create as create_cli
 from keyvex.errors import KeyvexError
 from keyvex.tools import cli as tools_cli
 
@@ -33,6 +34,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(tools_app, name="tools")
 tools_cli.register(app)
+create_cli.register(app)
 
 DataDir = Annotated[
     Path | None, typer.Option("--data-dir", help="Data directory (default ./keyvex-data).")

@@ -16,6 +16,9 @@ from keyvex.accounts.routes import api as accounts_api
 from keyvex.accounts.routes import router as accounts_router
 from keyvex.analytics.routes import router as analytics_api
 from keyvex.app import App, build_app
+from keyvex.cocreate.routes import router as cocreate_router
+from keyvex.dashboard import STATIC_DIR as DASHBOARD_STATIC
+from keyvex.dashboard import router as dashboard_router
 from keyvex.leads.routes import router as leads_api
 from keyvex.logs import configure_logging
 from keyvex.public import router as public_router
@@ -34,6 +37,7 @@ from keyvex.webhooks import deliver_due
 from keyvex.webhooks.routes import router as webhooks_api
 
 STATIC_DIR = Path(__file__).parent / "static"
+COCREATE_STATIC = Path(__file__).parents[1] / "cocreate" / "static"
 WEBHOOK_POLL_SECONDS = 5
 log = structlog.get_logger("keyvex.app")
 
@@ -92,6 +96,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.keyvex = state
     install_error_handlers(app)
+    # Domain assets are mounted before /static, which would otherwise catch their paths.
+    app.mount("/static/cocreate", StaticFiles(directory=COCREATE_STATIC), name="cocreate-static")
+    app.mount("/static/dashboard", StaticFiles(directory=DASHBOARD_STATIC), name="dashboard-static")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Public pages first: they carry most traffic and routes are matched in order.
     app.include_router(public_router)
@@ -103,6 +110,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(leads_api)
     app.include_router(analytics_api)
     app.include_router(webhooks_api)
+    app.include_router(cocreate_router)
+    app.include_router(dashboard_router)
     # Added last = outermost: request id wraps everything, headers apply to error pages too.
     app.add_middleware(CsrfCookieMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

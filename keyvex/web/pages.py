@@ -1,4 +1,4 @@
-"""Site pages that belong to no domain: landing, dashboard shell, health probes."""
+"""Site pages that belong to no domain: the landing page and health probes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from keyvex import __version__
-from keyvex.web.deps import AppDep, CurrentUser, OptionalUser
+from keyvex.web.deps import AppDep, OptionalUser
 from keyvex.web.templating import render
 
 router = APIRouter()
@@ -17,11 +17,6 @@ async def landing(request: Request, user: OptionalUser) -> Response:
     if user is not None:
         return RedirectResponse("/dashboard", status_code=303)
     return render(request, "landing.html")
-
-
-@router.get("/dashboard", include_in_schema=False)
-async def dashboard(request: Request, user: CurrentUser) -> Response:
-    return render(request, "dashboard.html")
 
 
 @router.get("/healthz")

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 from keyvex import __version__
 from keyvex.web.csrf import FIELD, csrf_token
 
 #: Packages whose ``templates/`` folder is searched, in order.
-TEMPLATE_PACKAGES = ("keyvex.web", "keyvex.accounts")
+TEMPLATE_PACKAGES = ("keyvex.web", "keyvex.accounts", "keyvex.cocreate", "keyvex.dashboard")
+
+
+def _templates_dir(package: str) -> str:
+    """The package's templates folder, found without importing the package (its routes
+    import this module)."""
+    spec = importlib.util.find_spec(package)
+    assert spec is not None and spec.submodule_search_locations
+    return str(Path(next(iter(spec.submodule_search_locations))) / "templates")
+
 
 env = Environment(
-    loader=ChoiceLoader([PackageLoader(pkg, "templates") for pkg in TEMPLATE_PACKAGES]),
+    loader=ChoiceLoader([FileSystemLoader(_templates_dir(pkg)) for pkg in TEMPLATE_PACKAGES]),
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
     auto_reload=False,  # templates ship with the package; no stat() per render

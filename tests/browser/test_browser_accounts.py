@@ -28,7 +28,7 @@ def test_sign_up_log_out_and_log_in_with_a_keyboard(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
     page.wait_for_url("**/dashboard")
-    assert "ada@example.com" in page.inner_text("main")
+    assert "ada@example.com" in page.inner_text("header")
 
     page.get_by_label("Account menu").click()
     page.get_by_role("button", name="Log out").click()

@@ -25,10 +25,10 @@ def test_first_account_becomes_admin_and_the_second_does_not(
     browser: Any, make_browser: Any
 ) -> None:
     browser.sign_up("first@example.com")
-    assert "(administrator)" in browser.client.get("/dashboard").text
+    assert "Administrator" in browser.client.get("/dashboard").text
     other = make_browser()
     other.sign_up("second@example.com")
-    assert "(administrator)" not in other.client.get("/dashboard").text
+    assert "Administrator" not in other.client.get("/dashboard").text
 
 
 def test_log_out_then_log_in_again(browser: Any) -> None:

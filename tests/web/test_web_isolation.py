@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from typing import Any
 
@@ -53,10 +54,23 @@ def _webhook_without_dns(app: Any, email: str) -> str:
     return asyncio.run(go())
 
 
+def _query(path: str) -> dict[str, str] | None:
+    """Valid query parameters where a route requires them."""
+    if path.endswith(("/stats", "/funnel")):
+        return {"from": "2026-01-01", "to": "2026-01-31"}
+    if path.endswith("/diff"):
+        return {"a": "1", "b": "1"}
+    return None
+
+
 def _body(path: str, method: str, definition: dict[str, Any]) -> Any:
     """A valid body for each API route, so only ownership can make the request fail."""
     if method == "PUT":
         return definition
+    if path.endswith("/answers"):
+        return {"question_id": "audience", "value": "dentists"}
+    if path.endswith("/changes"):
+        return {"request": "make the button green"}
     if path.endswith("/evaluate"):
         return {"answers": {}}
     if method == "POST":
@@ -84,7 +98,31 @@ def test_no_route_lets_one_user_touch_anothers_items(browser: Any, make_browser:
     tool = alice.client.post(
         "/api/v1/tools/from-template/roi-calculator", headers=alice_headers
     ).json()
-    alice.client.post(f"/api/v1/tools/{tool['id']}/publish", headers=alice_headers)
+    slug = alice.client.post(f"/api/v1/tools/{tool['id']}/publish", headers=alice_headers).json()[
+        "slug"
+    ]
+    alice.client.post(
+        f"/t/{slug}/submit",
+        json={
+            "answers": {},
+            "contact": {"email": "visitor@example.com", "name": "V"},
+            "consent": True,
+            "idempotency_key": "isolation-test-key-0001",
+            "elapsed_ms": 9000,
+        },
+    )
+    lead = alice.client.get(f"/api/v1/tools/{tool['id']}/leads", headers=alice_headers).json()[
+        "leads"
+    ][0]
+    lead_ref = (
+        base64.urlsafe_b64encode(f"{lead['created_at']}#{lead['id']}".encode()).decode().rstrip("=")
+    )
+    session = alice.client.post(
+        "/create/sessions",
+        json={"brief": "An ROI calculator for dental practices"},
+        headers={"X-CSRF-Token": alice.csrf("/account")},
+    )
+    assert session.status_code == 201, session.text
 
     # Every path parameter of every route, filled with one of Alice's ids. A new route with
     # a parameter not listed here fails this test until its isolation is considered.
@@ -102,11 +140,27 @@ def test_no_route_lets_one_user_touch_anothers_items(browser: Any, make_browser:
         "tool_id": tool["id"],
         "webhook_id": hook_id,
         "delivery_id": "msg_0000",
+        "sid": session.json()["session_id"],
+        "ref": lead_ref,
     }
     # Parameters naming public things (built-in templates, published pages, runtime assets)
     # are not tenant data.
     public_params = {"template_id", "slug", "name"}
     bob_csrf = bob.csrf("/account")
+    # A plausible value for every field any form takes, so only ownership can refuse.
+    form = {
+        "csrf_token": bob_csrf,
+        "version": "1",
+        "publish": "yes",
+        "title": "Taken over",
+        "description": "",
+        "slug": "taken-over",
+        "allowed_origins": "",
+        "delete_leads": "yes",
+        "name": "x",
+        **dict.fromkeys(("primary", "button_text", "background", "surface"), "#ffffff"),
+        **dict.fromkeys(("text", "muted_text", "accent"), "#000000"),
+    }
     tried = 0
     routes = all_routes(alice.client.app.routes)
     assert any(r.path == "/api/v1/me" for r in routes)
@@ -124,12 +178,12 @@ def test_no_route_lets_one_user_touch_anothers_items(browser: Any, make_browser:
             response = bob.client.request(
                 method,
                 path,
-                data=None if api else {"csrf_token": bob_csrf},
-                json=_body(path, method, definition) if api else None,
-                params={"from": "2026-01-01", "to": "2026-01-31"}
-                if path.endswith("/stats")
+                data=None if api or path.startswith("/create/") else form,
+                json=_body(path, method, definition)
+                if api or path.startswith("/create/")
                 else None,
-                headers={"Authorization": f"Bearer {bob_token}"},
+                params=_query(path),
+                headers={"Authorization": f"Bearer {bob_token}", "X-CSRF-Token": bob_csrf},
                 follow_redirects=False,
             )
             tried += 1

@@ -1,0 +1,111 @@
+"""The session event log: numbered events persisted in the store, pushed live to listeners.
+
+Each event is one item ``SESSION#{sid}`` / ``EVENT#{n:08d}``, written with a not-exists
+condition, so numbers are unique even when several processes write to one session. A
+process remembers the last number per session and appends under a per-session lock, so a
+listener never sees event n+1 before event n. Listeners in this process get each event
+pushed right after it is stored (no store read on the live path); events written by
+another process are picked up by a periodic read of the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import weakref
+from collections.abc import AsyncIterator
+from typing import Any
+
+from keyvex.app import App
+from keyvex.cocreate.models import Event, EventType, event_key
+from keyvex.store import SK, Condition, ConditionFailed
+
+_HUB = "cocreate.events"
+_MAX_REMEMBERED = 10_000
+
+
+class EventHub:
+    """Per-process state of the event logs: last numbers, append locks, live listeners."""
+
+    def __init__(self) -> None:
+        self.last: dict[str, int] = {}
+        self.listeners: dict[str, set[asyncio.Queue[Event]]] = {}
+        self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+
+    def lock(self, sid: str, purpose: str = "append") -> asyncio.Lock:
+        """A per-session lock: ``append`` orders events, ``work`` runs one job at a time."""
+        found = self._locks.get((purpose, sid))
+        if found is None:
+            found = self._locks[(purpose, sid)] = asyncio.Lock()
+        return found
+
+    def publish(self, sid: str, event: Event) -> None:
+        for queue in self.listeners.get(sid, ()):
+            queue.put_nowait(event)
+
+
+def hub(app: App) -> EventHub:
+    cache = app.cache(_HUB)
+    found = cache.get("hub")
+    if found is None:
+        found = cache["hub"] = EventHub()
+    assert isinstance(found, EventHub)
+    return found
+
+
+async def last_event_id(app: App, sid: str) -> int:
+    """The number of the newest event of a session (0 when there is none)."""
+    page = await app.store.query(
+        f"SESSION#{sid}", SK.begins_with("EVENT#"), ascending=False, limit=1
+    )
+    return int(page.items[0]["seq"]) if page.items else 0
+
+
+async def append_event(app: App, sid: str, type_: EventType, data: dict[str, Any]) -> Event:
+    """Store the next event of a session and push it to this process's listeners."""
+    events = hub(app)
+    async with events.lock(sid):
+        for _ in range(10):
+            seq = events.last.get(sid)
+            if seq is None:
+                seq = await last_event_id(app, sid)
+            event = Event(id=seq + 1, type=type_, data=data)
+            try:
+                await app.store.put(event.to_item(sid), Condition.not_exists())
+            except ConditionFailed:  # another process appended meanwhile: re-read the end
+                events.last.pop(sid, None)
+                continue
+            if len(events.last) >= _MAX_REMEMBERED:
+                events.last.clear()
+            events.last[sid] = event.id
+            events.publish(sid, event)
+            return event
+    raise ConditionFailed("The session's event log is too busy; try again.")
+
+
+async def events_after(app: App, sid: str, after: int) -> list[Event]:
+    """Every stored event with a number above ``after``, oldest first."""
+    return [
+        Event.from_item(item)
+        async for item in app.store.query_all(
+            f"SESSION#{sid}", SK.between(event_key(sid, after + 1)[1], "EVENT#99999999")
+        )
+    ]
+
+
+@contextlib.asynccontextmanager
+async def listen(app: App, sid: str) -> AsyncIterator[asyncio.Queue[Event]]:
+    """A queue receiving every event appended in this process while the block runs."""
+    listeners = hub(app).listeners
+    queue: asyncio.Queue[Event] = asyncio.Queue()
+    listeners.setdefault(sid, set()).add(queue)
+    try:
+        yield queue
+    finally:
+        group = listeners.get(sid)
+        if group is not None:
+            group.discard(queue)
+            if not group:
+                del listeners[sid]

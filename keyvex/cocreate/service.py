@@ -1,0 +1,345 @@
+"""Co-creation sessions: brief -> questions -> answers -> build -> edits -> publish.
+
+Request handlers only record what the creator did and submit a job; the jobs talk to the AI
+layer (``keyvex.ai``), save every verified tool as a new version through
+``keyvex.tools.service`` and report on the session's event log (``events.py``). Jobs of one
+session run one at a time, so a rebuild queued behind a running build sees the newest answers.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+
+from keyvex import ai
+from keyvex.accounts import User
+from keyvex.ai import AIContext, BuildBrief, ConversationState, NeedsModel, Question
+from keyvex.app import App
+from keyvex.clock import now_iso
+from keyvex.cocreate._answers import check_answer
+from keyvex.cocreate.events import append_event, hub, last_event_id
+from keyvex.cocreate.models import Session, VersionInfo, session_key
+from keyvex.errors import Invalid, KeyvexError, NotFound
+from keyvex.jobs import JobRunner, LocalJobRunner
+from keyvex.store import Condition, ConditionFailed
+from keyvex.tools import ToolDefinition, VerificationReport
+from keyvex.tools.publishing import publish
+from keyvex.tools.service import create_tool, get_tool, update_tool
+
+log = structlog.get_logger("keyvex.cocreate")
+
+MAX_BRIEF = 2000
+MAX_REQUEST = 1000
+#: A guard against a conversation agent that never says "ready": build after this many.
+MAX_QUESTIONS = 12
+Step = Callable[[App, User, str], Awaitable[None]]
+
+
+def jobs(app: App) -> JobRunner:
+    """The app's job runner (``App.jobs``); an in-process one if the app has none."""
+    runner = getattr(app, "jobs", None)
+    if runner is None:
+        runner = app.cache("jobs").setdefault("runner", LocalJobRunner(app.store))
+    assert isinstance(runner, JobRunner)
+    return runner
+
+
+def _clean(text: Any, field: str, limit: int, what: str) -> str:
+    value = text.strip() if isinstance(text, str) else ""
+    if not value:
+        raise Invalid(f"Please describe {what}.", fields={field: f"Describe {what}."})
+    if len(value) > limit:
+        raise Invalid("That is too long.", fields={field: f"Keep it under {limit} characters."})
+    return value
+
+
+async def start_session(app: App, user: User, brief: Any, *, build_now: bool = False) -> Session:
+    """Open a session for a goal; the first question (or the build) arrives as events."""
+    text = _clean(brief, "brief", MAX_BRIEF, "what the tool should do")
+    session = Session(id=secrets.token_hex(8), owner_id=user.id, brief=text, build_now=build_now)
+    session.say("user", text, now_iso())
+    await app.store.put(session.to_item(), Condition.not_exists())
+    _submit(app, user, session.id, "cocreate.turn", _advance)
+    return await get_session(app, user, session.id)
+
+
+async def get_session(app: App, user: User, sid: str) -> Session:
+    """The user's session; another user's session id is simply not found."""
+    if not sid.isalnum() or len(sid) > 40:
+        raise NotFound("There is no such session.")
+    item = await app.store.get(*session_key(user.id, sid))
+    if item is None:
+        raise NotFound("There is no such session.")
+    return Session.from_item(item)
+
+
+async def session_view(app: App, user: User, sid: str) -> dict[str, Any]:
+    """The session JSON with the id of the last event it reflects (read first: a page that
+    streams from there may see an event twice, never miss one)."""
+    await get_session(app, user, sid)
+    last = await last_event_id(app, sid)
+    return (await get_session(app, user, sid)).to_json(last)
+
+
+async def _mutate(app: App, user: User, sid: str, change: Callable[[Session], None]) -> Session:
+    """Read, change and write the session item, retrying when someone wrote meanwhile."""
+    for _ in range(20):
+        session = await get_session(app, user, sid)
+        change(session)
+        try:
+            item = await app.store.put(
+                session.to_item(), Condition.version_is(session.item_version)
+            )
+        except ConditionFailed:
+            continue
+        return Session.from_item(item)
+    raise ConditionFailed("The session is changing too quickly; try again.")
+
+
+async def answer(app: App, user: User, sid: str, question_id: Any, value: Any) -> None:
+    """Record (or replace) an answer, then ask the next question or (re)build."""
+    session = await get_session(app, user, sid)
+    question = session.question(question_id) if isinstance(question_id, str) else None
+    if question is None:
+        raise Invalid(
+            "There is no such question in this session.",
+            fields={"question_id": "Answer one of the questions asked in this session."},
+        )
+    stored = check_answer(question, value)
+
+    def change(s: Session) -> None:
+        s.answers = {**s.answers, question.id: stored}
+        s.say("user", f"{question.prompt} {_shown(stored)}", now_iso())
+
+    await _mutate(app, user, sid, change)
+    _submit(app, user, sid, "cocreate.turn", _advance)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_shown(v)}" for k, v in value.items())
+    return str(value)
+
+
+async def build_now(app: App, user: User, sid: str) -> None:
+    """ "Just build it": build from what is known, without further questions."""
+
+    def change(s: Session) -> None:
+        s.build_now = True
+        s.say("user", "Just build it.", now_iso())
+
+    await _mutate(app, user, sid, change)
+    _submit(app, user, sid, "cocreate.turn", _advance)
+
+
+async def request_change(app: App, user: User, sid: str, request: Any) -> None:
+    """Ask for a change in plain words; the edited tool arrives as a new version."""
+    text = _clean(request, "request", MAX_REQUEST, "the change you want")
+    session = await get_session(app, user, sid)
+    if session.tool_id is None:
+        raise Invalid(
+            "There is no tool to change yet.",
+            fields={"request": "Answer the questions (or build it) first, then ask for changes."},
+        )
+    await _mutate(app, user, sid, lambda s: s.say("user", text, now_iso()))
+
+    async def step(app: App, user: User, sid: str) -> None:
+        await _edit(app, user, sid, text)
+
+    _submit(app, user, sid, "cocreate.edit", step)
+
+
+async def publish_session(app: App, user: User, sid: str) -> str:
+    """Publish the session's current tool version; returns the slug."""
+    session = await get_session(app, user, sid)
+    if session.tool_id is None:
+        raise Invalid("There is no tool to publish yet.", fields={"tool": "Build the tool first."})
+    live = await publish(app, user, session.tool_id)
+    await _mutate(
+        app, user, sid, lambda s: s.say("assistant", f"Published at /t/{live.slug}.", now_iso())
+    )
+    return live.slug
+
+
+def public_url(app: App, slug: str, base: str | None = None) -> str:
+    root = app.settings.base_url or base or f"http://{app.settings.host}:{app.settings.port}"
+    return f"{str(root).rstrip('/')}/t/{slug}"
+
+
+# ---- jobs ---------------------------------------------------------------------------------
+
+
+def _submit(app: App, user: User, sid: str, name: str, step: Step) -> str:
+    async def work() -> None:
+        async with hub(app).lock(sid, "work"):
+            await _run(app, user, sid, step)
+
+    return jobs(app).submit(name, work)
+
+
+async def _run(app: App, user: User, sid: str, step: Step) -> None:
+    """Run one step; whatever happens, the creator hears about it and the turn ends."""
+    try:
+        await step(app, user, sid)
+    except KeyvexError as exc:
+        await _failed(app, user, sid, exc.message)
+    except Exception as exc:  # reported as a sentence; the details go to the log
+        log.error("co-creation step failed", session_id=sid, exc_info=exc)
+        await _failed(app, user, sid, "Something went wrong on our side; please try again.")
+    finally:
+        await append_event(app, sid, "done", {})
+
+
+async def _failed(app: App, user: User, sid: str, message: str) -> None:
+    def change(s: Session) -> None:
+        s.status = "ready" if s.tool_id else "failed"
+        s.say("assistant", message, now_iso())
+
+    await _mutate(app, user, sid, change)
+    await append_event(app, sid, "error", {"message": message})
+
+
+def _context(app: App, user: User, sid: str) -> AIContext:
+    return AIContext(app=app, user_id=user.id, session_id=sid)
+
+
+async def _state(app: App, user: User, session: Session) -> ConversationState:
+    tool = None
+    if session.tool_id is not None:
+        try:
+            stored = await get_tool(app, user, session.tool_id)
+            tool = stored.definition.model_dump(mode="json")
+        except NotFound:  # deleted from the dashboard: the next build makes a new one
+            tool = None
+    force = session.tool_id is not None or len(session.asked) >= MAX_QUESTIONS
+    return ConversationState(
+        brief=session.brief,
+        answers=session.answers,
+        asked=session.asked,
+        tool=tool,
+        build_now=session.build_now or force,
+    )
+
+
+async def _say(app: App, user: User, sid: str, text: str) -> None:
+    if text.strip():
+        await _mutate(app, user, sid, lambda s: s.say("assistant", text, now_iso()))
+        await append_event(app, sid, "text", {"delta": text})
+
+
+async def _advance(app: App, user: User, sid: str) -> None:
+    """Ask the conversation agent what comes next: another question, or build."""
+    session = await get_session(app, user, sid)
+    state = await _state(app, user, session)
+    turn = await ai.next_turn(_context(app, user, sid), state)
+    await _say(app, user, sid, turn.message)
+    if turn.kind == "question" and turn.question is not None:
+        await _ask(app, user, sid, turn.question)
+    elif turn.build_brief is not None:
+        await _build(app, user, sid, turn.build_brief, state)
+    else:
+        raise Invalid("The assistant did not say what to ask or build; please try again.")
+
+
+async def _ask(app: App, user: User, sid: str, question: Question) -> None:
+    def change(s: Session) -> None:
+        if s.question(question.id) is None:
+            s.asked = [*s.asked, question]
+        else:  # asked again (e.g. reworded): keep its place in the history
+            s.asked = [question if q.id == question.id else q for q in s.asked]
+        s.status = "asking"
+
+    await _mutate(app, user, sid, change)
+    await append_event(app, sid, "question", {"question": question.model_dump(mode="json")})
+
+
+def _progress(app: App, sid: str) -> Callable[[str, str], Awaitable[None]]:
+    async def progress(stage: str, message: str) -> None:
+        await append_event(app, sid, "progress", {"stage": stage, "message": message})
+        await jobs(app).progress(f"{stage}: {message}")
+
+    return progress
+
+
+async def _set_status(app: App, user: User, sid: str, status: str) -> None:
+    def change(s: Session) -> None:
+        s.status = status  # type: ignore[assignment]
+
+    await _mutate(app, user, sid, change)
+
+
+async def _build(
+    app: App, user: User, sid: str, brief: BuildBrief, state: ConversationState
+) -> None:
+    await _set_status(app, user, sid, "building")
+    result = await ai.build_tool(_context(app, user, sid), brief, state, _progress(app, sid))
+    note = f"Built from template {result.template_id}" if result.template_id else "Built"
+    await _save_version(
+        app, user, sid, result.definition, result.report, note,
+        template_id=result.template_id, explanation=result.explanation,
+    )  # fmt: skip
+
+
+async def _edit(app: App, user: User, sid: str, request: str) -> None:
+    session = await get_session(app, user, sid)
+    if session.tool_id is None:
+        raise Invalid("There is no tool to change yet.")
+    stored = await get_tool(app, user, session.tool_id)
+    await _set_status(app, user, sid, "building")
+    try:
+        result = await ai.edit_tool(
+            _context(app, user, sid), stored.definition, request, _progress(app, sid)
+        )
+    except NeedsModel as exc:
+        await _failed(app, user, sid, exc.message)
+        return
+    await _say(app, user, sid, result.summary)
+    await _save_version(
+        app, user, sid, result.definition, result.report, result.summary or "Edited",
+        template_id=session.template_id, explanation=session.explanation,
+    )  # fmt: skip
+
+
+async def _save_version(
+    app: App,
+    user: User,
+    sid: str,
+    definition: ToolDefinition,
+    report: VerificationReport,
+    note: str,
+    *,
+    template_id: str | None,
+    explanation: str,
+) -> None:
+    """Save a verified definition as the tool's next version and announce it."""
+    if report.errors:  # the AI layer never returns these; a broken tool is never shown
+        raise Invalid("The tool did not pass verification, so it was not saved.")
+    session = await get_session(app, user, sid)
+    try:
+        if session.tool_id is None:
+            raise NotFound("no tool yet")
+        stored = await update_tool(app, user, session.tool_id, definition, note=note)
+    except NotFound:
+        stored = await create_tool(app, user, definition, note=note)
+    info = VersionInfo(
+        version=stored.version, quality=report.quality, errors=len(report.errors),
+        warnings=len(report.warnings), note=note[:200], template_id=template_id,
+    )  # fmt: skip
+
+    def change(s: Session) -> None:
+        s.tool_id, s.tool_version, s.status = stored.id, stored.version, "ready"
+        s.report = report.model_dump(mode="json")
+        s.template_id, s.explanation = template_id, explanation
+        s.versions = [*s.versions, info]
+
+    await _mutate(app, user, sid, change)
+    await append_event(app, sid, "tool", {
+        "tool_id": stored.id, "version": stored.version, "quality": report.quality,
+        "errors": len(report.errors), "warnings": len(report.warnings),
+        "template_id": template_id, "explanation": explanation,
+    })  # fmt: skip

@@ -1,0 +1,84 @@
+"""Leads pages: search, filters, cursor pages, detail, erasure, the session CSV, the funnel."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+ROWS = re.compile(r'<tr data-lead="([0-9a-f]+)">')
+
+
+def test_search_filters_and_detail(alice: Any, published: Any, leave_lead: Any) -> None:
+    tool_id, ref = published
+    leave_lead("grace@example.com", name="Grace Hopper")
+    base = f"/dashboard/tools/{tool_id}/leads"
+    assert len(ROWS.findall(alice.get(base).text)) == 2
+    found = alice.get(f"{base}?q=HOPPER").text
+    assert "grace@example.com" in found and "ada@example.com" not in found
+    assert len(ROWS.findall(alice.get("/dashboard/leads?q=ada@").text)) == 1
+    assert "No leads match" in alice.get(f"{base}?from=2000-01-01&to=2000-01-31").text
+    bad = alice.get(f"{base}?from=yesterday")
+    assert bad.status_code == 422 and 'id="e-from"' in bad.text
+    detail = alice.get(f"{base}/{ref}").text
+    assert "I agree to receive my results" in detail and "newsletter" in detail
+    assert "consultant.example/blog" in detail and "Total investment" in detail
+
+
+def test_pages_continue_with_a_cursor(alice: Any, published: Any, leave_lead: Any) -> None:
+    tool_id, _ = published
+    for n in range(26):
+        leave_lead(f"v{n}@example.com")
+    first = alice.get(f"/dashboard/tools/{tool_id}/leads").text
+    cursor = re.search(r'cursor=([^"&]+)"', first)
+    assert cursor and len(ROWS.findall(first)) == 25
+    second = alice.get(f"/dashboard/tools/{tool_id}/leads?cursor={cursor.group(1)}").text
+    assert len(ROWS.findall(second)) == 2
+    assert not set(ROWS.findall(first)) & set(ROWS.findall(second))
+    everyone = alice.get("/dashboard/leads").text
+    more = re.search(r'cursor=([^"&]+)"', everyone)
+    assert more and len(ROWS.findall(everyone)) == 25
+    rest = alice.get(f"/dashboard/leads?cursor={more.group(1)}").text
+    assert len(ROWS.findall(rest)) == 2
+    assert alice.get("/dashboard/leads?cursor=garbage").status_code == 422
+
+
+def test_erasing_a_lead_removes_it_from_csv(alice: Any, published: Any) -> None:
+    tool_id, ref = published
+    csv_path = f"/dashboard/tools/{tool_id}/leads.csv"
+    rows = list(csv.DictReader(io.StringIO(alice.get(csv_path).text)))
+    assert [r["Work email"] for r in rows] == ["ada@example.com"]
+    confirm = alice.get(f"/dashboard/tools/{tool_id}/leads/{ref}/delete").text
+    assert "will not contain it" in confirm
+    erased = alice.post(f"/dashboard/tools/{tool_id}/leads/{ref}/delete")
+    assert erased.status_code == 303
+    assert "was erased" in alice.get(erased.headers["location"]).text
+    assert alice.get(f"/dashboard/tools/{tool_id}/leads/{ref}").status_code == 404
+    assert list(csv.DictReader(io.StringIO(alice.get(csv_path).text))) == []
+
+
+def test_csv_neutralises_formulas(alice: Any, published: Any, leave_lead: Any) -> None:
+    tool_id, _ = published
+    evil = '=HYPERLINK("http://x")'
+    leave_lead("eve@example.com", name=evil)
+    text = alice.get(f"/dashboard/tools/{tool_id}/leads.csv").text
+    assert "'" + evil.replace('"', '""') in text
+
+
+def test_funnel_shows_counters_and_charts(alice: Any, published: Any, client: Any) -> None:
+    tool_id, _ = published
+    visitor = TestClient(client.app, headers={"user-agent": "Mozilla/5.0 Visitor"})
+    assert visitor.get("/t/alice-roi").status_code == 200
+    visitor.post("/t/alice-roi/events", json={"event": "start"})
+    page = alice.get(f"/dashboard/tools/{tool_id}/funnel").text
+    for stage, count in (("views", 1), ("starts", 1), ("leads", 1)):
+        assert f'<tr data-stage="{stage}"><th scope="row">{stage.title()}</th>' in page
+        row = page.split(f'data-stage="{stage}"')[1].split("</tr>")[0]
+        assert f'<td class="num">{count}</td>' in row
+    assert '<svg class="dash-chart dash-funnel"' in page
+    assert '<svg class="dash-chart dash-trend"' in page
+    backwards = alice.get(f"/dashboard/tools/{tool_id}/funnel?from=2025-02-01&to=2025-01-01")
+    assert backwards.status_code == 422 and 'id="e-to"' in backwards.text
