@@ -23,3 +23,7 @@ class JobRunner(Protocol):
     async def wait_idle(self, timeout: float = 30) -> None:
         """Wait until no job is queued or running (tests, shutdown); TimeoutError past it."""
         ...
+
+    async def aclose(self, timeout: float = 10) -> None:
+        """At shutdown: let running jobs finish within ``timeout``, then cancel the rest."""
+        ...

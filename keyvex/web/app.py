@@ -82,8 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-            with contextlib.suppress(TimeoutError):
-                await state.jobs.wait_idle(timeout=10)  # let running builds finish
+            await state.jobs.aclose(timeout=10)  # running builds get 10 s, then are cancelled
             state.close()
 
     app = FastAPI(
