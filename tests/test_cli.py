@@ -142,3 +142,17 @@ def test_serve_reports_an_unwritable_data_dir_in_one_line(tmp_path: Path) -> Non
     assert result.returncode == 1
     assert result.stderr.startswith("Error: The data directory")
     assert "Traceback" not in result.stderr
+
+
+def test_every_command_in_the_readme_exists() -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    commands = set(re.findall(r"^\| `keyvex ([a-z]+(?: [a-z]+)?)", readme, re.MULTILINE))
+    assert {"serve", "version", "create"} <= {c.split()[0] for c in commands}
+    for command in sorted(commands):
+        words = command.split()
+        result = runner.invoke(app, [*words, "--help"])
+        if result.exit_code != 0 and len(words) == 2:  # "verify FILE": the 2nd word is an argument
+            result = runner.invoke(app, [words[0], "--help"])
+        assert result.exit_code == 0, f"keyvex {command}: {result.output}"
