@@ -112,18 +112,30 @@ async def answer(app: App, user: User, sid: str, question_id: Any, value: Any) -
 
     def change(s: Session) -> None:
         s.answers = {**s.answers, question.id: stored}
-        s.say("user", f"{question.prompt} {_shown(stored)}", now_iso())
+        s.say("user", shown_answer(question, stored), now_iso())
 
     await _mutate(app, user, sid, change)
     _submit(app, user, sid, "cocreate.turn", _advance)
 
 
-def _shown(value: Any) -> str:
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
+def shown_answer(question: Question, value: Any) -> str:
+    """An answer as the creator chose it: option labels, not stored values."""
+    labels = {option.value: option.label for option in question.options}
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {_shown(v)}" for k, v in value.items())
-    return str(value)
+        parts = {part.id: part for part in question.parts}
+        return "; ".join(
+            f"{parts[k].prompt} {shown_answer(parts[k], v)}" if k in parts else f"{k}: {v}"
+            for k, v in value.items()
+        )
+    if isinstance(value, list) and question.input_type == "color_pair":
+        chosen = [str(v).lower() for v in value]
+        for option in question.options:
+            if [c.lower() for c in option.colors] == chosen:
+                return option.label
+        return " and ".join(chosen)
+    if isinstance(value, list):
+        return ", ".join(labels.get(str(v), str(v)) for v in value)
+    return labels.get(str(value), str(value))
 
 
 async def build_now(app: App, user: User, sid: str) -> None:
@@ -250,6 +262,7 @@ async def _ask(app: App, user: User, sid: str, question: Question) -> None:
     def change(s: Session) -> None:
         if s.question(question.id) is None:
             s.asked = [*s.asked, question]
+            s.say("assistant", question.prompt, now_iso())
         else:  # asked again (e.g. reworded): keep its place in the history
             s.asked = [question if q.id == question.id else q for q in s.asked]
         s.status = "asking"
