@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from keyvex.analytics import tool_stats
@@ -68,35 +68,30 @@ async def _leads_page(
     return render(request, "dashboard/leads.html", context)
 
 
-@router.get("/dashboard/leads")
-async def all_leads(
-    request: Request,
-    app: AppDep,
-    user: CurrentUser,
+def lead_filters(
     q: Text = "",
     start: Annotated[str, Query(alias="from", max_length=20)] = "",
     end: Annotated[str, Query(alias="to", max_length=20)] = "",
     outcome: Text = "",
     cursor: Cursor = "",
-) -> Response:
-    params = {"q": q, "from": start, "to": end, "outcome": outcome, "cursor": cursor}
+) -> dict[str, str]:
+    """The search, date range, outcome and page of a leads table, as given in the URL."""
+    return {"q": q, "from": start, "to": end, "outcome": outcome, "cursor": cursor}
+
+
+Filters = Annotated[dict[str, str], Depends(lead_filters)]
+
+
+@router.get("/dashboard/leads")
+async def all_leads(request: Request, app: AppDep, user: CurrentUser, params: Filters) -> Response:
     return await _leads_page(request, app, user, None, params)
 
 
 @router.get("/dashboard/tools/{tool_id}/leads")
 async def tool_leads(
-    request: Request,
-    tool_id: str,
-    app: AppDep,
-    user: CurrentUser,
-    q: Text = "",
-    start: Annotated[str, Query(alias="from", max_length=20)] = "",
-    end: Annotated[str, Query(alias="to", max_length=20)] = "",
-    outcome: Text = "",
-    cursor: Cursor = "",
+    request: Request, tool_id: str, app: AppDep, user: CurrentUser, params: Filters
 ) -> Response:
     tool = await get_tool(app, user, tool_id)
-    params = {"q": q, "from": start, "to": end, "outcome": outcome, "cursor": cursor}
     return await _leads_page(request, app, user, tool, params)
 
 
