@@ -35,7 +35,7 @@ from pydantic_ai.models.function import AgentInfo, FunctionModel
 
 from keyvex.ai import Question
 from keyvex.cocreate._answers import default_answer
-from keyvex.cocreate.events import append_event, hub
+from keyvex.cocreate.events import TextRelay, append_event, hub
 from keyvex.cocreate.service import jobs
 from keyvex.settings import Settings
 from keyvex.web.app import create_app
@@ -123,9 +123,11 @@ def _stream_runs(client: Client, state: Any, loop: Any, runs: int) -> list[tuple
         submitted: list[float] = []
 
         async def relay(sid: str = sid) -> None:
+            text = TextRelay(state, sid)  # the production relay, as used by a session turn
             async with agent.run_stream("go") as run:
                 async for delta in run.stream_text(delta=True, debounce_by=None):
-                    await append_event(state, sid, "text", {"delta": delta})
+                    await text.push(delta)
+            await text.close()
             await append_event(state, sid, "done", {})
 
         async def submit(sid: str = sid, submitted: list[float] = submitted) -> None:
@@ -140,7 +142,7 @@ def _stream_runs(client: Client, state: Any, loop: Any, runs: int) -> list[tuple
         seen = client.read(sid, last, lambda s: s[-1][1] == "done", on_open=start)
         last = seen[-1][2]
         text = [t for t, kind, _, _ in seen if kind == "text"]
-        assert len(text) == CHUNKS, len(text)
+        assert 1 <= len(text) <= CHUNKS, len(text)
         results.append(((text[0] - submitted[0]) * 1000, (text[-1] - submitted[0]) * 1000))
     return results
 
@@ -219,9 +221,10 @@ def _report(raw: list[tuple[float, float]], platform: list[tuple[float, float]],
           f"all events p50 {statistics.median(p[1] for p in platform):7.2f} ms")  # fmt: skip
     first50, first90 = _pct(added_first, 0.5), _pct(added_first, 0.9)
     total50, total90 = _pct(added_total, 0.5), _pct(added_total, 0.9)
-    verdict = "ok" if first50 < 10 else "OVER"
-    print(f"  added: first event p50 {first50:.2f} ms, p90 {first90:.2f} ms (target p50 < 10 ms:"
-          f" {verdict}); whole stream p50 {total50:.2f} ms, p90 {total90:.2f} ms")  # fmt: skip
+    print(f"  added, first event:  p50 {first50:6.2f} ms, p90 {first90:6.2f} ms "
+          f"(target p50 < 10 ms: {'ok' if first50 < 10 else 'OVER'})")  # fmt: skip
+    print(f"  added, whole stream: p50 {total50:6.2f} ms, p90 {total90:6.2f} ms "
+          f"(target p50 < 10 ms: {'ok' if total50 < 10 else 'OVER'})")  # fmt: skip
     print(f"last answer -> verified tool (offline planner, {len(build)} sessions): "
           f"p50 {_pct(build, .5):.1f} ms, p90 {_pct(build, .9):.1f} ms, max {max(build):.1f} ms "
           f"(target p50 < 1000 ms): {'ok' if _pct(build, .5) < 1000 else 'OVER'}")  # fmt: skip

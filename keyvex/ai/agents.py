@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterable, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +14,8 @@ from pydantic_ai.messages import (
     AgentStreamEvent,
     PartDeltaEvent,
     PartStartEvent,
+    TextPart,
+    TextPartDelta,
     ToolCallPartDelta,
 )
 
@@ -34,6 +36,8 @@ class AgentDeps:
     definition: ToolDefinition | None = None
     report: VerificationReport | None = None
     requests: int = 0
+    #: Receives the model's plain-text deltas as they stream (shown to the creator live).
+    on_text: Callable[[str], Awaitable[None]] | None = None
 
     async def say(self, stage: str, message: str) -> None:
         if self.progress is not None:
@@ -127,6 +131,20 @@ def _proposed(before: dict[str, Any], proposal: EditProposal) -> ToolDefinition:
         raise ModelRetry(f"The changed definition is invalid: {exc.message}") from None
 
 
+async def _forward_text(deps: AgentDeps, event: PartStartEvent | PartDeltaEvent) -> None:
+    """Plain text the model writes (not tool-call JSON) goes to the creator as it arrives."""
+    if deps.on_text is None:
+        return
+    if isinstance(event, PartStartEvent) and isinstance(event.part, TextPart):
+        text = event.part.content
+    elif isinstance(event, PartDeltaEvent) and isinstance(event.delta, TextPartDelta):
+        text = event.delta.content_delta
+    else:
+        return
+    if text:
+        await deps.on_text(text)
+
+
 async def stream_progress(
     ctx: RunContext[AgentDeps], events: AsyncIterable[AgentStreamEvent]
 ) -> None:
@@ -145,5 +163,6 @@ async def stream_progress(
         if isinstance(event, PartDeltaEvent) and isinstance(event.delta, ToolCallPartDelta):
             args = event.delta.args_delta
             received += len(args) if isinstance(args, str) else 0
+        await _forward_text(deps, event)
     if received:
         await deps.say("drafting", f"Received {received:,} characters.")

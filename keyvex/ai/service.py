@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from pydantic_ai import Agent, capture_run_messages
@@ -44,10 +45,20 @@ T = TypeVar("T")
 PROVIDER_FAILURES = (ModelAPIError, FallbackExceptionGroup)
 
 
-async def next_turn(ctx: AIContext, state: ConversationState) -> Turn:
-    """The next question for the creator, or ready-to-build with a build brief."""
+async def next_turn(
+    ctx: AIContext,
+    state: ConversationState,
+    on_text: Callable[[str], Awaitable[None]] | None = None,
+) -> Turn:
+    """The next question for the creator, or ready-to-build with a build brief.
+
+    With ``on_text`` the model's plain text is streamed to it as it arrives (the creator
+    sees the reply being written); the structured answer still arrives whole.
+    """
     payload = {"task": "conversation", "state": state.model_dump(mode="json")}
-    result = await _run(ctx, "conversation", conversation_agent, payload, AgentDeps(ctx))
+    deps = AgentDeps(ctx, on_text=on_text)
+    stream = on_text is not None
+    result = await _run(ctx, "conversation", conversation_agent, payload, deps, stream=stream)
     turn = result.output
     if turn.kind == "question" and turn.question is None:
         raise Invalid("The AI asked a question without a question; please try again.")

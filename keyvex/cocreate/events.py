@@ -109,3 +109,47 @@ async def listen(app: App, sid: str) -> AsyncIterator[asyncio.Queue[Event]]:
             group.discard(queue)
             if not group:
                 del listeners[sid]
+
+
+class TextRelay:
+    """Relays a model's text deltas as ``text`` events without slowing the model down.
+
+    The first delta is stored and pushed at once; after each event the relay gathers what
+    arrives for up to ``interval`` seconds (25 ms: quicker than a person reads) and sends it
+    as one event, so a fast model costs a handful of store writes instead of one per token,
+    and the model's own stream is barely delayed. Replay stays exact: every event is stored
+    before it is pushed. ``close()`` sends what is left at once.
+    """
+
+    def __init__(self, app: App, sid: str, interval: float = 0.025) -> None:
+        self.app, self.sid, self.interval = app, sid, interval
+        self.text = ""
+        self._pending: list[str] = []
+        self._drain: asyncio.Task[None] | None = None
+        self._closing = asyncio.Event()
+
+    async def push(self, delta: str) -> None:
+        if not delta:
+            return
+        self.text += delta
+        self._pending.append(delta)
+        if self._drain is None or self._drain.done():
+            self._drain = asyncio.get_running_loop().create_task(self._flush())
+            await asyncio.sleep(0)  # let it take this delta now: the first one is never held
+
+    async def _flush(self) -> None:
+        while self._pending:
+            chunk = "".join(self._pending)
+            self._pending.clear()
+            await append_event(self.app, self.sid, "text", {"delta": chunk})
+            if not self._closing.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._closing.wait(), self.interval)
+
+    async def close(self) -> None:
+        """Send every delta pushed so far, without waiting for the next frame."""
+        self._closing.set()
+        if self._drain is not None:
+            await self._drain
+        if self._pending:
+            await self._flush()

@@ -20,7 +20,7 @@ from keyvex.ai import AIContext, BuildBrief, ConversationState, NeedsModel, Ques
 from keyvex.app import App
 from keyvex.clock import now_iso
 from keyvex.cocreate._answers import check_answer
-from keyvex.cocreate.events import append_event, hub, last_event_id
+from keyvex.cocreate.events import TextRelay, append_event, hub, last_event_id
 from keyvex.cocreate.models import Session, VersionInfo, session_key
 from keyvex.errors import Invalid, KeyvexError, NotFound
 from keyvex.jobs import JobRunner, LocalJobRunner
@@ -238,18 +238,28 @@ async def _state(app: App, user: User, session: Session) -> ConversationState:
     )
 
 
-async def _say(app: App, user: User, sid: str, text: str) -> None:
-    if text.strip():
-        await _mutate(app, user, sid, lambda s: s.say("assistant", text, now_iso()))
-        await append_event(app, sid, "text", {"delta": text})
+async def _say(app: App, user: User, sid: str, text: str, streamed: str = "") -> None:
+    """Keep the assistant's reply; send what the creator has not already seen streamed."""
+    rest = "" if text.strip() in streamed else text
+    if streamed and rest.strip():
+        rest = "\n\n" + rest
+    said = (streamed + rest).strip()
+    if said:
+        await _mutate(app, user, sid, lambda s: s.say("assistant", said, now_iso()))
+    if rest.strip():
+        await append_event(app, sid, "text", {"delta": rest})
 
 
 async def _advance(app: App, user: User, sid: str) -> None:
     """Ask the conversation agent what comes next: another question, or build."""
     session = await get_session(app, user, sid)
     state = await _state(app, user, session)
-    turn = await ai.next_turn(_context(app, user, sid), state)
-    await _say(app, user, sid, turn.message)
+    relay = TextRelay(app, sid)
+    try:
+        turn = await ai.next_turn(_context(app, user, sid), state, on_text=relay.push)
+    finally:
+        await relay.close()
+    await _say(app, user, sid, turn.message, streamed=relay.text)
     if turn.kind == "question" and turn.question is not None:
         await _ask(app, user, sid, turn.question)
     elif turn.build_brief is not None:
