@@ -30,6 +30,15 @@ def need_service(available: bool, reason: str) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_model_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reaches a real AI provider: only the offline planner, FunctionModels and the
+    local wire-format servers of tests/ai (which opt in explicitly)."""
+    import pydantic_ai.models
+
+    monkeypatch.setattr(pydantic_ai.models, "ALLOW_MODEL_REQUESTS", False)
+
+
+@pytest.fixture(autouse=True)
 def _isolated_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No developer's keyvex.toml or KEYVEX_* variables leak into a test."""
     for name in list(os.environ):
