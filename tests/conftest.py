@@ -10,9 +10,16 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import settings as hypothesis_settings
 
 from keyvex.settings import Settings
 from keyvex.web.app import create_app
+
+# CI runs hypothesis deterministically and without per-example deadlines (a loaded machine
+# must not turn a slow example into a failure); locally every run explores new examples.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 
