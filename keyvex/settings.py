@@ -79,6 +79,16 @@ class Settings(BaseSettings):
     lead_limit_ip: str = Field("30/minute;300/day", description="Lead submissions per IP.")
     lead_limit_tool: str = Field("600/minute", description="Lead submissions per tool.")
     event_limit_ip: str = Field("600/minute", description="Analytics beacons counted per IP.")
+    smtp_host: str | None = Field(None, description="SMTP server for email; unset = no email.")
+    smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port.")
+    smtp_security: Literal["starttls", "tls", "none"] = Field(
+        "starttls", description="SMTP transport security."
+    )
+    smtp_username: str | None = Field(None, description="SMTP user name.")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password.")
+    mail_from: str = Field(
+        "Keyvex <no-reply@localhost>", max_length=200, description="Sender of Keyvex email."
+    )
     outbound_allow_loopback: bool = Field(
         False, description="TEST ONLY: let webhooks and data sources call loopback addresses."
     )

@@ -86,6 +86,9 @@ class LeadCapture(Strict):
     consent_required: bool = True
     incentive: LongText = Field(default="", description="What the visitor gets, e.g. a PDF report.")
     button_label: ShortText = "Show my results"
+    email_result: bool = Field(
+        default=False, description="Also email the visitor their result (needs SMTP settings)."
+    )
 
     @model_validator(mode="after")
     def _email_when_on(self) -> LeadCapture:

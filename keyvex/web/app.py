@@ -21,6 +21,7 @@ from keyvex.dashboard import STATIC_DIR as DASHBOARD_STATIC
 from keyvex.dashboard import router as dashboard_router
 from keyvex.leads.routes import router as leads_api
 from keyvex.logs import configure_logging
+from keyvex.notify.routes import router as notify_api
 from keyvex.public import router as public_router
 from keyvex.public._fastpath import install as install_page_cache
 from keyvex.settings import Settings, load_settings
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(leads_api)
     app.include_router(analytics_api)
     app.include_router(webhooks_api)
+    app.include_router(notify_api)
     app.include_router(cocreate_router)
     app.include_router(dashboard_router)
     # Added last = outermost: request id wraps everything, headers apply to error pages too.
