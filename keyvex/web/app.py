@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from keyvex import __version__
 from keyvex.accounts.routes import api as accounts_api
 from keyvex.accounts.routes import router as accounts_router
+from keyvex.accounts.routes_settings import router as account_settings_router
 from keyvex.analytics.routes import router as analytics_api
 from keyvex.app import App, build_app
 from keyvex.cocreate.routes import router as cocreate_router
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(apidocs.router)
     app.include_router(accounts_router)
+    app.include_router(account_settings_router)
     app.include_router(accounts_api)
     app.include_router(tools_api)
     app.include_router(leads_api)
