@@ -132,7 +132,44 @@ class Settings(BaseSettings):
         False, description="Use only the offline planner, even when API keys are configured."
     )
 
-    @field_validator("openai_base_url", "anthropic_base_url")
+    data_max_upload_bytes: int = Field(
+        50_000_000, ge=1_000, description="Largest data file accepted for upload, in bytes."
+    )
+    data_max_rows: int = Field(
+        100_000, ge=10, description="Most rows a data source sync keeps (more is a clear error)."
+    )
+    data_snapshot_max_bytes: int = Field(
+        5_000_000,
+        ge=10_000,
+        description="Largest data snapshot a published tool may carry, in bytes of JSON.",
+    )
+    data_timeout_seconds: float = Field(
+        30.0, gt=0, le=600, description="Time limit of one data source fetch or SQL statement."
+    )
+    google_sheets_api_url: str = Field(
+        "https://sheets.googleapis.com",
+        description="Google Sheets API root (a local stand-in in tests).",
+    )
+    google_token_url: str = Field(
+        "https://oauth2.googleapis.com/token",
+        description="Google OAuth token endpoint for service accounts (a stand-in in tests).",
+    )
+    airtable_api_url: str = Field(
+        "https://api.airtable.com", description="Airtable API root (a local stand-in in tests)."
+    )
+    salesforce_login_url: str = Field(
+        "https://login.salesforce.com",
+        description="Salesforce login root (a local stand-in in tests).",
+    )
+
+    @field_validator(
+        "openai_base_url",
+        "anthropic_base_url",
+        "google_sheets_api_url",
+        "google_token_url",
+        "airtable_api_url",
+        "salesforce_login_url",
+    )
     @classmethod
     def _ai_base_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):

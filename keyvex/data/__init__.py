@@ -1,0 +1,23 @@
+"""Tool data: sources (files, SQL, cloud, REST), analysis, snapshots, binding, sync and health."""
+
+from keyvex.data._types import (
+    Cell,
+    Connector,
+    Dataset,
+    SourceConfig,
+    SourceContext,
+    SourceError,
+    clean_cell,
+    unique_columns,
+)
+
+__all__ = [
+    "Cell",
+    "Connector",
+    "Dataset",
+    "SourceConfig",
+    "SourceContext",
+    "SourceError",
+    "clean_cell",
+    "unique_columns",
+]
