@@ -12,7 +12,7 @@ from keyvex import formula
 from keyvex.engine._graph import order_calculations
 from keyvex.errors import Invalid
 from keyvex.tools._definition import DataTable, ToolDefinition
-from keyvex.tools._results import Calculation, Outcome
+from keyvex.tools._results import Calculation, Outcome, TableRecommendationsBlock
 
 
 class Formula(Protocol):
@@ -42,6 +42,8 @@ class CompiledTool:
     conditions: list[tuple[Outcome, Formula | None]] = field(default_factory=list)
     constants: dict[str, Any] = field(default_factory=dict)
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: Compiled filter values of each "recommendations from table" block, by block index.
+    table_filters: dict[int, list[Formula]] = field(default_factory=dict)
 
     @property
     def tool(self) -> ToolDefinition:
@@ -85,6 +87,12 @@ def _build(tool: ToolDefinition) -> CompiledTool:
     compiled = CompiledTool(tool_ref=weakref.ref(tool, _forget(_CACHE, id(tool))))
     compiled.constants = {c.id: c.value for c in tool.constants}
     compiled.tables = {t.name: table_rows(t) for t in tool.tables}
+    for index, block in enumerate(tool.results):
+        if isinstance(block, TableRecommendationsBlock):
+            compiled.table_filters[index] = [
+                _compile(f.value, f"results[{index}].filters[{k}].value")
+                for k, f in enumerate(block.filters)
+            ]
     for index, item in enumerate(tool.inputs):
         if item.visible_if is not None:
             compiled.visibility[item.id] = _compile(item.visible_if, f"inputs[{index}].visible_if")

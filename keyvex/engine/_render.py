@@ -15,6 +15,7 @@ from keyvex.tools._results import (
     OutcomeBlock,
     RecommendationsBlock,
     ResultBlock,
+    TableRecommendationsBlock,
     TextBlock,
 )
 
@@ -70,6 +71,8 @@ def _render(tool: ToolDefinition, block: ResultBlock, result: Result) -> Rendere
         return RenderedBlock(
             type="recommendations", title=block.title, items=result.recommendations
         )
+    if isinstance(block, TableRecommendationsBlock):  # rows are chosen by run() (_tables)
+        return RenderedBlock(type="table_recommendations", title=block.title)
     assert isinstance(block, CtaBlock)
     return RenderedBlock(
         type="cta", label=block.label, url=block.url, text=_format.fill(block.text, fill)

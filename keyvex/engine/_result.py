@@ -36,6 +36,22 @@ class ChartPoint(BaseModel):
     display: str
 
 
+class TableField(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    label: str
+    display: str
+
+
+class TableCard(BaseModel):
+    """One recommended row of a data table: its title and the shown columns."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str
+    fields: list[TableField] = Field(default_factory=list)
+
+
 class RenderedBlock(BaseModel):
     """A result block with its text filled in (not escaped: the web layer escapes)."""
 
@@ -53,6 +69,7 @@ class RenderedBlock(BaseModel):
     max: float | None = None
     url: str = ""
     items: list[str] = Field(default_factory=list)
+    cards: list[TableCard] = Field(default_factory=list)
 
 
 class Result(BaseModel):

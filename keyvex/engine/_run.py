@@ -13,8 +13,9 @@ from keyvex.engine._compiled import CompiledTool, compile_tool
 from keyvex.engine._render import render_blocks
 from keyvex.engine._result import OutcomeResult, Result, Scores, Value
 from keyvex.engine._scoring import ScoreState, score
+from keyvex.engine._tables import render_table_block
 from keyvex.tools._definition import ToolDefinition
-from keyvex.tools._results import Outcome
+from keyvex.tools._results import Outcome, TableRecommendationsBlock
 
 
 def run(tool: ToolDefinition, answers: Mapping[str, Any]) -> Result:
@@ -46,6 +47,17 @@ def run(tool: ToolDefinition, answers: Mapping[str, Any]) -> Result:
         text = _format.fill(outcome.description, display)
         result.outcome = OutcomeResult(id=outcome.id, title=outcome.title, description=text)
     result.blocks = render_blocks(tool, result)
+    for index, source_list in compiled.table_filters.items():
+        block = tool.results[index]
+        assert isinstance(block, TableRecommendationsBlock)
+        result.blocks[index] = render_table_block(
+            block,
+            compiled.tables.get(block.table, []),
+            source_list,
+            names,
+            compiled.tables,
+            tool.currency,
+        )
     return result
 
 

@@ -106,11 +106,21 @@ def build_payload(tool: ToolDefinition, *, slug: str, version: int) -> dict[str,
             }
             for o in tool.outcomes
         ],
-        "blocks": [block.model_dump(mode="json") for block in tool.results],
+        "blocks": [_block(block) for block in tool.results],
         "labels": _labels(tool),
         "lead": tool.lead_capture.model_dump(mode="json"),
         "tables": compiled.tables,
     }
+
+
+def _block(block: Any) -> dict[str, Any]:
+    data: dict[str, Any] = block.model_dump(mode="json")
+    if data["type"] == "table_recommendations":
+        data["filters"] = [
+            {"column": f["column"], "op": f["op"], "ast": ast(f["value"])}
+            for f in data["filters"]
+        ]
+    return data
 
 
 def payload_json(payload: dict[str, Any]) -> str:

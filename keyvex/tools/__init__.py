@@ -25,6 +25,9 @@ from keyvex.tools._results import (
     RecommendationsBlock,
     ResultBlock,
     Scoring,
+    TableColumnView,
+    TableFilter,
+    TableRecommendationsBlock,
     TextBlock,
 )
 from keyvex.tools._theme import LeadCapture, LeadField, Theme
@@ -56,6 +59,9 @@ __all__ = [
     "Scoring",
     "Step",
     "TemplateNotFound",
+    "TableColumnView",
+    "TableFilter",
+    "TableRecommendationsBlock",
     "TextBlock",
     "Theme",
     "ToolDefinition",

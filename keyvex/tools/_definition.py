@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from keyvex.tools._common import (
     CurrencyCode,
+    Formula,
     Identifier,
     LongText,
     ShortText,
@@ -25,10 +26,17 @@ ToolKind = Literal["calculator", "quiz", "assessment"]
 
 
 class DataBinding(Strict):
-    """Where a table's rows come from (filled by data integration, issue 6)."""
+    """Where a table's rows come from: a data source of the creator (``keyvex.data``).
+
+    ``column_map`` maps each table column to the source column it reads (a column missing
+    from the map reads the source column of the same name); ``filter`` is a formula over
+    the table's columns that keeps a source row when true. Publishing and every sync copy
+    the matching rows into a snapshot the public page reads; ``rows`` stays the fallback.
+    """
 
     source_id: ShortText = Field(min_length=1)
     column_map: dict[Identifier, ShortText] = Field(default_factory=dict)
+    filter: Formula | None = None
 
 
 class DataTable(Strict):

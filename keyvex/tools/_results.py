@@ -175,6 +175,42 @@ class CtaBlock(Strict):
         return url
 
 
+class TableFilter(Strict):
+    """Keep the rows whose ``column`` compares with the formula's value (blank: no filter).
+
+    ``in``: the cell is one of the values (a multi-select answer); ``contains``: the cell's
+    text contains the value's text (or any of a list's), case-insensitively.
+    """
+
+    column: Identifier
+    op: Literal["eq", "ne", "lt", "lte", "gt", "gte", "in", "contains"] = "eq"
+    value: Formula
+
+
+class TableColumnView(Strict):
+    """A column shown on each recommended row, formatted."""
+
+    column: Identifier
+    label: ShortText = ""
+    format: Literal["text", "number", "currency", "percent"] = "text"
+    decimals: int = Field(default=0, ge=0, le=6)
+
+
+class TableRecommendationsBlock(Strict):
+    """The top rows of a data table that match the visitor's answers (e.g. products)."""
+
+    type: Literal["table_recommendations"]
+    table: Identifier
+    title: ShortText = "Recommended for you"
+    title_column: Identifier
+    filters: list[TableFilter] = Field(default_factory=list, max_length=10)
+    sort_by: Identifier | None = None
+    descending: bool = False
+    limit: int = Field(default=3, ge=1, le=20)
+    show: list[TableColumnView] = Field(default_factory=list, max_length=8)
+    empty_text: LongText = "Nothing matches your answers yet."
+
+
 ResultBlock = Annotated[
     HeadlineBlock
     | MetricBlock
@@ -182,6 +218,7 @@ ResultBlock = Annotated[
     | ChartBlock
     | OutcomeBlock
     | RecommendationsBlock
-    | CtaBlock,
+    | CtaBlock
+    | TableRecommendationsBlock,
     Field(discriminator="type"),
 ]

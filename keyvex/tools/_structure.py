@@ -151,6 +151,36 @@ def _tables(tool: ToolDefinition) -> Issues:
             extra = sorted(set(row) - set(table.columns))
             if extra:
                 issues.append((f"tables[{t}].rows[{r}]", f"Unknown columns: {', '.join(extra)}."))
+        binding = table.binding
+        for column in sorted(set(binding.column_map) - set(table.columns)) if binding else []:
+            issues.append(
+                (f"tables[{t}].binding.column_map", f"'{column}' is not a column of the table.")
+            )
+    return issues + _table_blocks(tool)
+
+
+def _table_blocks(tool: ToolDefinition) -> Issues:
+    """Every "recommendations from table" block names a table and columns that exist."""
+    from keyvex.tools._results import TableRecommendationsBlock
+
+    issues: Issues = []
+    tables = {t.name: set(t.columns) for t in tool.tables}
+    for b, block in enumerate(tool.results):
+        if not isinstance(block, TableRecommendationsBlock):
+            continue
+        path = f"results[{b}]"
+        if block.table not in tables:
+            issues.append((f"{path}.table", f"There is no table named '{block.table}'."))
+            continue
+        columns = tables[block.table]
+        named = [("title_column", block.title_column), ("sort_by", block.sort_by)]
+        named += [(f"filters[{k}].column", f.column) for k, f in enumerate(block.filters)]
+        named += [(f"show[{k}].column", v.column) for k, v in enumerate(block.show)]
+        for where, column in named:
+            if column is not None and column not in columns:
+                issues.append(
+                    (f"{path}.{where}", f"'{column}' is not a column of table '{block.table}'.")
+                )
     return issues
 
 

@@ -41,6 +41,12 @@ def formulas_of(tool: ToolDefinition) -> Iterator[tuple[str, str, set[str]]]:
     for index, outcome in enumerate(tool.outcomes):
         if outcome.condition:
             yield f"outcomes[{index}].condition", outcome.condition, names
+    for index, block in enumerate(tool.results):
+        for k, table_filter in enumerate(getattr(block, "filters", None) or []):
+            yield f"results[{index}].filters[{k}].value", table_filter.value, names
+    for index, table in enumerate(tool.tables):
+        if table.binding is not None and table.binding.filter:
+            yield f"tables[{index}].binding.filter", table.binding.filter, set(table.columns)
 
 
 def _formulas(tool: ToolDefinition) -> Iterator[Issue]:

@@ -197,8 +197,56 @@
       }
       if (b.type === "outcome") return { type: b.type, title: outcome ? outcome.title : "", text: outcome ? fill(outcome.description, display) : "" };
       if (b.type === "recommendations") return { type: b.type, title: b.title, items: recs };
+      if (b.type === "table_recommendations") return tableBlock(b, names);
       return { type: "cta", label: b.label, url: b.url, text: fill(b.text, display) };
     });
+  }
+
+  /* ---- "recommendations from table", as keyvex/engine/_tables.py chooses them ---- */
+  function blankV(v) { return v === null || v === undefined || v === "" || (Array.isArray(v) && !v.length); }
+  function lowText(v) { return plain(v).trim().toLowerCase(); }
+  function sameCell(a, b) { return isNum(a) && isNum(b) ? a === b : lowText(a) === lowText(b); }
+  function cellMatches(cell, op, value) {
+    var vs = Array.isArray(value) ? value : [value];
+    if (blankV(cell)) return op === "ne";
+    if (op === "eq" || op === "in") return vs.some(function (v) { return sameCell(cell, v); });
+    if (op === "ne") return !vs.some(function (v) { return sameCell(cell, v); });
+    if (op === "contains") return vs.some(function (v) { return !blankV(v) && lowText(cell).indexOf(lowText(v)) >= 0; });
+    var a = cell, b = vs[0];
+    if (!isNum(a) || !isNum(b)) return false;
+    return op === "lt" ? a < b : op === "lte" ? a <= b : op === "gt" ? a > b : a >= b;
+  }
+  function tableBlock(b, names) {
+    var active = [];
+    b.filters.forEach(function (f) {
+      var r = evaluate(f.ast, names);
+      if (r.ok && !blankV(r.value)) active.push([f.column, f.op, r.value]);
+    });
+    var rows = (T.tables[b.table] || []).filter(function (row) {
+      return active.every(function (f) { return cellMatches(row[f[0]], f[1], f[2]); });
+    });
+    if (b.sort_by) {
+      var rank = function (row) { var c = row[b.sort_by]; return isNum(c) ? 0 : blankV(c) ? 2 : 1; };
+      var keyed = rows.map(function (row, n) { return [rank(row), row[b.sort_by], n, row]; });
+      keyed.sort(function (x, y) {
+        if (x[0] !== y[0]) return x[0] - y[0];
+        var d = 0;
+        if (x[0] === 0) d = x[1] - y[1];
+        else if (x[0] === 1) d = lowText(x[1]) < lowText(y[1]) ? -1 : lowText(x[1]) > lowText(y[1]) ? 1 : 0;
+        if (b.descending) d = -d;
+        return d || x[2] - y[2];
+      });
+      rows = keyed.map(function (k) { return k[3]; });
+    }
+    var cards = rows.slice(0, b.limit).map(function (row) {
+      return { title: plain(row[b.title_column]), fields: b.show.map(function (v) {
+        var cell = row[v.column];
+        var shown = v.format === "text" || !isNum(cell) ? plain(cell)
+          : calcText({ format: v.format, decimals: v.decimals, currency: T.currency, unit: "" }, cell);
+        return { label: v.label || v.column, display: shown };
+      }) };
+    });
+    return { type: b.type, title: b.title, text: cards.length ? "" : b.empty_text, cards: cards };
   }
 
   /* ---- drawing result blocks (server results and live ones look the same) ---- */
@@ -237,6 +285,17 @@
         make("h3", "", b.title, r);
         b.items.forEach(function (t) { make("li", "", t, ul); });
         r.appendChild(ul);
+      } else if (b.type === "table_recommendations") {
+        var tb = make("section", "kvx-table-recs", "", box);
+        make("h3", "", b.title, tb);
+        if (!b.cards.length) make("p", "kvx-help", b.text, tb);
+        var list = make("ul", "kvx-cards", "", tb);
+        b.cards.forEach(function (card) {
+          var li = make("li", "kvx-card", "", list);
+          make("strong", "kvx-card-title", card.title, li);
+          var dl = make("dl", "", "", li);
+          card.fields.forEach(function (f) { make("dt", "", f.label, dl); make("dd", "", f.display, dl); });
+        });
       } else if (b.type === "cta" && /^(https?:|mailto:|tel:)/i.test(b.url)) {
         var c = make("div", "kvx-cta", "", box);
         if (b.text) make("p", "", b.text, c);

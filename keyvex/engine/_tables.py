@@ -1,0 +1,140 @@
+"""The "recommendations from table" block: the data rows that match a visitor's answers.
+
+Semantics (``keyvex/public/static/public/runtime.js`` implements the same, so live calculator
+results and server results agree):
+- A filter's value is a formula over the tool's names; a blank value (unanswered, empty
+  text, empty list) or an error value leaves that filter out.
+- ``eq``/``ne``: numbers compare as numbers when both sides are numbers; otherwise the
+  trimmed texts compare without case. A list value means "one of" (``ne``: none of).
+- ``lt``/``lte``/``gt``/``gte``: numeric; a row whose cell is not a number is left out.
+- ``in``: the cell equals one of the values; ``contains``: the cell's text contains the
+  value's text (any of a list's), without case. A blank cell matches only ``ne``.
+- Rows are sorted by ``sort_by`` (numbers before text, blanks last; ties keep table order),
+  then the first ``limit`` are shown.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from keyvex import formula
+from keyvex.engine import _format
+from keyvex.engine._result import RenderedBlock, TableCard, TableField
+from keyvex.tools._results import Calculation, TableFilter, TableRecommendationsBlock
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    return None
+
+
+def _text(value: Any) -> str:
+    return _format.plain(value).strip().lower()
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _equal(cell: Any, value: Any) -> bool:
+    a, b = _number(cell), _number(value)
+    if a is not None and b is not None:
+        return a == b
+    return _text(cell) == _text(value)
+
+
+def matches(cell: Any, op: str, value: Any) -> bool:
+    """Whether a row's ``cell`` passes one filter whose evaluated value is ``value``."""
+    values = value if isinstance(value, list) else [value]
+    if _blank(cell):
+        return op == "ne"
+    if op in ("eq", "in"):
+        return any(_equal(cell, v) for v in values)
+    if op == "ne":
+        return not any(_equal(cell, v) for v in values)
+    if op == "contains":
+        text = _text(cell)
+        return any(_text(v) in text for v in values if not _blank(v))
+    a, b = _number(cell), _number(values[0])
+    if a is None or b is None:
+        return False
+    return {"lt": a < b, "lte": a <= b, "gt": a > b, "gte": a >= b}[op]
+
+
+def _filter_value(source: Any, names: Mapping[str, Any], tables: Any) -> Any:
+    try:
+        return source.evaluate(names, tables)
+    except formula.FormulaError:
+        return None
+
+
+def select_rows(
+    block: TableRecommendationsBlock,
+    rows: Sequence[Mapping[str, Any]],
+    filters: Sequence[tuple[TableFilter, Any]],
+) -> list[Mapping[str, Any]]:
+    """Rows passing every filter (with its evaluated value), sorted and cut to ``limit``."""
+    active = [(f.column, f.op, v) for f, v in filters if not _blank(v)]
+    kept = [row for row in rows if all(matches(row.get(c), op, v) for c, op, v in active)]
+    if block.sort_by:
+        column = block.sort_by
+
+        def order(row: Mapping[str, Any]) -> tuple[int, float, str]:
+            cell = row.get(column)
+            number = _number(cell)
+            if number is not None:
+                return (0, -number if block.descending else number, "")
+            return (2, 0.0, "") if _blank(cell) else (1, 0.0, _text(cell))
+
+        kept.sort(key=order)
+        if block.descending:  # text sorts descending too; blanks stay last
+            texts = [r for r in kept if order(r)[0] == 1][::-1]
+            kept = [r for r in kept if order(r)[0] == 0] + texts + [
+                r for r in kept if order(r)[0] == 2
+            ]
+    return kept[: block.limit]
+
+
+def cell_text(cell: Any, view_format: str, decimals: int, currency: str) -> str:
+    """A table cell as shown: text as is, numbers like a calculation of that format."""
+    if view_format == "text" or _number(cell) is None:
+        return _format.plain(cell)
+    calc = Calculation(id="cell", label="", formula="0", format="number", decimals=decimals)
+    if view_format in ("currency", "percent"):
+        calc = calc.model_copy(update={"format": view_format})
+    return _format.calculation(calc, cell, currency)
+
+
+def render_table_block(
+    block: TableRecommendationsBlock,
+    rows: Sequence[Mapping[str, Any]],
+    filter_sources: Sequence[Any],
+    names: Mapping[str, Any],
+    tables: Any,
+    currency: str,
+) -> RenderedBlock:
+    filters = [
+        (f, _filter_value(src, names, tables))
+        for f, src in zip(block.filters, filter_sources, strict=True)
+    ]
+    cards = []
+    for row in select_rows(block, rows, filters):
+        fields = [
+            TableField(
+                label=view.label or view.column,
+                display=cell_text(row.get(view.column), view.format, view.decimals, currency),
+            )
+            for view in block.show
+        ]
+        cards.append(TableCard(title=_format.plain(row.get(block.title_column)), fields=fields))
+    return RenderedBlock(
+        type="table_recommendations",
+        title=block.title,
+        text="" if cards else block.empty_text,
+        cards=cards,
+    )
