@@ -30,6 +30,7 @@ NOTICES = {
     "restored": "The version was restored as a new version.",
     "restored_published": "The version was restored and published.",
     "saved": "Saved as a new version. Publish it to put it live.",
+    "unarchived": "The tool is back in your list, as a draft until you publish it again.",
 }
 
 

@@ -20,6 +20,7 @@ from keyvex.tools.service import StoredTool, list_tools, list_versions
 RECENT_DAYS = 30
 KINDS = ("calculator", "quiz", "assessment")
 STATUSES = ("draft", "published")
+SHOW = (("", "Active tools"), ("archived", "Archived tools"), ("all", "All tools"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,10 @@ async def _row(app: App, user: User, tool: StoredTool, start: date, end: date) -
     return ToolRow(tool, int(totals["views"]), int(totals["leads"]), last)
 
 
-def _wanted(tool: StoredTool, q: str, kind: str, status: str) -> bool:
+def _wanted(tool: StoredTool, q: str, kind: str, status: str, show: str = "") -> bool:
+    archived = tool.archived_at is not None
+    if (show == "archived" and not archived) or (show not in ("archived", "all") and archived):
+        return False
     if q and q.casefold() not in tool.definition.title.casefold():
         return False
     if kind and tool.definition.kind != kind:
@@ -61,11 +65,14 @@ def _wanted(tool: StoredTool, q: str, kind: str, status: str) -> bool:
     return not status or tool.status == status
 
 
-async def tool_rows(app: App, user: User, q: str, kind: str, status: str) -> list[ToolRow]:
+async def tool_rows(
+    app: App, user: User, q: str, kind: str, status: str, show: str = ""
+) -> list[ToolRow]:
     """The user's tools matching the search, newest change first, with recent figures
-    (one counter query and one one-item lead query per tool, run concurrently)."""
+    (one counter query and one one-item lead query per tool, run concurrently). Archived
+    tools are left out unless ``show`` is ``archived`` (only those) or ``all``."""
     start, end = recent_range()
-    tools = [t for t in await list_tools(app, user) if _wanted(t, q, kind, status)]
+    tools = [t for t in await list_tools(app, user) if _wanted(t, q, kind, status, show)]
     return list(await asyncio.gather(*(_row(app, user, t, start, end) for t in tools)))
 
 

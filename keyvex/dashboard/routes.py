@@ -1,4 +1,5 @@
-"""Dashboard pages: the tools list, creating (template, import), duplicating and deleting tools.
+"""Dashboard pages: the tools list, creating (template, import), duplicating, archiving and
+deleting tools.
 
 The tool page, leads and funnel routes live in ``_tool_routes`` and ``_lead_routes`` and are
 included here, so ``router`` is the one thing the app factory mounts.
@@ -19,7 +20,7 @@ from keyvex.dashboard._tool_routes import router as tool_router
 from keyvex.dashboard.leads import delete_tool_leads
 from keyvex.errors import Invalid, NotFound
 from keyvex.tools import ToolValidationError, get_template
-from keyvex.tools.service import create_tool, delete_tool, get_tool
+from keyvex.tools.service import archive_tool, create_tool, delete_tool, get_tool, unarchive_tool
 from keyvex.tools.transfer import import_tool
 from keyvex.web.deps import AppDep, CsrfChecked, CurrentUser
 from keyvex.web.forms import form_fields
@@ -31,6 +32,7 @@ MAX_IMPORT_BYTES = 900_000
 NOTICES = {
     "deleted": "The tool was deleted. Its leads were kept.",
     "deleted_leads": "The tool and its leads were deleted.",
+    "archived": "The tool was archived. Choose 'Archived tools' to see it again.",
 }
 
 
@@ -46,14 +48,16 @@ async def home(
     q: Text = "",
     kind: Text = "",
     status: Text = "",
+    show: Text = "",
     done: Text = "",
 ) -> Response:
-    rows = await views.tool_rows(app, user, q.strip(), kind, status)
+    rows = await views.tool_rows(app, user, q.strip(), kind, status, show)
     context = {
         "rows": rows,
-        "filters": {"q": q, "kind": kind, "status": status},
+        "filters": {"q": q, "kind": kind, "status": status, "show": show},
         "kinds": views.KINDS,
         "statuses": views.STATUSES,
+        "shows": views.SHOW,
         "notice": NOTICES.get(done, ""),
         "days": views.RECENT_DAYS,
         "short_time": views.short_time,
@@ -109,6 +113,18 @@ async def duplicate(tool_id: str, app: AppDep, user: CurrentUser) -> Response:
         app, user, views.copy_of(original.definition), note=f"Duplicated from {tool_id}"
     )
     return RedirectResponse(_tool_url(copy.id, "duplicated"), status_code=303)
+
+
+@router.post("/dashboard/tools/{tool_id}/archive", dependencies=[CsrfChecked])
+async def archive(tool_id: str, app: AppDep, user: CurrentUser) -> Response:
+    await archive_tool(app, user, tool_id)
+    return RedirectResponse("/dashboard?done=archived", status_code=303)
+
+
+@router.post("/dashboard/tools/{tool_id}/unarchive", dependencies=[CsrfChecked])
+async def unarchive(tool_id: str, app: AppDep, user: CurrentUser) -> Response:
+    await unarchive_tool(app, user, tool_id)
+    return RedirectResponse(_tool_url(tool_id, "unarchived"), status_code=303)
 
 
 @router.get("/dashboard/tools/{tool_id}/delete")

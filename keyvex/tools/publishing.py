@@ -1,6 +1,8 @@
 """Publishing: verified snapshots behind stable, unique slugs, and fast lookup by slug.
 
-``SLUG#{slug}`` / ``SLUG`` points at the published version of a tool. The public page keeps
+``SLUG#{slug}`` / ``SLUG`` points at the published version of a tool (and, for tools with
+tables bound to data sources, at the data snapshot taken when it was published or last
+synced: ``data_key``; see ``keyvex.data.binding``). The public page keeps
 the parsed definition in an in-process cache: a publish or unpublish in this process drops
 the entry at once; otherwise an entry is trusted for ``publish_cache_seconds`` and then
 re-validated against the slug item's version (one get), so other processes catch up within
@@ -20,6 +22,13 @@ from anyio import to_thread
 from keyvex.accounts.models import User
 from keyvex.app import App
 from keyvex.clock import now_iso
+from keyvex.data.binding import (
+    build_tool_data,
+    link_sources,
+    read_tool_data,
+    store_tool_data,
+    with_rows,
+)
 from keyvex.errors import Conflict, Gone, Invalid, NotFound
 from keyvex.store import Condition, ConditionFailed
 from keyvex.tools._definition import ToolDefinition
@@ -100,7 +109,10 @@ async def publish(
 ) -> PublishedTool:
     """Publish the current version if it verifies without errors; returns what is live."""
     tool = await get_tool(app, user, tool_id)
-    report = await to_thread.run_sync(verify, tool.definition)
+    if tool.archived_at is not None:
+        raise Invalid("The tool is archived; unarchive it before publishing it.")
+    tables = await build_tool_data(app, user.id, tool.definition)
+    report = await to_thread.run_sync(verify, with_rows(tool.definition, tables))
     if report.errors:
         raise Invalid(
             f"The tool cannot be published: verification found {len(report.errors)} error(s).",
@@ -110,7 +122,12 @@ async def publish(
     chosen = await _claim_slug(app, user, tool_id, tool.version, slug, tool.slug, tool.definition)
     chosen_item = await app.store.get(*slug_key(chosen))
     assert chosen_item is not None
-    await app.store.put({**chosen_item, "allowed_origins": list(origins)})
+    data_ref: dict[str, Any] = {"data_key": None, "data_sha256": None}
+    if tables:
+        data_ref = await store_tool_data(app, tool_id, tables)
+    slug_item = {**chosen_item, "allowed_origins": list(origins)} | data_ref
+    await app.store.put({k: v for k, v in slug_item.items() if v is not None})
+    await link_sources(app, user.id, tool_id, tool.definition)
     if tool.slug and tool.slug != chosen:
         await app.store.delete(*slug_key(tool.slug))
         app.cache(_CACHE).pop(tool.slug, None)
@@ -203,6 +220,11 @@ async def unpublish(app: App, user: User, tool_id: str) -> None:
     app.cache(_CACHE).pop(tool.slug, None)
 
 
+def drop_cached(app: App, slug: str) -> None:
+    """Forget the cached live tool at ``slug`` in this process (others re-check in time)."""
+    app.cache(_CACHE).pop(slug, None)
+
+
 async def published_by_slug(app: App, slug: str) -> PublishedTool:
     """The live tool at ``/t/{slug}``; NotFound for unknown slugs, Gone when unpublished."""
     if not SLUG.match(slug):
@@ -225,12 +247,15 @@ async def published_by_slug(app: App, slug: str) -> PublishedTool:
     snapshot = await app.store.get(*version_key(item["tool_id"], int(item["version_number"])))
     if snapshot is None:
         raise Gone("This tool is no longer available.")
+    definition = parse_tool(snapshot["definition"])
+    if item.get("data_key"):
+        definition = with_rows(definition, await read_tool_data(app, item["data_key"]))
     published = PublishedTool(
         tool_id=item["tool_id"],
         owner_id=item["owner_id"],
         slug=slug,
         version=int(item["version_number"]),
-        definition=parse_tool(snapshot["definition"]),
+        definition=definition,
         allowed_origins=tuple(item.get("allowed_origins", ())),
         published_at=item["published_at"],
     )

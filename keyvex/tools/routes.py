@@ -137,6 +137,18 @@ async def unpublish(tool_id: str, app: AppDep, user: ApiUser) -> dict[str, Any]:
     return {"status": "draft"}
 
 
+@router.post("/tools/{tool_id}/archive")
+async def archive(tool_id: str, app: AppDep, user: ApiUser) -> dict[str, Any]:
+    """Hide the tool from the list; a published tool is unpublished first (its page: 410)."""
+    return (await service.archive_tool(app, user, tool_id)).summary()
+
+
+@router.post("/tools/{tool_id}/unarchive")
+async def unarchive(tool_id: str, app: AppDep, user: ApiUser) -> dict[str, Any]:
+    """Bring an archived tool back (a draft; publish it again to put it live)."""
+    return (await service.unarchive_tool(app, user, tool_id)).summary()
+
+
 @router.post("/tools/{tool_id}/evaluate")
 async def evaluate(tool_id: str, body: EvaluateIn, app: AppDep, user: ApiUser) -> dict[str, Any]:
     """Run the current definition on answers: values, scores, outcome, rendered blocks."""

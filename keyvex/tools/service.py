@@ -1,8 +1,11 @@
-"""A creator's tools in the item store: create, read, list, update (new version), restore, delete.
+"""A creator's tools in the item store: create, read, list, update (new version), restore,
+archive, delete.
 
 Keys: ``USER#{uid}`` / ``TOOL#{tool_id}`` holds the current definition and publishing state
 (so a tool can only ever be read through its owner's partition); ``TOOL#{tool_id}`` /
-``VERSION#{n:06d}`` keeps every saved definition.
+``VERSION#{n:06d}`` keeps every saved definition. Deleting a published tool keeps its slug
+reserved (the old address answers 410) and leaves ``USER#{uid}`` / ``OLDSLUG#{slug}`` behind,
+so deleting the account later finds that slug without a scan.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from typing import Any, Literal
 
 from keyvex.accounts.models import User
 from keyvex.app import App
+from keyvex.clock import now_iso
 from keyvex.errors import Conflict, NotFound
-from keyvex.store import SK, Condition, ConditionFailed, Put, TransactionCanceled, Update
+from keyvex.store import SK, Condition, ConditionFailed, Delete, Put, TransactionCanceled, Update
 from keyvex.tools._definition import ToolDefinition
 from keyvex.tools._parse import parse_tool
 
@@ -35,6 +39,7 @@ class StoredTool:
     created_at: str
     updated_at: str
     item_version: int
+    archived_at: str | None = None
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> StoredTool:
@@ -50,6 +55,7 @@ class StoredTool:
             created_at=item["created_at"],
             updated_at=item["updated_at"],
             item_version=int(item["version"]),
+            archived_at=item.get("archived_at"),
         )
 
     def summary(self) -> dict[str, Any]:
@@ -64,6 +70,8 @@ class StoredTool:
             "allowed_origins": list(self.allowed_origins),
             "created_at": self.created_at,
             "updated_at": self.updated_at,
+            "archived": self.archived_at is not None,
+            "archived_at": self.archived_at,
         }
 
 
@@ -213,9 +221,60 @@ async def delete_tool(app: App, user: User, tool_id: str) -> None:
         (item["PK"], item["SK"])
         async for item in app.store.query_all(f"TOOL#{tool_id}", SK.begins_with("VERSION#"))
     ]
+    ops: list[Any] = [Delete(*tool_key(user.id, tool_id), Condition.exists())]
+    if tool.slug:  # the slug stays reserved for this tool; the account's deletion removes it
+        ops.append(Put(_retired_slug(user.id, tool_id, tool.slug)))
     try:
-        await app.store.delete(*tool_key(user.id, tool_id), Condition.exists())
-    except ConditionFailed:
+        await app.store.transact_write(ops)
+    except TransactionCanceled:
         raise NotFound("There is no such tool.") from None
     if versions:
         await app.store.batch_write(deletes=versions)
+
+
+def _retired_slug(uid: str, tool_id: str, slug: str) -> dict[str, Any]:
+    return {
+        "PK": f"USER#{uid}",
+        "SK": f"OLDSLUG#{slug}",
+        "entity_type": "retired_slug",
+        "slug": slug,
+        "tool_id": tool_id,
+    }
+
+
+async def archive_tool(app: App, user: User, tool_id: str) -> StoredTool:
+    """Archive a tool: hidden from the tools list by default, leads and versions kept.
+
+    A published tool is unpublished first (its address answers 410 and the slug stays
+    reserved for it); unarchiving brings it back as a draft, and an archived tool cannot
+    be published. Archiving an archived tool changes nothing.
+    """
+    from keyvex.tools.publishing import unpublish
+
+    tool = await get_tool(app, user, tool_id)
+    if tool.archived_at is not None:
+        return tool
+    if tool.status == "published":
+        await unpublish(app, user, tool_id)
+    await _set_archived(app, user, tool_id, now_iso())
+    return await get_tool(app, user, tool_id)
+
+
+async def unarchive_tool(app: App, user: User, tool_id: str) -> StoredTool:
+    """Bring an archived tool back to the list (as it was: a draft when it was unpublished)."""
+    tool = await get_tool(app, user, tool_id)
+    if tool.archived_at is not None:
+        await _set_archived(app, user, tool_id, None)
+    return await get_tool(app, user, tool_id)
+
+
+async def _set_archived(app: App, user: User, tool_id: str, when: str | None) -> None:
+    try:
+        await app.store.update(
+            *tool_key(user.id, tool_id),
+            set={"archived_at": when} if when else {},
+            remove=() if when else ("archived_at",),
+            condition=Condition.exists(),
+        )
+    except ConditionFailed:
+        raise NotFound("There is no such tool.") from None

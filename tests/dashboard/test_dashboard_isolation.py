@@ -36,6 +36,8 @@ def test_other_creators_tools_cannot_be_changed(alice: Any, bob: Any, published:
         "/details": {"title": "Mine now", "description": ""},
         "/theme": {"primary": "#000000"},
         f"/leads/{ref}/delete": {},
+        "/archive": {},
+        "/unarchive": {},
         "/delete": {"delete_leads": "yes"},
     }
     for action, data in actions.items():
