@@ -180,7 +180,7 @@ class SourceConfig(BaseModel):
 
 
 class Connector(ABC):
-    """One kind of data source. Subclasses set the class attributes (``source_type`` e.g. "csv") and ``fetch``.
+    """One kind of data source. Subclasses set the class attributes and ``fetch``.
 
     ``secret_fields`` name the secrets the connector needs (passwords, API keys, tokens,
     secret headers): the service stores them encrypted and passes them decrypted in

@@ -114,18 +114,29 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_wrapper)
 
 
-class BodySizeLimitMiddleware:
-    """Refuses request bodies over the limit, whether announced or streamed."""
+#: Routes that stream a data file to the blob store take the larger upload limit.
+UPLOAD_PATHS = re.compile(r"^/(api/v1/data-sources|dashboard/data)/(uploads|[0-9a-f]{16}/file)$")
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+
+class BodySizeLimitMiddleware:
+    """Refuses request bodies over the limit, whether announced or streamed.
+
+    Data-file upload routes (``UPLOAD_PATHS``) get ``upload_bytes`` instead: they stream
+    the body to disk as it arrives, never holding it in memory.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_bytes = upload_bytes or max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         limit = self.max_bytes
+        if UPLOAD_PATHS.match(scope.get("path", "")):
+            limit = self.upload_bytes
         declared = dict(scope["headers"]).get(b"content-length")
         too_large = f"The request body is larger than the {limit // 1000} KB allowed."
         if declared is not None and declared.isdigit() and int(declared) > limit:

@@ -1,0 +1,508 @@
+"""A creator's data sources: create, read, update, delete, test, uploads and activity.
+
+Items (see README, "Item store"):
+- ``USER#{uid}`` / ``DATA_SOURCE#{id}``: name, type, validated config, secrets as one Fernet
+  token (``secrets_enc``), schedule, snapshot reference, health, accepted mappings; while a
+  schedule is active it also sits in ``GSI1PK=SYNC_DUE`` ordered by the next sync time.
+- ``DATA_SOURCE#{id}`` / ``ACTIVITY#{ts}#{n}``: the activity log, kept 30 days (``ttl``).
+- ``DATA_SOURCE#{id}`` / ``TOOL#{tool_id}`` and ``TOOL#{tool_id}`` / ``DATA_SOURCE#{id}``:
+  which tools read which sources (written when a bound tool is published or synced).
+Uploaded files live in the blob store under ``uploads/{uid}/...``; snapshots under
+``data/{source_id}/...``. The owner always comes from the signed-in user, so one creator can
+never reach another's source: a foreign id is simply not found.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets as random
+import time
+from collections.abc import AsyncIterator, Mapping, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from keyvex.accounts.models import User
+from keyvex.app import App
+from keyvex.clock import now_iso
+from keyvex.crypto import decrypt, encrypt
+from keyvex.data._types import Connector, Dataset, SourceContext, SourceError
+from keyvex.data.models import INTERVALS, DataSource, Frequency
+from keyvex.data.sources import connector
+from keyvex.errors import Conflict, Invalid, NotFound
+from keyvex.store import SK, Condition
+from keyvex.tools._parse import readable_errors
+
+SYNC_DUE = "SYNC_DUE"
+ACTIVITY_DAYS = 30
+MAX_SOURCES = 50
+FREQUENCIES = ("manual", "hourly", "daily", "realtime")
+_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def source_key(uid: str, source_id: str) -> tuple[str, str]:
+    return (f"USER#{uid}", f"DATA_SOURCE#{source_id}")
+
+
+def context(app: App) -> SourceContext:
+    return SourceContext.from_settings(app.settings, app.blobs)
+
+
+def _check_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned or len(cleaned) > 120:
+        raise Invalid("The source needs a name.", fields={"name": "Use 1-120 characters."})
+    return cleaned
+
+
+def _check_frequency(frequency: str) -> Frequency:
+    if frequency not in FREQUENCIES:
+        raise Invalid(
+            "That sync frequency is not known.",
+            fields={"frequency": f"Choose one of: {', '.join(FREQUENCIES)}."},
+        )
+    return frequency  # type: ignore[return-value]
+
+
+def validate_config(
+    kind: Connector, config: Mapping[str, Any], owner_id: str | None = None
+) -> dict[str, Any]:
+    """The connector's settings, validated; every problem named as ``config.<field>``.
+
+    A ``blob_key`` (an uploaded file) must be one of the owner's own uploads.
+    """
+    if not isinstance(config, Mapping):
+        raise Invalid("The source settings must be an object.", fields={"config": "not an object"})
+    try:
+        model = kind.config_model.model_validate(dict(config))
+    except ValidationError as exc:
+        problems = {f"config.{e['path']}": e["message"] for e in readable_errors(exc)}
+        raise Invalid("The source settings are not valid.", fields=problems) from None
+    clean: dict[str, Any] = model.model_dump(mode="json")
+    blob_key = clean.get("blob_key")
+    if blob_key is not None and not str(blob_key).startswith(f"uploads/{owner_id}/"):
+        raise Invalid(
+            "That file is not one of your uploads.",
+            fields={"config.blob_key": "Upload the file first and use the key it returns."},
+        )
+    return clean
+
+
+def _check_secrets(
+    kind: Connector, given: Mapping[str, Any], existing: Mapping[str, str]
+) -> dict[str, str]:
+    """Known secrets only; a blank value keeps the stored one; required ones must be set."""
+    unknown = sorted(set(given) - set(kind.secret_fields))
+    if unknown:
+        raise Invalid(
+            "Unknown secret fields.",
+            fields={f"secrets.{name}": "is not a secret of this source type." for name in unknown},
+        )
+    merged = dict(existing)
+    for name, value in given.items():
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str) or len(value) > 20_000:
+            raise Invalid("A secret is not valid.", fields={f"secrets.{name}": "Use text."})
+        merged[name] = value
+    missing = [
+        n for n in kind.secret_fields if n not in kind.optional_secrets and not merged.get(n)
+    ]
+    if missing:
+        raise Invalid(
+            "A secret is missing.", fields={f"secrets.{n}": "is required." for n in missing}
+        )
+    return merged
+
+
+def _secrets_of(app: App, item: Mapping[str, Any]) -> dict[str, str]:
+    token = item.get("secrets_enc")
+    return json.loads(decrypt(app, token)) if token else {}
+
+
+def _to_model(item: Mapping[str, Any]) -> DataSource:
+    return DataSource.model_validate(
+        {**item, "id": item["source_id"], "owner_id": item["owner_id"]}
+    )
+
+
+def _schedule_fields(frequency: str, paused: bool, after: float | None = None) -> dict[str, Any]:
+    """The due-index attributes for an active schedule (None values are removed)."""
+    if frequency == "manual" or paused:
+        return {"next_sync_at": None, "GSI1PK": None, "GSI1SK": None}
+    due = (time.time() if after is None else after) + INTERVALS[frequency]
+    return {"next_sync_at": _iso(due), "GSI1PK": SYNC_DUE, "GSI1SK": f"{due:017.3f}"}
+
+
+def _iso(epoch: float) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds")
+
+
+def _apply(item: dict[str, Any], fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Split fields into a `set` and a `remove` list (None means remove)."""
+    set_fields = {k: v for k, v in fields.items() if v is not None}
+    removed = [k for k, v in fields.items() if v is None and k in item]
+    return set_fields, removed
+
+
+async def create_source(
+    app: App,
+    user: User,
+    *,
+    name: str,
+    source_type: str,
+    config: Mapping[str, Any],
+    secrets: Mapping[str, Any] | None = None,
+    frequency: str = "manual",
+) -> DataSource:
+    kind = connector(source_type)
+    clean = validate_config(kind, config, user.id)
+    merged = _check_secrets(kind, secrets or {}, {})
+    existing = await app.store.query(f"USER#{user.id}", SK.begins_with("DATA_SOURCE#"))
+    if len(existing.items) >= MAX_SOURCES:
+        raise Conflict(f"An account can have at most {MAX_SOURCES} data sources.")
+    source_id = random.token_hex(8)
+    pk, sk = source_key(user.id, source_id)
+    item: dict[str, Any] = {
+        "PK": pk,
+        "SK": sk,
+        "entity_type": "data_source",
+        "source_id": source_id,
+        "owner_id": user.id,
+        "name": _check_name(name),
+        "source_type": source_type,
+        "config": clean,
+        "secrets_set": sorted(k for k, v in merged.items() if v),
+        "frequency": _check_frequency(frequency),
+        "paused": False,
+        "health": {"status": "never_synced", "error_count": 0, "consecutive_errors": 0},
+        "mappings": [],
+    }
+    if merged:
+        item["secrets_enc"] = encrypt(app, json.dumps(merged))
+    item |= {k: v for k, v in _schedule_fields(frequency, False, after=0).items() if v}
+    await app.store.put(item, Condition.not_exists())
+    await log_activity(app, source_id, "configuration", f"Source '{item['name']}' created.")
+    return _to_model(await _item(app, user, source_id))
+
+
+async def _item(app: App, user: User, source_id: str) -> dict[str, Any]:
+    if not re.fullmatch(r"[0-9a-f]{16}", source_id):
+        raise NotFound("There is no such data source.")
+    item = await app.store.get(*source_key(user.id, source_id))
+    if item is None:
+        raise NotFound("There is no such data source.")
+    return item
+
+
+async def get_source(app: App, user: User, source_id: str) -> DataSource:
+    return _to_model(await _item(app, user, source_id))
+
+
+async def list_sources(app: App, user: User) -> list[DataSource]:
+    items = [
+        item
+        async for item in app.store.query_all(f"USER#{user.id}", SK.begins_with("DATA_SOURCE#"))
+    ]
+    return sorted((_to_model(i) for i in items), key=lambda s: s.name.lower())
+
+
+async def update_source(
+    app: App,
+    user: User,
+    source_id: str,
+    *,
+    name: str | None = None,
+    config: Mapping[str, Any] | None = None,
+    secrets: Mapping[str, Any] | None = None,
+    frequency: str | None = None,
+    paused: bool | None = None,
+) -> DataSource:
+    """Change what is given; secrets left blank keep their stored values."""
+    item = await _item(app, user, source_id)
+    kind = connector(item["source_type"])
+    fields: dict[str, Any] = {}
+    changed: list[str] = []
+    if name is not None:
+        fields["name"] = _check_name(name)
+        changed.append("name")
+    if config is not None:
+        fields["config"] = validate_config(kind, config, user.id)
+        changed.append("settings")
+    if secrets:
+        merged = _check_secrets(kind, secrets, _secrets_of(app, item))
+        fields["secrets_enc"] = encrypt(app, json.dumps(merged))
+        fields["secrets_set"] = sorted(k for k, v in merged.items() if v)
+        changed.append("secrets")
+    new_frequency = item["frequency"] if frequency is None else _check_frequency(frequency)
+    new_paused = bool(item.get("paused")) if paused is None else paused
+    if frequency is not None or paused is not None:
+        fields |= {"frequency": new_frequency, "paused": new_paused}
+        fields |= _schedule_fields(new_frequency, new_paused)
+        changed.append("paused" if paused else "schedule")
+    if not fields:
+        return _to_model(item)
+    set_fields, removed = _apply(item, fields)
+    await app.store.update(
+        item["PK"], item["SK"], set=set_fields, remove=removed,
+        condition=Condition.version_is(item["version"]),
+    )  # fmt: skip
+    await log_activity(app, source_id, "configuration", f"Changed: {', '.join(changed)}.")
+    return await get_source(app, user, source_id)
+
+
+async def delete_source(app: App, user: User, source_id: str) -> None:
+    """Delete a source, its activity, its snapshots and its upload; tools keep their data."""
+    item = await _item(app, user, source_id)
+    tools = await bound_tools(app, source_id)
+    if tools:
+        raise Conflict(
+            f"The source is used by {len(tools)} tool(s); remove the binding from them first.",
+            fields={"source": ", ".join(sorted(tools))},
+        )
+    async for entry in app.store.query_all(f"DATA_SOURCE#{source_id}"):
+        await app.store.delete(entry["PK"], entry["SK"])
+    for key in _blob_keys(item):
+        app.blobs.delete(key)
+    await app.store.delete(item["PK"], item["SK"])
+
+
+def _blob_keys(item: Mapping[str, Any]) -> list[str]:
+    keys = []
+    snapshot = item.get("snapshot") or {}
+    keys += [k for k in (snapshot.get("blob_key"), snapshot.get("analysis_key")) if k]
+    blob_key = (item.get("config") or {}).get("blob_key")
+    if item.get("source_type") == "file" and blob_key:
+        keys.append(blob_key)
+    return keys
+
+
+async def bound_tools(app: App, source_id: str) -> list[str]:
+    """Ids of the tools that read this source."""
+    page = app.store.query_all(f"DATA_SOURCE#{source_id}", SK.begins_with("TOOL#"))
+    return [item["tool_id"] async for item in page]
+
+
+async def fetch_preview(
+    app: App,
+    user: User,
+    source_type: str,
+    config: Mapping[str, Any],
+    secrets: Mapping[str, Any],
+) -> tuple[Dataset, float]:
+    """Test settings before they are saved: a small preview and the response time (ms)."""
+    kind = connector(source_type)
+    clean = kind.config_model.model_validate(validate_config(kind, config, user.id))
+    merged = _check_secrets(kind, secrets, {})
+    started = time.perf_counter()
+    dataset = await kind.test(clean, merged, context(app))
+    return dataset, round((time.perf_counter() - started) * 1000, 1)
+
+
+async def test_source(app: App, user: User, source_id: str) -> tuple[Dataset, float]:
+    """Test a saved source; the result lands in its health and activity log."""
+    item = await _item(app, user, source_id)
+    kind = connector(item["source_type"])
+    config = kind.config_model.model_validate(item["config"])
+    started = time.perf_counter()
+    try:
+        dataset = await kind.test(config, _secrets_of(app, item), context(app))
+    except SourceError as exc:
+        await record_failure(app, item, exc, activity="test")
+        raise
+    elapsed = round((time.perf_counter() - started) * 1000, 1)
+    health = {**item.get("health", {}), "last_test_at": now_iso(), "last_response_ms": elapsed}
+    if health.get("status") in (None, "never_synced", "error"):
+        health["status"] = "connected" if item.get("snapshot") else "never_synced"
+        health["consecutive_errors"] = 0
+    await app.store.update(item["PK"], item["SK"], set={"health": health})
+    await log_activity(
+        app, source_id, "test", f"Connection test passed in {elapsed:.0f} ms "
+        f"({dataset.row_count} rows, {len(dataset.columns)} columns)."
+    )  # fmt: skip
+    return dataset, elapsed
+
+
+async def record_failure(
+    app: App, item: Mapping[str, Any], exc: SourceError, *, activity: str
+) -> None:
+    health = dict(item.get("health", {}))
+    health |= {
+        "status": "error",
+        "last_error": exc.message,
+        "last_error_kind": exc.kind,
+        "last_error_at": now_iso(),
+        "error_count": int(health.get("error_count", 0)) + 1,
+        "consecutive_errors": int(health.get("consecutive_errors", 0)) + 1,
+    }
+    await app.store.update(item["PK"], item["SK"], set={"health": health})
+    await log_activity(app, item["source_id"], "error", f"{activity.capitalize()}: {exc.message}")
+
+
+async def log_activity(app: App, source_id: str, kind: str, message: str) -> None:
+    """One line in the source's activity log (sync, test, error, connection, configuration)."""
+    stamp = now_iso()
+    await app.store.put(
+        {
+            "PK": f"DATA_SOURCE#{source_id}",
+            "SK": f"ACTIVITY#{stamp}#{random.token_hex(3)}",
+            "entity_type": "data_activity",
+            "kind": kind,
+            "message": message[:1000],
+            "at": stamp,
+            "ttl": int(app.store.now()) + ACTIVITY_DAYS * 86400,
+        }
+    )
+
+
+async def activity(app: App, user: User, source_id: str, limit: int = 100) -> list[dict[str, Any]]:
+    """The newest activity first (30 days are kept)."""
+    await _item(app, user, source_id)
+    page = await app.store.query(
+        f"DATA_SOURCE#{source_id}", SK.begins_with("ACTIVITY#"), ascending=False, limit=limit
+    )
+    return [{"kind": i["kind"], "message": i["message"], "at": i["at"]} for i in page.items]
+
+
+def upload_key(uid: str, filename: str) -> str:
+    safe = _FILENAME.sub("-", filename).strip("-.")[:80] or "upload"
+    return f"uploads/{uid}/{random.token_hex(8)}/{safe}"
+
+
+async def store_upload(
+    app: App, user: User, filename: str, chunks: AsyncIterator[bytes]
+) -> dict[str, Any]:
+    """Stream an upload into the blob store (size limit enforced while it arrives)."""
+    if not filename or len(filename) > 200:
+        raise Invalid("The file needs a name.", fields={"filename": "Use 1-200 characters."})
+    limit = app.settings.data_max_upload_bytes
+    key = upload_key(user.id, filename)
+    from anyio import to_thread
+
+    received: list[bytes] = []
+    size = 0
+    spool = _Spool(app, key)
+    try:
+        async for chunk in chunks:
+            size += len(chunk)
+            if size > limit:
+                raise SourceError(
+                    "too_large", f"The file is larger than the {limit // 1_000_000} MB allowed."
+                )
+            received.append(chunk)
+            if sum(map(len, received)) >= 1 << 20:
+                await to_thread.run_sync(spool.write, b"".join(received))
+                received.clear()
+        if received:
+            await to_thread.run_sync(spool.write, b"".join(received))
+        if size == 0:
+            raise Invalid("The file is empty.", fields={"file": "The file is empty."})
+        ref = await to_thread.run_sync(spool.finish)
+    finally:
+        spool.discard()
+    return {"blob_key": ref.key, "filename": filename, "size": ref.size, "sha256": ref.sha256}
+
+
+class _Spool:
+    """Chunks written to a temporary file, then moved into the blob store in one put."""
+
+    def __init__(self, app: App, key: str) -> None:
+        import tempfile
+
+        self.app, self.key = app, key
+        self.file = tempfile.TemporaryFile()
+
+    def write(self, data: bytes) -> None:
+        self.file.write(data)
+
+    def finish(self) -> Any:
+        self.file.seek(0)
+        return self.app.blobs.put(self.key, iter(lambda: self.file.read(1 << 20), b""))
+
+    def discard(self) -> None:
+        self.file.close()
+
+
+def secrets_of(app: App, item: Mapping[str, Any]) -> dict[str, str]:
+    """Decrypted secrets of a stored source (for the sync only; never returned)."""
+    return _secrets_of(app, item)
+
+
+async def raw_item(app: App, user: User, source_id: str) -> dict[str, Any]:
+    return await _item(app, user, source_id)
+
+
+async def replace_file(
+    app: App, user: User, source_id: str, upload: Mapping[str, Any]
+) -> DataSource:
+    """Point a file source at a new upload (the old file is deleted); sync it afterwards."""
+    item = await _item(app, user, source_id)
+    if item["source_type"] != "file":
+        raise Invalid("Only file sources take a new file.", fields={"file": "not a file source"})
+    old = item["config"].get("blob_key")
+    config = {**item["config"], "blob_key": upload["blob_key"], "filename": upload["filename"]}
+    source = await update_source(app, user, source_id, config=config)
+    if old and old != upload["blob_key"]:
+        app.blobs.delete(old)
+    await log_activity(app, source_id, "configuration", f"New file: {upload['filename']}.")
+    return source
+
+
+async def get_analysis(app: App, user: User, source_id: str) -> dict[str, Any] | None:
+    """The analysis of the latest snapshot, or None before the first sync."""
+    from anyio import to_thread
+
+    source = await get_source(app, user, source_id)
+    if source.snapshot is None or not source.snapshot.analysis_key:
+        return None
+    raw = await to_thread.run_sync(app.blobs.get, source.snapshot.analysis_key)
+    data: dict[str, Any] = json.loads(raw)
+    return data
+
+
+async def preview_rows(app: App, user: User, source_id: str, limit: int = 20) -> Dataset | None:
+    """The first rows of the latest snapshot."""
+    from keyvex.data.binding import load_dataset
+
+    source = await get_source(app, user, source_id)
+    if source.snapshot is None:
+        return None
+    dataset = await load_dataset(app, source.snapshot)
+    return Dataset(
+        columns=dataset.columns,
+        rows=dataset.rows[: max(1, min(limit, 200))],
+        row_count=dataset.row_count,
+        truncated=len(dataset.rows) > limit,
+    )
+
+
+MAPPING_KINDS = ("input", "lookup_key", "lookup_value", "filter", "ignore")
+
+
+async def save_mappings(
+    app: App, user: User, source_id: str, mappings: Sequence[Mapping[str, Any]]
+) -> DataSource:
+    """Keep the mappings the creator accepted or edited (columns must exist in the data)."""
+    item = await _item(app, user, source_id)
+    columns = set((item.get("snapshot") or {}).get("columns", []))
+    clean: list[dict[str, Any]] = []
+    problems: dict[str, str] = {}
+    for n, mapping in enumerate(mappings[:200]):
+        column, target = mapping.get("column"), mapping.get("target", "")
+        kind = mapping.get("target_kind", "input")
+        if not isinstance(column, str) or column not in columns:
+            problems[f"mappings[{n}].column"] = f"'{column}' is not a column of the data."
+        elif kind not in MAPPING_KINDS:
+            problems[f"mappings[{n}].target_kind"] = f"Choose one of {', '.join(MAPPING_KINDS)}."
+        elif not isinstance(target, str) or len(target) > 64:
+            problems[f"mappings[{n}].target"] = "Use at most 64 characters."
+        else:
+            clean.append({"column": column, "target": target, "target_kind": kind})
+    if problems:
+        raise Invalid("Some mappings are not valid.", fields=problems)
+    await app.store.update(item["PK"], item["SK"], set={"mappings": clean})
+    await log_activity(app, source_id, "configuration", f"{len(clean)} mapping(s) accepted.")
+    return await get_source(app, user, source_id)

@@ -1,0 +1,232 @@
+"""Syncing sources: fetch, snapshot, analyse, refresh bound tools; the schedule and its poller.
+
+A sync runs as a job (progress is recorded on the job item). The fetched rows are written as
+one blob per distinct content (``data/{source_id}/{sha256}.json``) with its analysis beside
+it; an unchanged source only updates its health. Each published tool that reads the source
+gets a new data snapshot only when its definition still verifies with the new rows; if it
+does not, the previous snapshot stays live and the failure is written to the source's
+activity log and the tool's ``data_notice`` (shown on the dashboard).
+
+Sources on a schedule sit in ``GSI1PK=SYNC_DUE`` ordered by their next sync time; the poller
+claims each with a conditional update (moving its due time forward by a lease), so two
+processes never sync the same source at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from typing import Any
+
+import structlog
+from anyio import to_thread
+
+from keyvex.app import App
+from keyvex.clock import now_iso
+from keyvex.data import service
+from keyvex.data._types import Dataset, SourceError
+from keyvex.data.binding import (
+    build_tool_data,
+    link_sources,
+    store_tool_data,
+    with_rows,
+)
+from keyvex.data.models import Snapshot
+from keyvex.data.sources import connector
+from keyvex.store import SK, Condition, ConditionFailed
+
+log = structlog.get_logger("keyvex.data")
+LEASE_SECONDS = 300
+POLL_SECONDS = 10
+
+
+async def start_sync(app: App, owner_id: str, source_id: str, reason: str = "manual") -> str:
+    """Queue a sync job; returns the job id (its record shows progress)."""
+
+    async def work() -> None:
+        await sync_source(app, owner_id, source_id, reason=reason)
+
+    return app.jobs.submit(f"data.sync:{source_id}", work)
+
+
+async def sync_source(
+    app: App, owner_id: str, source_id: str, *, reason: str = "manual"
+) -> dict[str, Any]:
+    """Fetch every row, keep the snapshot, analyse it and refresh the tools that read it."""
+    item = await app.store.get(*service.source_key(owner_id, source_id))
+    if item is None:
+        return {"status": "gone"}
+    kind = connector(item["source_type"])
+    config = kind.config_model.model_validate(item["config"])
+    await app.jobs.progress(f"Fetching data from '{item['name']}'...")
+    started = time.perf_counter()
+    try:
+        dataset = await kind.fetch(config, service.secrets_of(app, item), service.context(app))
+    except SourceError as exc:
+        await service.record_failure(app, item, exc, activity="sync")
+        await _reschedule(app, item)
+        return {"status": "error", "error": exc.message, "kind": exc.kind}
+    elapsed = round((time.perf_counter() - started) * 1000, 1)
+    body = json.dumps(dataset.to_json(), separators=(",", ":"), ensure_ascii=False)
+    sha = hashlib.sha256(body.encode()).hexdigest()
+    previous = item.get("snapshot") or {}
+    changed = previous.get("sha256") != sha
+    if changed:
+        await app.jobs.progress(f"Analysing {dataset.row_count:,} rows...")
+        snapshot = await _store_snapshot(app, source_id, sha, body, dataset)
+    else:
+        snapshot = Snapshot.model_validate({**previous, "synced_at": now_iso()})
+    health = {
+        **item.get("health", {}),
+        "status": "connected",
+        "consecutive_errors": 0,
+        "last_response_ms": elapsed,
+        "last_sync_at": now_iso(),
+    }
+    fields = {"snapshot": snapshot.model_dump(mode="json"), "health": health}
+    fields |= service._schedule_fields(item["frequency"], bool(item.get("paused")))
+    set_fields, removed = service._apply(item, fields)
+    await app.store.update(item["PK"], item["SK"], set=set_fields, remove=removed)
+    if changed:
+        _drop_old(app, previous, snapshot)
+    note = "changed" if changed else "unchanged"
+    await service.log_activity(
+        app, source_id, "sync", f"Synced {dataset.row_count:,} rows and "
+        f"{len(dataset.columns)} columns in {elapsed:.0f} ms ({reason}; data {note})."
+    )  # fmt: skip
+    refreshed = await refresh_bound_tools(app, owner_id, source_id) if changed else []
+    return {"status": "ok", "changed": changed, "rows": dataset.row_count, "tools": refreshed}
+
+
+async def _store_snapshot(
+    app: App, source_id: str, sha: str, body: str, dataset: Dataset
+) -> Snapshot:
+    key = f"data/{source_id}/{sha}.json"
+    ref = await to_thread.run_sync(app.blobs.put, key, body.encode())
+    analysis_key = await _store_analysis(app, source_id, sha, dataset)
+    return Snapshot(
+        blob_key=key,
+        sha256=sha,
+        size=ref.size,
+        row_count=dataset.row_count,
+        columns=dataset.columns,
+        synced_at=now_iso(),
+        analysis_key=analysis_key,
+    )
+
+
+async def _store_analysis(app: App, source_id: str, sha: str, dataset: Dataset) -> str | None:
+    try:
+        from keyvex.data.analysis import analyze
+    except ImportError:  # pragma: no cover - the analysis package ships with keyvex
+        return None
+    analysis = await to_thread.run_sync(analyze, dataset)
+    key = f"data/{source_id}/analysis-{sha}.json"
+    data = analysis.model_dump_json().encode()
+    await to_thread.run_sync(app.blobs.put, key, data)
+    return key
+
+
+def _drop_old(app: App, previous: dict[str, Any], current: Snapshot) -> None:
+    for name in ("blob_key", "analysis_key"):
+        old = previous.get(name)
+        if old and old not in (current.blob_key, current.analysis_key):
+            app.blobs.delete(old)
+
+
+async def _reschedule(app: App, item: dict[str, Any]) -> None:
+    fields = service._schedule_fields(item["frequency"], bool(item.get("paused")))
+    set_fields, removed = service._apply(item, fields)
+    if set_fields or removed:
+        await app.store.update(item["PK"], item["SK"], set=set_fields, remove=removed)
+
+
+async def refresh_bound_tools(app: App, owner_id: str, source_id: str) -> list[dict[str, Any]]:
+    """Give each published tool reading this source the new rows, if it still verifies."""
+    outcomes = []
+    async for link in app.store.query_all(f"DATA_SOURCE#{source_id}", SK.begins_with("TOOL#")):
+        await app.jobs.progress(f"Re-verifying tool {link['tool_id']}...")
+        outcomes.append(await refresh_tool(app, owner_id, link["tool_id"], source_id))
+    return outcomes
+
+
+async def refresh_tool(
+    app: App, owner_id: str, tool_id: str, source_id: str | None = None
+) -> dict[str, Any]:
+    """Re-snapshot a published tool's data; keep the old snapshot when verification fails."""
+    from keyvex.tools._verify import verify
+    from keyvex.tools.publishing import drop_cached, slug_key
+    from keyvex.tools.service import tool_key
+
+    tool_item = await app.store.get(*tool_key(owner_id, tool_id))
+    if tool_item is None or tool_item.get("status") != "published" or not tool_item.get("slug"):
+        return {"tool_id": tool_id, "status": "not_published"}
+    published = await _published_definition(app, tool_item)
+    try:
+        tables = await build_tool_data(app, owner_id, published)
+        report = await to_thread.run_sync(verify, with_rows(published, tables))
+        if report.errors:
+            first = report.errors[0]
+            raise _Rejected(f"{len(report.errors)} error(s), first: {first.path} {first.message}")
+        ref = await store_tool_data(app, tool_id, tables)
+    except (_Rejected, SourceError, Exception) as exc:
+        message = f"Tool '{published.title}' keeps its previous data: the new data failed ({exc})."
+        await app.store.update(*tool_key(owner_id, tool_id), set={"data_notice": message})
+        if source_id:
+            await service.log_activity(app, source_id, "error", message)
+        log.warning("tool data refresh refused", tool_id=tool_id, error=str(exc))
+        return {"tool_id": tool_id, "status": "kept_previous", "error": str(exc)}
+    slug = tool_item["slug"]
+    slug_item = await app.store.get(*slug_key(slug))
+    if slug_item is None:
+        return {"tool_id": tool_id, "status": "not_published"}
+    try:
+        await app.store.update(
+            *slug_key(slug), set=ref, condition=Condition.version_is(slug_item["version"])
+        )
+    except ConditionFailed:  # published again meanwhile: that publish took fresh data
+        return {"tool_id": tool_id, "status": "superseded"}
+    await app.store.update(*tool_key(owner_id, tool_id), remove=["data_notice"])
+    await link_sources(app, owner_id, tool_id, published)
+    drop_cached(app, slug)
+    if source_id:
+        await service.log_activity(
+            app, source_id, "sync", f"Tool '{published.title}' now shows the new data."
+        )
+    return {"tool_id": tool_id, "status": "updated"}
+
+
+class _Rejected(Exception):
+    pass
+
+
+async def _published_definition(app: App, tool_item: dict[str, Any]) -> Any:
+    from keyvex.tools._parse import parse_tool
+    from keyvex.tools.service import version_key
+
+    number = int(tool_item.get("published_version") or tool_item["current_version"])
+    version = await app.store.get(*version_key(tool_item["tool_id"], number))
+    assert version is not None
+    return parse_tool(version["definition"])
+
+
+async def sync_due(app: App, now: float | None = None, limit: int = 50) -> int:
+    """Start a sync job for every scheduled source whose time has come."""
+    moment = time.time() if now is None else now
+    page = await app.store.query(
+        service.SYNC_DUE, SK.le(f"{moment:017.3f}"), index="GSI1", limit=limit
+    )
+    started = 0
+    for item in page.items:
+        lease = f"{moment + LEASE_SECONDS:017.3f}"
+        try:
+            await app.store.update(
+                item["PK"], item["SK"], set={"GSI1SK": lease},
+                condition=Condition.version_is(item["version"]),
+            )  # fmt: skip
+        except ConditionFailed:
+            continue  # another process claimed it
+        await start_sync(app, item["owner_id"], item["source_id"], reason="scheduled")
+        started += 1
+    return started
