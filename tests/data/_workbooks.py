@@ -1,0 +1,206 @@
+"""Tiny spreadsheet writers for the file-source tests: .xlsx (OOXML) and .ods (ODF) via zipfile.
+
+They write just enough of each format for calamine to read what a real office suite writes:
+inline strings, numbers, booleans, error cells, and date/time/duration cells through the
+built-in number formats (xlsx) or the ODF value types (ods).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+Rows = Sequence[Sequence[Any]]
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+
+
+@dataclass(frozen=True)
+class ErrorCell:
+    """A spreadsheet error value such as ``#DIV/0!``."""
+
+    code: str
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# cellXfs indexes below: 0 general, 1 date (14), 2 date-time (22), 3 time (21), 4 duration (46)
+_STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>
+<fills count="1"><fill><patternFill patternType="none"/></fill></fills>
+<borders count="1"><border/></borders>
+<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
+<cellXfs count="5"><xf numFmtId="0" xfId="0"/><xf numFmtId="14" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="22" xfId="0" applyNumberFormat="1"/><xf numFmtId="21" xfId="0" applyNumberFormat="1"/>
+<xf numFmtId="46" xfId="0" applyNumberFormat="1"/></cellXfs>
+</styleSheet>"""
+
+
+def _serial(value: dt.date | dt.datetime | dt.time | dt.timedelta) -> tuple[float, int]:
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 86400, 4
+    if isinstance(value, dt.time):
+        seconds = value.hour * 3600 + value.minute * 60 + value.second
+        return seconds / 86400, 3
+    if isinstance(value, dt.datetime):
+        return (value - EXCEL_EPOCH).total_seconds() / 86400, 2
+    return float((value - EXCEL_EPOCH.date()).days), 1
+
+
+def _xlsx_cell(ref: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, ErrorCell):
+        return f'<c r="{ref}" t="e"><v>{escape(value.code)}</v></c>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float):
+        return f'<c r="{ref}"><v>{value!r}</v></c>'
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        serial, style = _serial(value)
+        return f'<c r="{ref}" s="{style}"><v>{serial!r}</v></c>'
+    text = escape(str(value))
+    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def _xlsx_sheet(rows: Rows) -> str:
+    body = []
+    for r, row in enumerate(rows, start=1):
+        cells = "".join(_xlsx_cell(f"{_column_letters(c)}{r}", v) for c, v in enumerate(row))
+        body.append(f'<row r="{r}">{cells}</row>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{''.join(body)}</sheetData></worksheet>"
+    )
+
+
+def write_xlsx(path: Path, sheets: Mapping[str, Rows]) -> Path:
+    """Write a workbook with one worksheet per entry of ``sheets`` (in order)."""
+    ns = "http://schemas.openxmlformats.org"
+    names = list(sheets)
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for i in range(1, len(names) + 1)
+    )
+    content_types = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{ns}/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/'
+        'vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        f"{overrides}</Types>"
+    )
+    root_rels = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/'
+        f'relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/'
+        'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    )
+    sheet_entries = "".join(
+        f'<sheet name={quoteattr(name)} sheetId="{i}" r:id="rId{i}"/>'
+        for i, name in enumerate(names, start=1)
+    )
+    workbook = (
+        f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{ns}/spreadsheetml/2006/main" '
+        f'xmlns:r="{ns}/officeDocument/2006/relationships"><sheets>{sheet_entries}</sheets>'
+        "</workbook>"
+    )
+    rel = f"{ns}/officeDocument/2006/relationships"
+    wb_rels = (
+        "".join(
+            f'<Relationship Id="rId{i}" Type="{rel}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, len(names) + 1)
+        )
+        + f'<Relationship Id="rIdS" Type="{rel}/styles" Target="styles.xml"/>'
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", content_types)
+        zf.writestr("_rels/.rels", root_rels)
+        zf.writestr("xl/workbook.xml", workbook)
+        zf.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/'
+            f'relationships">{wb_rels}</Relationships>',
+        )
+        zf.writestr("xl/styles.xml", _STYLES)
+        for i, name in enumerate(names, start=1):
+            zf.writestr(f"xl/worksheets/sheet{i}.xml", _xlsx_sheet(sheets[name]))
+    return path
+
+
+def _ods_cell(value: Any) -> str:
+    if value is None:
+        return "<table:table-cell/>"
+    if isinstance(value, bool):
+        flag = "true" if value else "false"
+        return (
+            f'<table:table-cell office:value-type="boolean" office:boolean-value="{flag}">'
+            f"<text:p>{flag.upper()}</text:p></table:table-cell>"
+        )
+    if isinstance(value, int | float):
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{value!r}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+    if isinstance(value, dt.date):
+        iso = value.isoformat()
+        return (
+            f'<table:table-cell office:value-type="date" office:date-value="{iso}">'
+            f"<text:p>{iso}</text:p></table:table-cell>"
+        )
+    text = escape(str(value))
+    return (
+        f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
+    )
+
+
+def write_ods(path: Path, sheets: Mapping[str, Rows]) -> Path:
+    """Write an OpenDocument spreadsheet with one table per entry of ``sheets``."""
+    odf = "urn:oasis:names:tc:opendocument:xmlns"
+    tables = "".join(
+        f"<table:table table:name={quoteattr(name)}>"
+        + "".join(
+            "<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>"
+            for row in rows
+        )
+        + "</table:table>"
+        for name, rows in sheets.items()
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<office:document-content xmlns:office="{odf}:office:1.0" '
+        f'xmlns:table="{odf}:table:1.0" xmlns:text="{odf}:text:1.0" office:version="1.2">'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        f'<manifest:manifest xmlns:manifest="{odf}:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:version="1.2" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(
+            "mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED
+        )
+        zf.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+        zf.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return path
