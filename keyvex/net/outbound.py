@@ -18,7 +18,7 @@ import asyncio
 import ipaddress
 import socket
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 
@@ -50,6 +50,8 @@ class OutboundResponse:
     body: bytes
     elapsed_ms: float
     truncated: bool
+    #: Response headers, names in lower case (repeated headers joined with ", ").
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def refusal(address: str, *, allow_loopback: bool = False) -> str | None:
@@ -139,7 +141,8 @@ async def send(
         ) as response:
             body, truncated = await _read_limited(response, max_bytes)
     elapsed = (time.perf_counter() - started) * 1000
-    return OutboundResponse(response.status_code, body, round(elapsed, 1), truncated)
+    headers = {name: ", ".join(response.headers.get_list(name)) for name in response.headers}
+    return OutboundResponse(response.status_code, body, round(elapsed, 1), truncated, headers)
 
 
 async def _read_limited(response: httpx.Response, max_bytes: int) -> tuple[bytes, bool]:
