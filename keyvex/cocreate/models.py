@@ -70,6 +70,8 @@ class Session(BaseModel):
     asked: list[Question] = Field(default_factory=list)
     answers: dict[str, Any] = Field(default_factory=dict)
     build_now: bool = False
+    #: A data source attached at the start ("create a tool from this data").
+    source_id: str | None = None
     tool_id: str | None = None
     tool_version: int | None = None
     report: dict[str, Any] | None = None

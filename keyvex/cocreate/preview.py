@@ -5,6 +5,7 @@ from __future__ import annotations
 from keyvex.accounts import User
 from keyvex.app import App
 from keyvex.cocreate.service import get_session
+from keyvex.data.binding import effective_definition
 from keyvex.errors import NotFound
 from keyvex.public._page import render_page, theme_css
 from keyvex.tools.publishing import PublishedTool
@@ -25,7 +26,7 @@ async def _current(app: App, user: User, sid: str) -> PublishedTool:
         owner_id=stored.owner_id,
         slug=stored.slug or "preview",
         version=stored.version,
-        definition=stored.definition,
+        definition=await effective_definition(app, user.id, stored.definition),
         allowed_origins=(),
         published_at=stored.updated_at,
     )

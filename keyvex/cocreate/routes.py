@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from keyvex.cocreate import preview, service
 from keyvex.cocreate.sse import event_response, parse_last_event_id
@@ -64,6 +64,7 @@ class StartBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     brief: str
     build_now: bool = False
+    source_id: str | None = Field(default=None, max_length=40)
 
 
 class AnswerBody(BaseModel):
@@ -95,7 +96,9 @@ async def session_page(request: Request, app: AppDep, user: CurrentUser, sid: st
 
 @api.post("", dependencies=[CsrfChecked])
 async def start(app: AppDep, user: CurrentUser, body: StartBody) -> JSONResponse:
-    session = await service.start_session(app, user, body.brief, build_now=body.build_now)
+    session = await service.start_session(
+        app, user, body.brief, build_now=body.build_now, source_id=body.source_id
+    )
     return JSONResponse({"session_id": session.id}, status_code=201)
 
 

@@ -19,6 +19,7 @@ from keyvex.accounts import User
 from keyvex.ai import AIContext, BuildBrief, ConversationState, NeedsModel, Question
 from keyvex.app import App
 from keyvex.clock import now_iso
+from keyvex.cocreate import _data
 from keyvex.cocreate._answers import check_answer
 from keyvex.cocreate.events import TextRelay, append_event, hub, last_event_id
 from keyvex.cocreate.models import Session, VersionInfo, session_key
@@ -56,10 +57,20 @@ def _clean(text: Any, field: str, limit: int, what: str) -> str:
     return value
 
 
-async def start_session(app: App, user: User, brief: Any, *, build_now: bool = False) -> Session:
-    """Open a session for a goal; the first question (or the build) arrives as events."""
+async def start_session(
+    app: App, user: User, brief: Any, *, build_now: bool = False, source_id: str | None = None
+) -> Session:
+    """Open a session for a goal; the first question (or the build) arrives as events.
+
+    With ``source_id`` (one of the user's synced data sources) the session asks data-field
+    questions and builds a tool bound to that source (``_data``)."""
     text = _clean(brief, "brief", MAX_BRIEF, "what the tool should do")
-    session = Session(id=secrets.token_hex(8), owner_id=user.id, brief=text, build_now=build_now)
+    if source_id is not None:
+        await _data.data_context(app, user, source_id)  # the user's own, synced source
+    session = Session(
+        id=secrets.token_hex(8), owner_id=user.id, brief=text, build_now=build_now,
+        source_id=source_id,
+    )  # fmt: skip
     session.say("user", text, now_iso())
     await app.store.put(session.to_item(), Condition.not_exists())
     _submit(app, user, session.id, "cocreate.turn", _advance)
@@ -253,6 +264,9 @@ async def _say(app: App, user: User, sid: str, text: str, streamed: str = "") ->
 async def _advance(app: App, user: User, sid: str) -> None:
     """Ask the conversation agent what comes next: another question, or build."""
     session = await get_session(app, user, sid)
+    if session.source_id is not None:
+        await _advance_data(app, user, session)
+        return
     state = await _state(app, user, session)
     relay = TextRelay(app, sid)
     try:
@@ -266,6 +280,29 @@ async def _advance(app: App, user: User, sid: str) -> None:
         await _build(app, user, sid, turn.build_brief, state)
     else:
         raise Invalid("The assistant did not say what to ask or build; please try again.")
+
+
+async def _advance_data(app: App, user: User, session: Session) -> None:
+    """A session with a data source: its data-field questions, then the bound tool."""
+    assert session.source_id is not None
+    source, dataset, analysis = await _data.data_context(app, user, session.source_id)
+    if not session.build_now and session.tool_id is None:
+        question = _data.next_question(session.asked, _data.questions(source, dataset, analysis))
+        if question is not None:
+            await _ask(app, user, session.id, question)
+            return
+    await _set_status(app, user, session.id, "building")
+    await append_event(app, session.id, "progress", {
+        "stage": "drafting", "message": f"Building a tool on {dataset.row_count:,} rows "
+        f"of '{source.name}'...",
+    })  # fmt: skip
+    definition, report = await _data.build(
+        app, user, session.source_id, session.answers, session.brief
+    )
+    await _save_version(
+        app, user, session.id, definition, report, f"Built from data source '{source.name}'",
+        template_id=None, explanation=f"Bound to the data source '{source.name}'.",
+    )  # fmt: skip
 
 
 async def _ask(app: App, user: User, sid: str, question: Question) -> None:

@@ -77,3 +77,17 @@ def coerce_column(values: list[Any], column_type: str) -> list[Any]:
     if column_type == "boolean":
         return [b if (b := parse_bool(v)) is not None else v for v in values]
     return [None if v == "" else v for v in values]
+
+
+def guess_type(values: list[Any]) -> str:
+    """'number' or 'boolean' when at least 90% of the non-blank cells read as one, else
+    'string' (used when a snapshot has no stored analysis)."""
+    present = [v for v in values if v is not None and v != ""]
+    if not present:
+        return "string"
+    comma = decimal_comma(present)
+    numbers = sum(parse_number(v, comma=comma) is not None for v in present)
+    if numbers >= 0.9 * len(present):
+        return "number"
+    booleans = sum(parse_bool(v) is not None for v in present)
+    return "boolean" if booleans == len(present) else "string"

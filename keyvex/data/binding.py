@@ -20,7 +20,7 @@ from anyio import to_thread
 
 from keyvex import formula
 from keyvex.app import App
-from keyvex.data._coerce import coerce_column
+from keyvex.data._coerce import coerce_column, guess_type
 from keyvex.data._types import Dataset
 from keyvex.data.models import Snapshot
 from keyvex.errors import Invalid
@@ -90,13 +90,11 @@ def table_from_dataset(
                 fields={f"{path}.binding.column_map": f"'{wanted}' is not a source column."},
             )
         reads[column] = position[wanted]
-    converted = {
-        column: coerce_column(
-            [row[i] if i < len(row) else None for row in dataset.rows],
-            types.get(dataset.columns[i], "string"),
-        )
-        for column, i in reads.items()
-    }
+    converted = {}
+    for column, i in reads.items():
+        cells = [row[i] if i < len(row) else None for row in dataset.rows]
+        kind = types.get(dataset.columns[i]) or guess_type(cells)
+        converted[column] = coerce_column(cells, kind)
     rows = [
         {column: converted[column][n] for column in table.columns} for n in range(len(dataset.rows))
     ]
@@ -194,3 +192,15 @@ def _prefix(value: str) -> Any:
     from keyvex.store import SK
 
     return SK.begins_with(value)
+
+
+async def effective_definition(app: App, owner_id: str, definition: ToolDefinition) -> Any:
+    """``definition`` with its bound tables filled from the latest snapshots (for previews);
+    unchanged when it binds nothing or a source is not ready (the preview then shows the
+    static rows, and publishing names the problem)."""
+    if not bound_tables(definition):
+        return definition
+    try:
+        return with_rows(definition, await build_tool_data(app, owner_id, definition))
+    except Invalid:
+        return definition

@@ -1,0 +1,113 @@
+"""Co-creation with a data source attached: data-field questions, then a bound tool.
+
+The session asks which column names an item, which columns visitors choose from, which
+number they set a limit on and what each recommendation shows (defaults come from the
+source's analysis and the mappings the creator accepted), then builds a recommendation quiz
+bound to the source (``keyvex.data.toolgen``) and verifies it with the source's rows.
+Later change requests go through the editor agent like any other tool.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from anyio import to_thread
+
+from keyvex.accounts import User
+from keyvex.ai import Question
+from keyvex.ai.models import QuestionOption
+from keyvex.app import App
+from keyvex.data import service as data_service
+from keyvex.data.binding import build_tool_data, load_dataset, with_rows
+from keyvex.data.models import DataSource
+from keyvex.data.toolgen import build_recommendation_quiz, filter_candidates, numeric_columns
+from keyvex.errors import Invalid
+from keyvex.tools import ToolDefinition, VerificationReport, verify
+
+NONE = "__none__"
+
+
+async def data_context(
+    app: App, user: User, source_id: str
+) -> tuple[DataSource, Any, dict[str, Any] | None]:
+    source = await data_service.get_source(app, user, source_id)
+    if source.snapshot is None:
+        raise Invalid(
+            f"The data source '{source.name}' has no data yet: sync it first.",
+            fields={"source_id": "Sync the source first."},
+        )
+    dataset = await load_dataset(app, source.snapshot)
+    analysis = await data_service.get_analysis(app, user, source_id)
+    return source, dataset, analysis
+
+
+def _mapped(source: DataSource, kind: str) -> list[str]:
+    return [m["column"] for m in source.mappings if m.get("target_kind") == kind]
+
+
+def questions(source: DataSource, dataset: Any, analysis: Any) -> list[Question]:
+    """The data-field questions, in order, each with a sensible default."""
+    columns = list(dataset.columns)
+    numeric = numeric_columns(analysis)
+    text_columns = [c for c in columns if c not in numeric] or columns
+    filters = filter_candidates(dataset, analysis)
+    key = (_mapped(source, "lookup_key") or text_columns)[0]
+    chosen_filters = [c for c in _mapped(source, "filter") if c in filters] or filters[:2]
+    limit = (_mapped(source, "lookup_value") + numeric + [NONE])[0]
+    field = [QuestionOption(value=c, label=c) for c in columns]
+    return [
+        Question(id="data_title", prompt="Which column names each item a visitor could be "
+                 "recommended?", input_type="data_field", options=field, default=key),
+        Question(id="data_filters", prompt="Which columns should visitors choose from? Each "
+                 "becomes a question.", input_type="multiselect",
+                 options=[QuestionOption(value=c, label=c) for c in filters] or field,
+                 default=chosen_filters),
+        Question(id="data_limit", prompt="Which number should visitors set a limit on (for "
+                 "example price against their budget)?", input_type="data_field",
+                 options=[QuestionOption(value=c, label=c) for c in numeric]
+                 + [QuestionOption(value=NONE, label="None")], default=limit),
+        Question(id="data_show", prompt="What should each recommendation show?",
+                 input_type="multiselect", options=field,
+                 default=[c for c in columns if c != key][:3]),
+    ]  # fmt: skip
+
+
+def next_question(asked: list[Question], all_questions: list[Question]) -> Question | None:
+    done = {q.id for q in asked}
+    return next((q for q in all_questions if q.id not in done), None)
+
+
+def _choice(answers: dict[str, Any], question: Question) -> Any:
+    value = answers.get(question.id)
+    return question.default if value in (None, "", []) else value
+
+
+async def build(
+    app: App, user: User, source_id: str, answers: dict[str, Any], brief: str
+) -> tuple[ToolDefinition, VerificationReport]:
+    """The bound recommendation quiz for the answers, verified with the source's rows."""
+    source, dataset, analysis = await data_context(app, user, source_id)
+    asked = {q.id: q for q in questions(source, dataset, analysis)}
+    filters = _choice(answers, asked["data_filters"])
+    limit = _choice(answers, asked["data_limit"])
+    definition = build_recommendation_quiz(
+        source_id=source.id,
+        source_name=source.name,
+        dataset=dataset,
+        analysis=analysis,
+        title_column=_choice(answers, asked["data_title"]),
+        filter_columns=[f for f in (filters if isinstance(filters, list) else [filters]) if f],
+        limit_column=None if limit == NONE else limit,
+        show_columns=list(_choice(answers, asked["data_show"]) or []),
+        title=_title(brief, source.name),
+    )
+    tables = await build_tool_data(app, user.id, definition)
+    report = await to_thread.run_sync(verify, with_rows(definition, tables))
+    return definition, report
+
+
+def _title(brief: str, source_name: str) -> str:
+    first = brief.strip().split("\n")[0].rstrip(".")
+    if 3 <= len(first) <= 80:
+        return first[0].upper() + first[1:]
+    return f"Find your best match: {source_name}"[:120]
