@@ -147,6 +147,12 @@ def write_xlsx(path: Path, sheets: Mapping[str, Rows]) -> Path:
 def _ods_cell(value: Any) -> str:
     if value is None:
         return "<table:table-cell/>"
+    if isinstance(value, ErrorCell):  # as LibreOffice writes =1/0
+        return (
+            '<table:table-cell table:formula="of:=1/0" office:value-type="float" '
+            f'office:value="0" calcext:value-type="error"><text:p>{escape(value.code)}</text:p>'
+            "</table:table-cell>"
+        )
     if isinstance(value, bool):
         flag = "true" if value else "false"
         return (
@@ -185,7 +191,9 @@ def write_ods(path: Path, sheets: Mapping[str, Rows]) -> Path:
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         f'<office:document-content xmlns:office="{odf}:office:1.0" '
-        f'xmlns:table="{odf}:table:1.0" xmlns:text="{odf}:text:1.0" office:version="1.2">'
+        f'xmlns:table="{odf}:table:1.0" xmlns:text="{odf}:text:1.0" '
+        'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" '
+        'office:version="1.2">'
         f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
         "</office:document-content>"
     )

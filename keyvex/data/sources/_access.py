@@ -117,9 +117,15 @@ def _damaged(path_label: str) -> SourceError:
 
 def _open(path: Path, label: str) -> _BoundedParser:
     try:
-        return _BoundedParser(str(path))
+        parser = _BoundedParser(str(path))
     except Exception:  # access-parser raises whatever its parsing hits
         raise _damaged(label) from None
+    pages = len(parser.db_data) // parser.page_size
+    if len(parser.db_data) % parser.page_size or any(
+        not 0 < page < pages for page in parser.catalog.values()
+    ):
+        raise _damaged(label)  # cut short: a partial page, or tables past the end
+    return parser
 
 
 def _user_tables(parser: _BoundedParser) -> list[str]:
@@ -155,7 +161,15 @@ def read_access(
         raise
     except Exception:
         raise _damaged(label) from None
-    return _dataset(columns, parsed, label, limit=limit, max_rows=max_rows)
+    dataset = _dataset(columns, parsed, label, limit=limit, max_rows=max_rows)
+    if declared and not dataset.row_count:
+        raise _damaged(label)  # the data pages of the table are missing
+    if declared != dataset.row_count:
+        dataset.warnings.append(
+            f"The table declares {declared:,} rows but {dataset.row_count:,} could be read; "
+            "the file may be damaged."
+        )
+    return dataset
 
 
 def _too_many(max_rows: int) -> SourceError:
