@@ -48,7 +48,7 @@ def _mapped(source: DataSource, kind: str) -> list[str]:
 def questions(source: DataSource, dataset: Any, analysis: Any) -> list[Question]:
     """The data-field questions, in order, each with a sensible default."""
     columns = list(dataset.columns)
-    numeric = numeric_columns(analysis)
+    numeric = numeric_columns(analysis, dataset)
     text_columns = [c for c in columns if c not in numeric] or columns
     filters = filter_candidates(dataset, analysis)
     key = (_mapped(source, "lookup_key") or text_columns)[0]

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from keyvex.data._coerce import coerce_column
+from keyvex.data._coerce import coerce_column, guess_type
 from keyvex.data._types import Dataset
 from keyvex.tools import parse_tool
 from keyvex.tools._definition import ToolDefinition
@@ -52,13 +52,19 @@ def distinct_values(dataset: Dataset, column: str, limit: int = MAX_OPTIONS + 1)
     return list(seen)
 
 
-def column_types(analysis: Mapping[str, Any] | None) -> dict[str, str]:
-    return {c["name"]: c["type"] for c in (analysis or {}).get("columns", [])}
+def column_types(analysis: Mapping[str, Any] | None, dataset: Dataset) -> dict[str, str]:
+    """Each column's analysed type, guessed from the rows where the analysis has none."""
+    known = {c["name"]: c["type"] for c in (analysis or {}).get("columns", [])}
+    for index, column in enumerate(dataset.columns):
+        if column not in known:
+            cells = [r[index] if index < len(r) else None for r in dataset.rows[:5000]]
+            known[column] = guess_type(cells)
+    return known
 
 
 def filter_candidates(dataset: Dataset, analysis: Mapping[str, Any] | None) -> list[str]:
     """Columns with 2-12 distinct values: good questions for visitors."""
-    types = column_types(analysis)
+    types = column_types(analysis, dataset)
     out = []
     for column in dataset.columns:
         if types.get(column, "string") in NUMERIC or types.get(column) == "date":
@@ -69,8 +75,9 @@ def filter_candidates(dataset: Dataset, analysis: Mapping[str, Any] | None) -> l
     return out
 
 
-def numeric_columns(analysis: Mapping[str, Any] | None) -> list[str]:
-    return [name for name, kind in column_types(analysis).items() if kind in NUMERIC]
+def numeric_columns(analysis: Mapping[str, Any] | None, dataset: Dataset) -> list[str]:
+    types = column_types(analysis, dataset)
+    return [name for name in dataset.columns if types.get(name) in NUMERIC]
 
 
 def _max_of(dataset: Dataset, column: str, kind: str) -> float:
@@ -93,7 +100,7 @@ def build_recommendation_quiz(
     title: str | None = None,
 ) -> ToolDefinition:
     """The definition (validated; not yet verified or stored)."""
-    types = column_types(analysis)
+    types = column_types(analysis, dataset)
     currency = next(
         (c.get("currency") for c in (analysis or {}).get("columns", []) if c.get("currency")),
         None,
