@@ -283,6 +283,13 @@ async def test_uploads_that_are_not_sqlite_files_are_reported(
     assert caught.value.kind == kind
 
 
+async def test_a_url_config_has_no_blob_key_and_the_plan_hides_the_password() -> None:
+    config = SqlConfig(url=POSTGRES.url, query="SELECT 1")
+    assert config.model_dump(mode="json")["blob_key"] is None
+    plan = await prepare(config, {"password": "pw-hidden"}, LOOPBACK)
+    assert "pw-hidden" not in repr(plan)
+
+
 async def test_a_config_needs_exactly_one_of_url_and_upload() -> None:
     with pytest.raises(SourceError) as caught:
         await SQL.fetch({"query": "SELECT 1"}, {}, LOOPBACK)

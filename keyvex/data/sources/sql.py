@@ -85,7 +85,8 @@ class SqlConfig(SourceConfig):
 
     url: str = Field("", max_length=2000)
     query: str = Field(min_length=1, max_length=20_000)
-    blob_key: str = Field("", max_length=512)
+    #: An uploaded SQLite file (``uploads/{owner}/...`` in the blob store) instead of a URL.
+    blob_key: str | None = Field(default=None, max_length=512)
 
     @model_validator(mode="after")
     def _one_target(self) -> SqlConfig:
@@ -105,7 +106,7 @@ class Plan:
     timeout: float
     max_rows: int
     connect_args: dict[str, Any] = field(default_factory=dict)
-    password: str = ""
+    password: str = field(default="", repr=False)
 
 
 async def prepare(config: SqlConfig, secrets: Mapping[str, str], ctx: SourceContext) -> Plan:
