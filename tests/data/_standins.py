@@ -99,13 +99,17 @@ class StandIn:
         self.calls.append(request)
         if self.delay:
             time.sleep(self.delay)
-        if self.rate_limit_next > 0:
+        if self.rate_limit_next > 0 and self.limits(request):
             self.rate_limit_next -= 1
             return self.rate_limited()
         return self.handle(request)
 
     def handle(self, request: Request) -> Reply:
         raise NotImplementedError
+
+    def limits(self, request: Request) -> bool:
+        """Whether ``rate_limit_next`` applies to this request."""
+        return True
 
     def rate_limited(self) -> Reply:
         raise NotImplementedError
@@ -338,12 +342,12 @@ class AirtableStandIn(StandIn):
     def add(self, base_id: str, name: str, rows: list[dict[str, Any]],
             views: dict[str, list[int]] | None = None) -> Table:  # fmt: skip
         tables = self.bases.setdefault(base_id, [])
-        records = [
+        records: list[dict[str, Any]] = [
             {"id": f"rec{len(tables)}{i:013d}", "createdTime": "2024-05-01T09:00:00.000Z",
              "fields": fields}
             for i, fields in enumerate(rows)
         ]  # fmt: skip
-        by_view = {"Grid view": [r["id"] for r in records]}
+        by_view: dict[str, list[str]] = {"Grid view": [r["id"] for r in records]}
         by_view |= {v: [records[i]["id"] for i in idx] for v, idx in (views or {}).items()}
         table = Table(f"tbl{len(tables):014d}", name, records, by_view)
         tables.append(table)
@@ -377,10 +381,11 @@ class AirtableStandIn(StandIn):
         by_id = {r["id"]: r for r in table.records}
         records = [by_id[i] for i in table.views[view]]
         if "filterByFormula" in query:
-            records = self._filtered(records, query["filterByFormula"])
-            if records is None:
-                return _airtable_error(422, "INVALID_FILTER_BY_FORMULA",
-                                       "The formula for filtering records is invalid")  # fmt: skip
+            kept = self._filtered(records, query["filterByFormula"])
+            if kept is None:
+                message = "The formula for filtering records is invalid"
+                return _airtable_error(422, "INVALID_FILTER_BY_FORMULA", message)
+            records = kept
         records = records[: int(query.get("maxRecords") or len(records))]
         start = self._offsets.pop(query["offset"], -1) if "offset" in query else 0
         if start < 0:
@@ -443,10 +448,14 @@ class SalesforceStandIn(StandIn):
         self.sessions: set[str] = set()
         self.batch_size = 2000
         self.instance_url: str | None = None  # what login answers; None: this server
+        self.expire_sessions_after_first_page = False
         self._cursors: dict[str, list[dict[str, Any]]] = {}
 
     def rate_limited(self) -> Reply:
         return _sf_error(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+
+    def limits(self, request: Request) -> bool:
+        return request.path.startswith("/services/data/")  # API limits count REST calls
 
     def handle(self, request: Request) -> Reply:
         if request.method == "POST" and request.path.startswith("/services/Soap/u/"):
@@ -455,9 +464,10 @@ class SalesforceStandIn(StandIn):
             return self._token(request)
         if request.bearer() not in self.sessions:
             return _sf_error(401, "INVALID_SESSION_ID", "Session expired or invalid")
-        if request.path == "/services/data/v59.0/query":
+        path = request.path.rstrip("/")  # simple-salesforce asks for .../query/
+        if path == "/services/data/v59.0/query":
             return self._query(request.query.get("q", ""))
-        more = re.fullmatch(r"/services/data/v59\.0/query/(\w+-\d+)", request.path)
+        more = re.fullmatch(r"/services/data/v59\.0/query/(\w+-\d+)", path)
         if more and more.group(1) in self._cursors:
             return self._batch(more.group(1))
         return _sf_error(404, "NOT_FOUND", "The requested resource does not exist")
@@ -504,6 +514,8 @@ class SalesforceStandIn(StandIn):
         if any(r is None for r in records):
             bad = next(f for f in fields if not all(_has(r, f) for r in self.objects[name]))
             return _sf_error(400, "INVALID_FIELD", f"No such column '{bad}' on entity '{name}'.")
+        if self.expire_sessions_after_first_page:
+            self.sessions.clear()
         cursor = "01g" + secrets.token_hex(6)
         self._cursors[f"{cursor}-0"] = [r for r in records if r is not None]
         return self._batch(f"{cursor}-0")

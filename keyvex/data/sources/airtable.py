@@ -48,9 +48,11 @@ class AirtableConfig(SourceConfig):
 
     base_id: str = Field(description="The base id from its URL, e.g. appXXXXXXXXXXXXXX.")
     table: str = Field(min_length=1, max_length=255, description="Table name or id (tbl...).")
-    view: str | None = Field(None, max_length=255, description="Only the records of this view.")
+    view: str | None = Field(
+        default=None, max_length=255, description="Only the records of this view."
+    )
     formula: str | None = Field(
-        None, max_length=MAX_FORMULA, description="filterByFormula, e.g. {Status}='Active'."
+        default=None, max_length=MAX_FORMULA, description="filterByFormula, e.g. {Status}='Active'."
     )
 
     @field_validator("base_id")
@@ -114,7 +116,8 @@ def _records(
         options["formula"] = cfg.formula
     if limit is not None:
         options["max_records"] = limit + 1
-    table = _api(token, ctx).table(cfg.base_id, cfg.table)
+    api = _api(token, ctx)
+    table = api.table(cfg.base_id, cfg.table)
     fields: list[dict[str, Any]] = []
     try:
         for page in table.iterate(**options):
@@ -129,6 +132,8 @@ def _records(
         raise _cloud.timed_out(SERVICE, ctx) from None
     except requests.RequestException:
         raise _cloud.unreachable(SERVICE, ctx.airtable_api_url) from None
+    finally:
+        api.session.close()
     return fields
 
 

@@ -53,7 +53,9 @@ class GoogleSheetsConfig(SourceConfig):
     """Which spreadsheet and range to read, and how to authenticate."""
 
     spreadsheet_id: str = Field(description="The id in the sheet's URL (the URL itself works).")
-    range: str | None = Field(None, max_length=200, description="A1 notation; empty: 1st sheet.")
+    range: str | None = Field(
+        default=None, max_length=200, description="A1 notation; empty: 1st sheet."
+    )
     auth: Literal["api_key", "service_account"] = "api_key"
 
     @field_validator("spreadsheet_id", mode="before")
