@@ -275,8 +275,8 @@ def _blob_keys(item: Mapping[str, Any]) -> list[str]:
     snapshot = item.get("snapshot") or {}
     keys += [k for k in (snapshot.get("blob_key"), snapshot.get("analysis_key")) if k]
     blob_key = (item.get("config") or {}).get("blob_key")
-    if item.get("source_type") == "file" and blob_key:
-        keys.append(blob_key)
+    if blob_key and str(blob_key).startswith(f"uploads/{item['owner_id']}/"):
+        keys.append(blob_key)  # an uploaded file (CSV, workbook, SQLite database)
     return keys
 
 
