@@ -12,10 +12,17 @@ class User:
     email: str
     is_admin: bool
     created_at: str
+    name: str = ""
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> User:
-        return cls(item["uid"], item["email"], bool(item.get("is_admin")), item["created_at"])
+        return cls(
+            item["uid"],
+            item["email"],
+            bool(item.get("is_admin")),
+            item["created_at"],
+            item.get("name", ""),
+        )
 
 
 @dataclass(frozen=True, slots=True)

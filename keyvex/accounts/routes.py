@@ -170,7 +170,7 @@ class TokenIn(BaseModel):
 
 @api.get("/me")
 async def api_me(user: ApiUser) -> dict[str, Any]:
-    return {"id": user.id, "email": user.email, "is_admin": user.is_admin}
+    return {"id": user.id, "email": user.email, "name": user.name, "is_admin": user.is_admin}
 
 
 @api.get("/tokens")

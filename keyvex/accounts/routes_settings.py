@@ -1,4 +1,5 @@
-"""Account settings pages: webhooks (with delivery logs), notifications, account deletion.
+"""Account settings pages: webhooks (with delivery logs), notifications, account deletion;
+the profile and SMTP pages are included from their own modules.
 
 Thin handlers over keyvex.webhooks.service, keyvex.notify.prefs and keyvex.accounts.deletion;
 every lookup is scoped to the signed-in user, so another user's webhook id is a 404.
@@ -13,9 +14,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from keyvex.accounts.deletion import check_password, delete_account
 from keyvex.accounts.models import User
+from keyvex.accounts.routes_profile import router as profile_router
+from keyvex.accounts.routes_smtp import router as smtp_router
 from keyvex.app import App
 from keyvex.errors import Invalid
-from keyvex.notify.prefs import get_prefs, set_prefs
+from keyvex.notify.digest import DIGEST_HOUR_UTC
+from keyvex.notify.prefs import LeadEmail, get_prefs, set_prefs
 from keyvex.web.deps import SESSION_COOKIE, AppDep, CsrfChecked, CurrentUser
 from keyvex.web.forms import form_fields
 from keyvex.web.templating import render
@@ -25,6 +29,7 @@ from keyvex.webhooks.models import EVENTS
 router = APIRouter(prefix="/account", include_in_schema=False)
 
 WEBHOOKS = "/account/webhooks"
+LEAD_EMAIL_CHOICES: dict[str, LeadEmail] = {"each": "each", "digest": "digest", "off": "off"}
 
 
 async def _webhooks_page(
@@ -109,7 +114,7 @@ async def _notifications_page(
 ) -> Response:
     prefs = await get_prefs(app, user.id)
     email_on = bool(app.settings.smtp_host)
-    ctx = {"prefs": prefs, "email_configured": email_on, **context}
+    ctx = {"prefs": prefs, "email_configured": email_on, "digest_hour": DIGEST_HOUR_UTC, **context}
     return render(request, "accounts/notifications.html", ctx, status_code=status)
 
 
@@ -121,14 +126,11 @@ async def notifications_page(request: Request, app: AppDep, user: CurrentUser) -
 @router.post("/notifications", dependencies=[CsrfChecked])
 async def notifications_save(request: Request, app: AppDep, user: CurrentUser) -> Response:
     choice = (await form_fields(request, "lead_email"))["lead_email"]
-    if choice == "each":
-        await set_prefs(app, user.id, "each")
-    elif choice == "off":
-        await set_prefs(app, user.id, "off")
-    else:
+    if choice not in LEAD_EMAIL_CHOICES:
         return await _notifications_page(
-            request, app, user, 422, error="Choose whether to get an email for each new lead."
+            request, app, user, 422, error="Choose an email for each lead, a daily digest or none."
         )
+    await set_prefs(app, user.id, LEAD_EMAIL_CHOICES[choice])
     return await _notifications_page(request, app, user, notice="Your preference was saved.")
 
 
@@ -149,3 +151,7 @@ async def delete_confirm(request: Request, app: AppDep, user: CurrentUser) -> Re
     response = RedirectResponse("/?account=deleted", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+router.include_router(profile_router)
+router.include_router(smtp_router)

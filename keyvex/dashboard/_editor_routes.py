@@ -71,6 +71,7 @@ def _posted_lead(form: FormData) -> tuple[dict[str, Any], dict[str, Any]]:
     settings["mode"] = _text(form, "mode")
     settings["consent_required"] = form.get("consent_required") == "yes"
     settings["email_result"] = form.get("email_result") == "yes"
+    settings["email_result_confirm"] = form.get("email_result_confirm") == "yes"
     shown: list[dict[str, Any]] = []
     fields: list[dict[str, Any]] = []
     count = min(_int(_text(form, "field_count")), MAX_FIELDS)

@@ -23,7 +23,7 @@ from keyvex.leads._antispam import check_rate_limits, looks_automated
 from keyvex.leads._contact import check_contact
 from keyvex.leads.models import Lead, LeadPage, LeadSubmission, RequestMeta
 from keyvex.logs import get_logger
-from keyvex.notify import email_enabled, notify_new_lead
+from keyvex.notify import lead_emails_wanted, notify_new_lead
 from keyvex.store import SK, Condition, Put, TransactionCanceled
 from keyvex.tools.service import get_tool
 
@@ -77,7 +77,7 @@ async def submit_lead(
     if stored is not lead:
         return stored, await _result_for(tool, stored, result)
     await webhooks.emit(app, lead.owner_id, "lead.created", lead.to_json(), tool_id=lead.tool_id)
-    if email_enabled(app):
+    if await lead_emails_wanted(app, tool):
         app.jobs.submit("email.lead", lambda: notify_new_lead(app, lead, tool))
     return lead, result
 

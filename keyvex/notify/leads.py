@@ -2,7 +2,9 @@
 
 Both are transactional messages sent through the job runner after the lead is stored, so a
 slow or failing mail server never delays or breaks a submission. Every value from the
-visitor or the tool is escaped in the HTML part.
+visitor or the tool is escaped in the HTML part. Messages to the creator need the site's
+SMTP server; messages to the visitor go through the creator's own server when they set one
+(else the site's), after a double opt-in when the tool asks for one.
 """
 
 from __future__ import annotations
@@ -17,15 +19,25 @@ from keyvex.app import App
 from keyvex.errors import KeyvexError
 from keyvex.notify.mailer import email_enabled, send_mail
 from keyvex.notify.prefs import get_prefs
+from keyvex.notify.smtp import creator_server, smtp_key
+from keyvex.notify.visitor import (
+    mark_result_sent,
+    request_confirmation,
+    send_result,
+    visitor_address,
+)
 
 log = structlog.get_logger("keyvex.notify")
 
 
-def _visitor_email(lead: Any, tool: Any) -> str | None:
-    for field in tool.definition.lead_capture.fields:
-        if field.type == "email" and lead.contact.get(field.id):
-            return str(lead.contact[field.id])
-    return None
+async def lead_emails_wanted(app: App, tool: Any) -> bool:
+    """Whether a new lead of ``tool`` may cause any email (one get at most, when the site
+    has no SMTP server but the creator may have their own)."""
+    if email_enabled(app):
+        return True
+    if not tool.definition.lead_capture.email_result:
+        return False
+    return await app.store.get(*smtp_key(tool.owner_id)) is not None
 
 
 def _rows(pairs: list[tuple[str, str]]) -> tuple[str, Markup]:
@@ -38,8 +50,6 @@ def _rows(pairs: list[tuple[str, str]]) -> tuple[str, Markup]:
 
 async def notify_new_lead(app: App, lead: Any, tool: Any) -> None:
     """Send the creator's notification and, when the tool offers it, the visitor's result."""
-    if not email_enabled(app):
-        return
     for send in (_to_creator, _to_visitor):
         try:
             await send(app, lead, tool)
@@ -48,6 +58,8 @@ async def notify_new_lead(app: App, lead: Any, tool: Any) -> None:
 
 
 async def _to_creator(app: App, lead: Any, tool: Any) -> None:
+    if not email_enabled(app):
+        return
     owner = await get_user(app, lead.owner_id)
     if owner is None or (await get_prefs(app, owner.id))["lead_email"] != "each":
         return
@@ -60,24 +72,23 @@ async def _to_creator(app: App, lead: Any, tool: Any) -> None:
     text, table = _rows(pairs)
     html = Markup("<p>A new lead for <strong>{}</strong>:</p>{}").format(title, table)
     body = f"A new lead for {title}:\n{text}"
-    await send_mail(app, owner.email, f"New lead: {title}", body, html)
+    await send_mail(app, owner.email, f"New lead: {title}", body, str(html))
 
 
 async def _to_visitor(app: App, lead: Any, tool: Any) -> None:
-    address = _visitor_email(lead, tool)
-    capture = tool.definition.lead_capture
+    definition = tool.definition
+    capture = definition.lead_capture
+    address = visitor_address(lead.contact, definition)
     if address is None or not capture.email_result or not lead.consent.get("given"):
         return
-    title = tool.definition.title
-    labels = {calc.id: calc.label for calc in tool.definition.calculations}
-    pairs = [(labels[k], v) for k, v in lead.display.items() if v and k in labels]
-    if lead.outcome_title:
-        pairs.insert(0, ("Result", lead.outcome_title))
-    text, table = _rows(pairs)
-    html = Markup('<h1 style="color:{}">{}</h1>{}').format(
-        tool.definition.theme.primary, title, table
-    )
-    await send_mail(app, address, f"Your results: {title}", f"{title}\n\n{text}", html)
+    server = await creator_server(app, lead.owner_id)
+    if server is None and not email_enabled(app):
+        return
+    if capture.email_result_confirm:
+        await request_confirmation(app, address, definition, lead, server)
+    else:
+        await send_result(app, address, definition, lead, server)
+        await mark_result_sent(app, lead)
 
 
-__all__ = ["notify_new_lead"]
+__all__ = ["lead_emails_wanted", "notify_new_lead"]

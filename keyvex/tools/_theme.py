@@ -89,6 +89,11 @@ class LeadCapture(Strict):
     email_result: bool = Field(
         default=False, description="Also email the visitor their result (needs SMTP settings)."
     )
+    email_result_confirm: bool = Field(
+        default=False,
+        description="Double opt-in: the visitor first confirms their address through a "
+        "signed link (valid 7 days) before the result is emailed.",
+    )
 
     @model_validator(mode="after")
     def _email_when_on(self) -> LeadCapture:

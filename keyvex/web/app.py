@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import structlog
@@ -22,6 +22,8 @@ from keyvex.dashboard import STATIC_DIR as DASHBOARD_STATIC
 from keyvex.dashboard import router as dashboard_router
 from keyvex.leads.routes import router as leads_api
 from keyvex.logs import configure_logging
+from keyvex.notify import send_due_digests
+from keyvex.notify.routes import pages as notify_pages
 from keyvex.notify.routes import router as notify_api
 from keyvex.public import router as public_router
 from keyvex.public._fastpath import install as install_page_cache
@@ -41,17 +43,21 @@ from keyvex.webhooks.routes import router as webhooks_api
 STATIC_DIR = Path(__file__).parent / "static"
 COCREATE_STATIC = Path(__file__).parents[1] / "cocreate" / "static"
 WEBHOOK_POLL_SECONDS = 5
+DIGEST_POLL_SECONDS = 60
 log = structlog.get_logger("keyvex.app")
 
 
-async def _deliver_forever(app: App) -> None:
-    """Send webhook deliveries whose retry time has come (the first attempt is immediate)."""
+async def _poll_forever(
+    app: App, what: str, every: float, work: Callable[[App], Awaitable[object]]
+) -> None:
+    """Run one round of due work (found through a due-time index) every ``every`` seconds:
+    webhook retries (the first attempt is immediate) and daily lead digests."""
     while True:
-        await asyncio.sleep(WEBHOOK_POLL_SECONDS)
+        await asyncio.sleep(every)
         try:
-            await deliver_due(app)
+            await work(app)
         except Exception as exc:  # retried next round, never fatal
-            log.warning("webhook delivery round failed", error=str(exc))
+            log.warning(f"{what} round failed", error=str(exc))
 
 
 async def _sweep_forever(app: App) -> None:
@@ -75,7 +81,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[dict[str, App]]:
         loops = [
             asyncio.create_task(_sweep_forever(state)),
-            asyncio.create_task(_deliver_forever(state)),
+            asyncio.create_task(
+                _poll_forever(state, "webhook delivery", WEBHOOK_POLL_SECONDS, deliver_due)
+            ),
+            asyncio.create_task(
+                _poll_forever(state, "lead digest", DIGEST_POLL_SECONDS, send_due_digests)
+            ),
         ]
         try:
             yield {"keyvex": state}
@@ -113,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(analytics_api)
     app.include_router(webhooks_api)
     app.include_router(notify_api)
+    app.include_router(notify_pages)
     app.include_router(cocreate_router)
     app.include_router(dashboard_router)
     # Added last = outermost: request id wraps everything, headers apply to error pages too.

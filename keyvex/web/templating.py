@@ -14,7 +14,13 @@ from keyvex import __version__
 from keyvex.web.csrf import FIELD, csrf_token
 
 #: Packages whose ``templates/`` folder is searched, in order.
-TEMPLATE_PACKAGES = ("keyvex.web", "keyvex.accounts", "keyvex.cocreate", "keyvex.dashboard")
+TEMPLATE_PACKAGES = (
+    "keyvex.web",
+    "keyvex.accounts",
+    "keyvex.cocreate",
+    "keyvex.dashboard",
+    "keyvex.notify",
+)
 
 
 def _templates_dir(package: str) -> str:
