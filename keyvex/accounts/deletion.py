@@ -5,7 +5,10 @@ What goes, found from the user's own partition and their GSI1 index entries:
 - ``USER#{uid}``: profile, tools, co-creation sessions, webhook endpoints, preferences, ...
 - ``TOOL#{tool_id}`` of each tool (versions, leads, stats, idempotency guards), including the
   partitions of tools deleted earlier whose leads were kept (found via ``USER#{uid}#LEADS``);
-- ``SLUG#{slug}`` of their tools (the public page answers 404 afterwards);
+- ``SLUG#{slug}`` of their tools, and of tools deleted earlier (``USER#{uid}`` /
+  ``OLDSLUG#{slug}`` remembers those; the public page answers 404 afterwards);
+- ``NOTIFY`` (with its ``DIGEST_DUE`` index entry) and ``SMTP`` go with the user's partition;
+  an email or webhook attempt in flight only writes back to items that still exist;
 - ``WEBHOOK#{id}`` delivery logs and ``SESSION#{sid}`` event logs;
 - ``EMAIL#{email}`` (the address can sign up again), ``LOGIN#`` sessions and ``APITOKEN#``
   tokens (``USER#{uid}#LOGINS`` / ``USER#{uid}#TOKENS``).
@@ -70,6 +73,9 @@ async def delete_account(app: App, user: User) -> int:
             tool_ids.add(sk.removeprefix("TOOL#"))
             if item.get("slug"):
                 slugs.add(item["slug"])
+        elif sk.startswith("OLDSLUG#"):  # slugs of tools deleted earlier, still reserved
+            slugs.add(item["slug"])
+            tool_ids.add(item["tool_id"])
         elif sk.startswith(("WEBHOOK#", "SESSION#")):
             keys.update(dict.fromkeys(await _partition(app, sk)))
     # Leads of tools deleted earlier stay in their TOOL# partition: found through the index.

@@ -191,7 +191,7 @@ async def attempt(app: App, pk: str, sk: str, now: float | None = None) -> None:
         return
     endpoint = await app.store.get(*endpoint_key(item["owner_id"], item["webhook_id"]))
     if endpoint is None:
-        await app.store.update(pk, sk, set={"state": "failed"}, remove=["GSI1PK", "GSI1SK"])
+        await _write_back(app, pk, sk, {"state": "failed"}, ["GSI1PK", "GSI1SK"])
         return
     result = await _send_once(app, endpoint, item)
     await _record(app, item, endpoint, result, moment)
@@ -240,19 +240,30 @@ async def _record(
     elif tried >= MAX_ATTEMPTS:
         changes["state"] = "failed"
         remove = ["GSI1PK", "GSI1SK"]
-        await app.store.update(
-            endpoint["PK"],
-            endpoint["SK"],
-            set={
-                "status": "disabled",
-                "notice": f"Disabled on {now_iso()[:10]}: a delivery failed {tried} "
-                "times over about 27 hours. Fix the receiver, then re-enable the webhook.",
-            },
+        notice = (
+            f"Disabled on {now_iso()[:10]}: a delivery failed {tried} times over about "
+            "27 hours. Fix the receiver, then re-enable the webhook."
+        )
+        await _write_back(
+            app, endpoint["PK"], endpoint["SK"], {"status": "disabled", "notice": notice}
         )
     else:
         due = now + RETRY_SCHEDULE[tried - 1]
         changes.update(next_attempt_at=due, GSI1SK=_due_sk(due, item["delivery_id"]))
-    await app.store.update(item["PK"], item["SK"], set=changes, remove=remove)
+    await _write_back(app, item["PK"], item["SK"], changes, remove)
+
+
+async def _write_back(
+    app: App, pk: str, sk: str, changes: dict[str, Any], remove: list[str] | None = None
+) -> None:
+    """Update an item only while it still exists: an endpoint or account deleted while a
+    delivery was in flight must not be brought back by the attempt's bookkeeping."""
+    try:
+        await app.store.update(
+            pk, sk, set=changes, remove=remove or [], condition=Condition.exists()
+        )
+    except ConditionFailed:
+        return
 
 
 async def list_deliveries(
