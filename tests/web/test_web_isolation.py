@@ -60,11 +60,17 @@ def _query(path: str) -> dict[str, str] | None:
         return {"from": "2026-01-01", "to": "2026-01-31"}
     if path.endswith("/diff"):
         return {"a": "1", "b": "1"}
+    if path.endswith("/file"):
+        return {"filename": "data.csv"}
     return None
 
 
 def _body(path: str, method: str, definition: dict[str, Any]) -> Any:
     """A valid body for each API route, so only ownership can make the request fail."""
+    if path.endswith("/mappings"):
+        return {"mappings": []}
+    if method == "PATCH":
+        return {"name": "Taken over"}
     if method == "PUT":
         return definition
     if path.endswith("/answers"):
@@ -135,7 +141,21 @@ def test_no_route_lets_one_user_touch_anothers_items(browser: Any, make_browser:
         hook_id = _webhook_without_dns(alice.client.app.state.keyvex, "alice@example.com")
     else:
         hook_id = hook.json()["id"]
+    upload = alice.client.post(
+        "/api/v1/data-sources/uploads?filename=rates.csv",
+        content=b"plan,rate\nbasic,10\n",
+        headers=alice_headers,
+    ).json()
+    source = alice.client.post(
+        "/api/v1/data-sources",
+        json={"name": "Rates", "source_type": "file",
+              "config": {"blob_key": upload["blob_key"], "filename": "rates.csv"}},
+        headers=alice_headers,
+    ).json()  # fmt: skip
+    job = alice.client.post(f"/api/v1/data-sources/{source['id']}/sync", headers=alice_headers)
     alices_ids = {
+        "source_id": source["id"],
+        "job_id": job.json()["job_id"],
         "token_id": alice_token_id,
         "tool_id": tool["id"],
         "webhook_id": hook_id,
