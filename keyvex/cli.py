@@ -15,6 +15,7 @@ import typer
 
 from keyvex import __version__
 from keyvex import cli_create as create_cli
+from keyvex.data.cli import data_app
 from keyvex.errors import KeyvexError
 from keyvex.tools import cli as tools_cli
 
@@ -33,6 +34,7 @@ tools_app = typer.Typer(help="Export and import tools.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(tools_app, name="tools")
+app.add_typer(data_app, name="data")
 tools_cli.register(app)
 create_cli.register(app)
 
