@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Annotated, Any
 
@@ -12,6 +13,7 @@ from keyvex.dashboard import _preview
 from keyvex.dashboard import _views as views
 from keyvex.dashboard._diff import definition_diff
 from keyvex.dashboard.editing import THEME_COLOURS, save_details, save_theme
+from keyvex.data.binding import effective_definition
 from keyvex.errors import Invalid, KeyvexError
 from keyvex.tools import publishing
 from keyvex.tools.service import get_tool, get_version, restore_version
@@ -70,8 +72,12 @@ async def tool_page(
 @router.get("/dashboard/tools/{tool_id}/preview", response_class=HTMLResponse)
 async def preview(tool_id: str, app: AppDep, user: CurrentUser) -> Response:
     tool = await get_tool(app, user, tool_id)
+    # Bound tables show the source's latest rows, as the published page will.
+    definition = await effective_definition(app, user.id, tool.definition)
     headers = {"Content-Security-Policy": _preview.PREVIEW_CSP, "Cache-Control": "no-store"}
-    return HTMLResponse(_preview.preview_html(tool), headers=headers)
+    return HTMLResponse(
+        _preview.preview_html(dataclasses.replace(tool, definition=definition)), headers=headers
+    )
 
 
 @router.get("/dashboard/tools/{tool_id}/preview/theme.css")

@@ -20,6 +20,8 @@ from keyvex.app import App, build_app
 from keyvex.cocreate.routes import router as cocreate_router
 from keyvex.dashboard import STATIC_DIR as DASHBOARD_STATIC
 from keyvex.dashboard import router as dashboard_router
+from keyvex.data.pages import STATIC_DIR as DATA_STATIC
+from keyvex.data.pages import router as data_pages
 from keyvex.leads.routes import router as leads_api
 from keyvex.logs import configure_logging
 from keyvex.notify import send_due_digests
@@ -111,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Domain assets are mounted before /static, which would otherwise catch their paths.
     app.mount("/static/cocreate", StaticFiles(directory=COCREATE_STATIC), name="cocreate-static")
     app.mount("/static/dashboard", StaticFiles(directory=DASHBOARD_STATIC), name="dashboard-static")
+    app.mount("/static/data", StaticFiles(directory=DATA_STATIC), name="data-static")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Public pages first: they carry most traffic and routes are matched in order.
     app.include_router(public_router)
@@ -125,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(webhooks_api)
     app.include_router(notify_api)
     app.include_router(notify_pages)
+    app.include_router(data_pages)
     app.include_router(cocreate_router)
     app.include_router(dashboard_router)
     # Added last = outermost: request id wraps everything, headers apply to error pages too.

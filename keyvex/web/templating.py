@@ -19,6 +19,7 @@ TEMPLATE_PACKAGES = (
     "keyvex.accounts",
     "keyvex.cocreate",
     "keyvex.dashboard",
+    "keyvex.data",
     "keyvex.notify",
 )
 
