@@ -53,7 +53,8 @@ def questions(source: DataSource, dataset: Any, analysis: Any) -> list[Question]
     filters = filter_candidates(dataset, analysis)
     key = (_mapped(source, "lookup_key") or text_columns)[0]
     chosen_filters = [c for c in _mapped(source, "filter") if c in filters] or filters[:2]
-    limit = (_mapped(source, "lookup_value") + numeric + [NONE])[0]
+    # The default must be one of the options: a mapped lookup value only if it is numeric.
+    limit = ([c for c in _mapped(source, "lookup_value") if c in numeric] + numeric + [NONE])[0]
     field = [QuestionOption(value=c, label=c) for c in columns]
     return [
         Question(id="data_title", prompt="Which column names each item a visitor could be "

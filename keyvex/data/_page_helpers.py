@@ -132,6 +132,21 @@ def config_fields(kind: Connector) -> list[FieldSpec]:
     return specs
 
 
+def editable_fields(kind: Connector, config: Mapping[str, Any]) -> list[FieldSpec]:
+    """A saved source's settings form: no upload widgets (a file is replaced on its own), and
+    for a file only the sheet or table choice its format has."""
+    from keyvex.data.sources.files import FORMATS
+
+    fmt = FORMATS.get(Path(str(config.get("filename", ""))).suffix.lower())
+    wanted = {"sheet": fmt in ("xlsx", "xls", "ods"), "table": fmt == "access"}
+    return [
+        spec
+        for spec in config_fields(kind)
+        if spec.widget not in ("upload", "hidden")
+        and (kind.source_type != "file" or wanted.get(spec.name, True))
+    ]
+
+
 def form_values(specs: list[FieldSpec], config: Mapping[str, Any]) -> dict[str, str]:
     """Stored settings as form text (secrets are never filled in)."""
     values: dict[str, str] = {}

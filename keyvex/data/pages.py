@@ -208,7 +208,7 @@ async def _source_page(
 ) -> Response:  # fmt: skip
     source = await service.get_source(app, user, source_id)
     kind = helpers.kind_or_404(source.source_type)
-    specs = [s for s in helpers.config_fields(kind) if s.widget not in ("upload", "hidden")]
+    specs = helpers.editable_fields(kind, source.config)
     rows = await service.preview_rows(app, user, source_id, 10)
     context = {
         "source": source,
