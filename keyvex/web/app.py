@@ -22,6 +22,9 @@ from keyvex.dashboard import STATIC_DIR as DASHBOARD_STATIC
 from keyvex.dashboard import router as dashboard_router
 from keyvex.data.pages import STATIC_DIR as DATA_STATIC
 from keyvex.data.pages import router as data_pages
+from keyvex.data.routes import router as data_api
+from keyvex.data.sync import POLL_SECONDS as SYNC_POLL_SECONDS
+from keyvex.data.sync import sync_due
 from keyvex.leads.routes import router as leads_api
 from keyvex.logs import configure_logging
 from keyvex.notify import send_due_digests
@@ -53,7 +56,7 @@ async def _poll_forever(
     app: App, what: str, every: float, work: Callable[[App], Awaitable[object]]
 ) -> None:
     """Run one round of due work (found through a due-time index) every ``every`` seconds:
-    webhook retries (the first attempt is immediate) and daily lead digests."""
+    webhook retries (the first attempt is immediate), daily lead digests, data syncs."""
     while True:
         await asyncio.sleep(every)
         try:
@@ -89,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             asyncio.create_task(
                 _poll_forever(state, "lead digest", DIGEST_POLL_SECONDS, send_due_digests)
             ),
+            asyncio.create_task(_poll_forever(state, "data sync", SYNC_POLL_SECONDS, sync_due)),
         ]
         try:
             yield {"keyvex": state}
@@ -128,12 +132,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(webhooks_api)
     app.include_router(notify_api)
     app.include_router(notify_pages)
+    app.include_router(data_api)
     app.include_router(data_pages)
     app.include_router(cocreate_router)
     app.include_router(dashboard_router)
     # Added last = outermost: request id wraps everything, headers apply to error pages too.
     app.add_middleware(CsrfCookieMiddleware)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        upload_bytes=settings.data_max_upload_bytes,
+    )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware, access_log=settings.access_log)
     # Outside everything: repeat tool-page views are answered from whole cached responses.
