@@ -18,7 +18,7 @@ import json
 import re
 import secrets as random
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -28,6 +28,7 @@ from keyvex.app import App
 from keyvex.clock import now_iso
 from keyvex.crypto import decrypt, encrypt
 from keyvex.data._types import Connector, Dataset, SourceContext, SourceError
+from keyvex.data._uploads import store_upload as store_upload  # routes and pages use it here
 from keyvex.data.models import INTERVALS, DataSource, Frequency
 from keyvex.data.sources import connector
 from keyvex.errors import Conflict, Invalid, NotFound
@@ -38,7 +39,6 @@ SYNC_DUE = "SYNC_DUE"
 ACTIVITY_DAYS = 30
 MAX_SOURCES = 50
 FREQUENCIES = ("manual", "hourly", "daily", "realtime")
-_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def source_key(uid: str, source_id: str) -> tuple[str, str]:
@@ -365,65 +365,6 @@ async def activity(app: App, user: User, source_id: str, limit: int = 100) -> li
         f"DATA_SOURCE#{source_id}", SK.begins_with("ACTIVITY#"), ascending=False, limit=limit
     )
     return [{"kind": i["kind"], "message": i["message"], "at": i["at"]} for i in page.items]
-
-
-def upload_key(uid: str, filename: str) -> str:
-    safe = _FILENAME.sub("-", filename).strip("-.")[:80] or "upload"
-    return f"uploads/{uid}/{random.token_hex(8)}/{safe}"
-
-
-async def store_upload(
-    app: App, user: User, filename: str, chunks: AsyncIterator[bytes]
-) -> dict[str, Any]:
-    """Stream an upload into the blob store (size limit enforced while it arrives)."""
-    if not filename or len(filename) > 200:
-        raise Invalid("The file needs a name.", fields={"filename": "Use 1-200 characters."})
-    limit = app.settings.data_max_upload_bytes
-    key = upload_key(user.id, filename)
-    from anyio import to_thread
-
-    received: list[bytes] = []
-    size = 0
-    spool = _Spool(app, key)
-    try:
-        async for chunk in chunks:
-            size += len(chunk)
-            if size > limit:
-                raise SourceError(
-                    "too_large", f"The file is larger than the {limit // 1_000_000} MB allowed."
-                )
-            received.append(chunk)
-            if sum(map(len, received)) >= 1 << 20:
-                await to_thread.run_sync(spool.write, b"".join(received))
-                received.clear()
-        if received:
-            await to_thread.run_sync(spool.write, b"".join(received))
-        if size == 0:
-            raise Invalid("The file is empty.", fields={"file": "The file is empty."})
-        ref = await to_thread.run_sync(spool.finish)
-    finally:
-        spool.discard()
-    return {"blob_key": ref.key, "filename": filename, "size": ref.size, "sha256": ref.sha256}
-
-
-class _Spool:
-    """Chunks written to a temporary file, then moved into the blob store in one put."""
-
-    def __init__(self, app: App, key: str) -> None:
-        import tempfile
-
-        self.app, self.key = app, key
-        self.file = tempfile.TemporaryFile()
-
-    def write(self, data: bytes) -> None:
-        self.file.write(data)
-
-    def finish(self) -> Any:
-        self.file.seek(0)
-        return self.app.blobs.put(self.key, iter(lambda: self.file.read(1 << 20), b""))
-
-    def discard(self) -> None:
-        self.file.close()
 
 
 def secrets_of(app: App, item: Mapping[str, Any]) -> dict[str, str]:
