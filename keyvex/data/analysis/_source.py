@@ -35,6 +35,17 @@ class Frame:
     sources: list[str]
     row_count: int | None = None
     warnings: list[str] = field(default_factory=list)
+    path: Path | None = None
+    delimiter: str = ","
+
+    def head(self, rows: int) -> pl.DataFrame:
+        """The first ``rows`` rows. From a file, only a prefix of about the right size is
+        parsed (polars' own scan would load the whole file to read its head)."""
+        if self.path is not None:
+            found = _prefix(self.path, self.delimiter, rows)
+            if found is not None and found.columns == self.sources:
+                return found
+        return self.lazy.head(rows).collect()
 
     def cleaned(self, index: int, *, has_null_words: bool = True) -> pl.Expr:
         """Column ``index`` as ``c{index}``, the words meaning "empty" (NA, n/a, null, -, ...)
@@ -181,4 +192,40 @@ def _scan(path: Path, head: str, delimiter: str) -> Frame:
     sources = lazy.collect_schema().names()
     header = next(csv.reader(io.StringIO(head.lstrip("\ufeff")), delimiter=delimiter), [])
     shown = unique_columns(header if len(header) == len(sources) else sources)
-    return Frame(lazy, shown, sources)
+    return Frame(lazy, shown, sources, path=path, delimiter=delimiter)
+
+
+def _prefix(path: Path, delimiter: str, rows: int) -> pl.DataFrame | None:
+    """The first ``rows`` rows parsed from a prefix of the file sized from its first MB;
+    None when the prefix would be most of the file anyway or does not parse."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        probe = handle.read(1 << 20)
+        per_row = len(probe) / max(1, probe.count(b"\n"))
+        want = int(per_row * (rows + 1) * 1.25) + 65536
+        if want * 2 >= size:
+            return None
+        handle.seek(0)
+        data = handle.read(want)
+    try:
+        return pl.read_csv(
+            data[: _row_end(data)],
+            separator=delimiter,
+            infer_schema=False,
+            n_rows=rows,
+            truncate_ragged_lines=True,
+        )
+    except pl.exceptions.PolarsError:
+        return None
+
+
+def _row_end(data: bytes) -> int:
+    """Where the last complete row of ``data`` ends: after a newline outside quotes (an even
+    number of quote characters before it, since CSV escapes quotes by doubling them)."""
+    cut = data.rfind(b"\n")
+    quotes = data.count(b'"', 0, max(cut, 0))
+    while cut > 0 and quotes % 2:
+        previous = data.rfind(b"\n", 0, cut)
+        quotes -= data.count(b'"', previous + 1, cut)
+        cut = previous
+    return cut + 1 if cut > 0 else len(data)

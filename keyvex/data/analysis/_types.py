@@ -1,6 +1,6 @@
 """Column type detection with vectorised polars regexes, and the parsers for min/max.
 
-A column takes a type when at least :data:`TYPE_THRESHOLD` (90%) of its non-empty values fit
+A column takes a type when at least :data:`TYPE_THRESHOLD` (85%) of its non-empty values fit
 it; otherwise it is text. Booleans are stricter: every value must be a boolean word (and a
 column of digits must hold both 0 and 1). Currency and percent columns need the symbol, code
 or ``%`` on at least half of their values; plain numbers among them still fit. Each column
@@ -17,7 +17,7 @@ import polars as pl
 
 from keyvex.data.analysis.models import ColumnType
 
-TYPE_THRESHOLD = 0.9
+TYPE_THRESHOLD = 0.85
 MARKED_SHARE = 0.5
 
 _SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}
@@ -110,10 +110,18 @@ class Values:
 
     @classmethod
     def of(cls, values: pl.Series) -> Values:
-        text = values.cast(pl.String).str.strip_chars()
-        counts = text.filter(text != "").drop_nulls().value_counts(sort=False, name="n")
-        weights = counts.get_column("n")
-        return cls(counts.to_series(0), weights, int(weights.sum()))
+        return cls.counted(values.drop_nulls().value_counts(sort=False, name="n"))
+
+    @classmethod
+    def counted(cls, counts: pl.DataFrame) -> Values:
+        """From raw distinct values and their counts (first column, then ``n``): trimmed,
+        blanks dropped, values equal once trimmed merged."""
+        text = counts.to_series(0).cast(pl.String).str.strip_chars()
+        trimmed = pl.DataFrame({"v": text, "n": counts.get_column("n")}).filter(pl.col("v") != "")
+        if len(trimmed) and trimmed.get_column("v").n_unique() < len(trimmed):
+            trimmed = trimmed.group_by("v", maintain_order=True).agg(pl.col("n").sum())
+        weights = trimmed.get_column("n")
+        return cls(trimmed.get_column("v"), weights, int(weights.sum()))
 
     def head(self, n: int) -> Values:
         return Values(self.text.head(n), self.weights.head(n), int(self.weights.head(n).sum()))
@@ -138,13 +146,13 @@ class Detection:
     near: tuple[ColumnType, float] | None = None
 
 
-def detect(values: pl.Series) -> Detection:
+def detect(values: pl.Series | Values) -> Detection:
     """The type of a column from (a sample of) its raw text values.
 
     Every type is tried on the first distinct values (a probe); only the types the probe
     makes plausible are measured on all of them, so text columns cost little.
     """
-    found = Values.of(values)
+    found = values if isinstance(values, Values) else Values.of(values)
     if found.total == 0:
         return Detection()
     if _is_boolean(found.text):
