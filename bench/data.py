@@ -10,7 +10,8 @@ hits both alike); the best of the three counts for each. Memory: a fresh child p
 a 3-row CSV first (so every module it needs is loaded), reads its own peak RSS (VmHWM from
 /proc/self/status, which starts afresh at exec; `ru_maxrss` would carry over the forking
 parent's peak on Linux) as the interpreter baseline, runs `analyze(path)` on the big file once
-and reads the peak again; the increase is our peak memory. Targets: time within 2x of `read_csv`, peak memory under 3x the file size.
+and reads the peak again; the increase is our peak memory. Targets: time within 2x of
+`read_csv`, peak memory under 3x the file size.
 """
 
 from __future__ import annotations

@@ -268,7 +268,13 @@ CATALOGUE_COLUMNS = ["Product name", "Category", "Brand", "Price", "Rating"]
 def catalogue() -> Analysis:
     categories, brands = ["Boots", "Tents", "Packs"], ["Alpina", "Nord", "Kestrel", "Fjell"]
     rows: list[list[Cell]] = [
-        [f"Trail item {i}", categories[i % 3], brands[i % 4], f"${40 + 7 * i}.00", f"{3.5 + i % 15 / 10}"]
+        [
+            f"Trail item {i}",
+            categories[i % 3],
+            brands[i % 4],
+            f"${40 + 7 * i}.00",
+            f"{3.5 + i % 15 / 10}",
+        ]
         for i in range(30)
     ]
     return table(CATALOGUE_COLUMNS, rows)

@@ -1,7 +1,8 @@
 """Column type detection with vectorised polars regexes, and the parsers for min/max.
 
 A column takes a type when at least :data:`TYPE_THRESHOLD` (85%) of its non-empty values fit
-it; otherwise it is text. Booleans are stricter: every value must be a boolean word (and a
+it (so a price column with a few stray notes stays a price column, with a clean-up
+suggestion); otherwise it is text. Booleans are stricter: every value must be a boolean word (and a
 column of digits must hold both 0 and 1). Currency and percent columns need the symbol, code
 or ``%`` on at least half of their values; plain numbers among them still fit. Each column
 picks one number convention (``1,234.5`` or ``1.234,5``) from the values that tell them apart,
