@@ -83,20 +83,17 @@ def select_rows(
     kept = [row for row in rows if all(matches(row.get(c), op, v) for c, op, v in active)]
     if block.sort_by:
         column = block.sort_by
-
-        def order(row: Mapping[str, Any]) -> tuple[int, float, str]:
+        numbers: list[Mapping[str, Any]] = []
+        texts: list[Mapping[str, Any]] = []
+        blanks: list[Mapping[str, Any]] = []
+        for row in kept:
             cell = row.get(column)
-            number = _number(cell)
-            if number is not None:
-                return (0, -number if block.descending else number, "")
-            return (2, 0.0, "") if _blank(cell) else (1, 0.0, _text(cell))
-
-        kept.sort(key=order)
-        if block.descending:  # text sorts descending too; blanks stay last
-            texts = [r for r in kept if order(r)[0] == 1][::-1]
-            kept = [r for r in kept if order(r)[0] == 0] + texts + [
-                r for r in kept if order(r)[0] == 2
-            ]
+            group = numbers if _number(cell) is not None else blanks if _blank(cell) else texts
+            group.append(row)
+        # Python's sort stays stable with reverse=True: ties keep table order both ways.
+        numbers.sort(key=lambda r: _number(r.get(column)) or 0.0, reverse=block.descending)
+        texts.sort(key=lambda r: _text(r.get(column)), reverse=block.descending)
+        kept = numbers + texts + blanks
     return kept[: block.limit]
 
 

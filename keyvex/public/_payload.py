@@ -117,8 +117,7 @@ def _block(block: Any) -> dict[str, Any]:
     data: dict[str, Any] = block.model_dump(mode="json")
     if data["type"] == "table_recommendations":
         data["filters"] = [
-            {"column": f["column"], "op": f["op"], "ast": ast(f["value"])}
-            for f in data["filters"]
+            {"column": f["column"], "op": f["op"], "ast": ast(f["value"])} for f in data["filters"]
         ]
     return data
 
