@@ -44,6 +44,8 @@ class CompiledTool:
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     #: Compiled filter values of each "recommendations from table" block, by block index.
     table_filters: dict[int, list[Formula]] = field(default_factory=dict)
+    #: Each such block's table rows in its sort order, computed on first use.
+    table_order: dict[int, list[Any]] = field(default_factory=dict)
 
     @property
     def tool(self) -> ToolDefinition:

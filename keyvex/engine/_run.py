@@ -13,7 +13,7 @@ from keyvex.engine._compiled import CompiledTool, compile_tool
 from keyvex.engine._render import render_blocks
 from keyvex.engine._result import OutcomeResult, Result, Scores, Value
 from keyvex.engine._scoring import ScoreState, score
-from keyvex.engine._tables import render_table_block
+from keyvex.engine._tables import ordered_rows, render_table_block
 from keyvex.tools._definition import ToolDefinition
 from keyvex.tools._results import Outcome, TableRecommendationsBlock
 
@@ -50,9 +50,13 @@ def run(tool: ToolDefinition, answers: Mapping[str, Any]) -> Result:
     for index, source_list in compiled.table_filters.items():
         block = tool.results[index]
         assert isinstance(block, TableRecommendationsBlock)
+        ordered = compiled.table_order.get(index)
+        if ordered is None:
+            ordered = ordered_rows(block, compiled.tables.get(block.table, []))
+            compiled.table_order[index] = ordered
         result.blocks[index] = render_table_block(
             block,
-            compiled.tables.get(block.table, []),
+            ordered,
             source_list,
             names,
             compiled.tables,

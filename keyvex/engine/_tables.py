@@ -73,28 +73,41 @@ def _filter_value(source: Any, names: Mapping[str, Any], tables: Any) -> Any:
         return None
 
 
+def ordered_rows(
+    block: TableRecommendationsBlock, rows: Sequence[Mapping[str, Any]]
+) -> list[Mapping[str, Any]]:
+    """The table in ``sort_by`` order (numbers, then text, then blanks; ties keep table
+    order). It depends only on the definition, so the engine computes it once per tool."""
+    if not block.sort_by:
+        return list(rows)
+    column = block.sort_by
+    numbers: list[Mapping[str, Any]] = []
+    texts: list[Mapping[str, Any]] = []
+    blanks: list[Mapping[str, Any]] = []
+    for row in rows:
+        cell = row.get(column)
+        group = numbers if _number(cell) is not None else blanks if _blank(cell) else texts
+        group.append(row)
+    # Python's sort stays stable with reverse=True: ties keep table order both ways.
+    numbers.sort(key=lambda r: _number(r.get(column)) or 0.0, reverse=block.descending)
+    texts.sort(key=lambda r: _text(r.get(column)), reverse=block.descending)
+    return numbers + texts + blanks
+
+
 def select_rows(
     block: TableRecommendationsBlock,
-    rows: Sequence[Mapping[str, Any]],
+    ordered: Sequence[Mapping[str, Any]],
     filters: Sequence[tuple[TableFilter, Any]],
 ) -> list[Mapping[str, Any]]:
-    """Rows passing every filter (with its evaluated value), sorted and cut to ``limit``."""
+    """The first ``limit`` rows of ``ordered_rows`` passing every filter (with its value)."""
     active = [(f.column, f.op, v) for f, v in filters if not _blank(v)]
-    kept = [row for row in rows if all(matches(row.get(c), op, v) for c, op, v in active)]
-    if block.sort_by:
-        column = block.sort_by
-        numbers: list[Mapping[str, Any]] = []
-        texts: list[Mapping[str, Any]] = []
-        blanks: list[Mapping[str, Any]] = []
-        for row in kept:
-            cell = row.get(column)
-            group = numbers if _number(cell) is not None else blanks if _blank(cell) else texts
-            group.append(row)
-        # Python's sort stays stable with reverse=True: ties keep table order both ways.
-        numbers.sort(key=lambda r: _number(r.get(column)) or 0.0, reverse=block.descending)
-        texts.sort(key=lambda r: _text(r.get(column)), reverse=block.descending)
-        kept = numbers + texts + blanks
-    return kept[: block.limit]
+    kept: list[Mapping[str, Any]] = []
+    for row in ordered:
+        if all(matches(row.get(c), op, v) for c, op, v in active):
+            kept.append(row)
+            if len(kept) == block.limit:
+                break
+    return kept
 
 
 def cell_text(cell: Any, view_format: str, decimals: int, currency: str) -> str:
@@ -109,7 +122,7 @@ def cell_text(cell: Any, view_format: str, decimals: int, currency: str) -> str:
 
 def render_table_block(
     block: TableRecommendationsBlock,
-    rows: Sequence[Mapping[str, Any]],
+    ordered: Sequence[Mapping[str, Any]],
     filter_sources: Sequence[Any],
     names: Mapping[str, Any],
     tables: Any,
@@ -120,7 +133,7 @@ def render_table_block(
         for f, src in zip(block.filters, filter_sources, strict=True)
     ]
     cards = []
-    for row in select_rows(block, rows, filters):
+    for row in select_rows(block, ordered, filters):
         fields = [
             TableField(
                 label=view.label or view.column,
