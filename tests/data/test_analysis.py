@@ -224,6 +224,40 @@ def test_a_file_bigger_than_the_sample_gets_exact_counts(tmp_path: Path) -> None
     assert analysis.column("Id").distinct_count == 2499
 
 
+def test_a_sorted_key_after_the_sample_proves_every_row_distinct(tmp_path: Path) -> None:
+    rows = [[f"k{i:05d}", f"{i % 7}", f"${i}.25"] for i in range(3000)]
+    path = write_csv(tmp_path / "sorted.csv", ["Id", "Group", "Price"], rows)
+    analysis = analyze(path, sample_rows=2500)  # 2,500 distinct ids: not categories
+    assert analysis.column("Id").distinct_count == 3000
+    assert analysis.quality.duplicate_rows == 0
+    price = analysis.column("Price")
+    assert (price.distinct_count, price.min, price.max) == (3000, 0.25, 2999.25)
+
+
+def test_a_key_that_falls_out_of_order_after_the_sample_is_counted(tmp_path: Path) -> None:
+    rows = [[f"k{i:05d}", f"{i % 7}"] for i in range(3000)]
+    rows[2900] = list(rows[5])  # out of order, and a whole duplicate row
+    rows[2950][0] = ""
+    path = write_csv(tmp_path / "unsorted.csv", ["Id", "Group"], rows)
+    analysis = analyze(path, sample_rows=2500)
+    assert (analysis.column("Id").distinct_count, analysis.column("Id").null_pct) == (2998, 0.03)
+    assert analysis.quality.duplicate_rows == 1
+
+
+def test_a_many_valued_column_is_counted_exactly_below_100k_rows(tmp_path: Path) -> None:
+    rows = [[f"w{(i * 7919) % 2900}"] for i in range(90_000)]  # repeats within the sample
+    analysis = analyze(write_csv(tmp_path / "words.csv", ["Word"], rows), sample_rows=5000)
+    assert analysis.column("Word").distinct_count == 2900
+
+
+def test_a_many_valued_column_of_a_big_file_gets_an_estimate_within_5_pct(tmp_path: Path) -> None:
+    rows = [[f"id{i:06d}", f"w{(i * 7919) % 30000}"] for i in range(120_000)]
+    analysis = analyze(write_csv(tmp_path / "big.csv", ["Id", "Word"], rows))
+    assert analysis.column("Id").distinct_count == 120_000  # a likely key: exact
+    assert abs(analysis.column("Word").distinct_count - 30_000) <= 1500
+    assert analysis.quality.duplicate_rows == 0
+
+
 def test_semicolon_files_with_decimal_commas_are_read(tmp_path: Path) -> None:
     rows = [["Basic", "9,99"], ["Pro", "1.299,00"], ["Team", "49,50"]]
     path = write_csv(tmp_path / "plans.csv", ["Plan", "Preis"], rows, delimiter=";")

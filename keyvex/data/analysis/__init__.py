@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from keyvex.data.analysis._ai import mapping_agent, refine_mappings
     from keyvex.tools import ToolDefinition
 
-DEFAULT_SAMPLE_ROWS = 100_000
+DEFAULT_SAMPLE_ROWS = 20_000
 
 
 def analyze(
@@ -39,7 +39,9 @@ def analyze(
     """Profile ``data`` (a Dataset, or a CSV/TSV/spreadsheet path) and suggest how to use it.
 
     Types and consistency come from the first ``sample_rows`` rows; row, empty, distinct and
-    duplicate counts and min/max cover every row. With ``tool``, columns are mapped to its
+    duplicate counts and min/max cover every row (from 100,000 rows on, the distinct count of
+    a many-valued column that is not a likely key is an estimate: see
+    :attr:`ColumnProfile.distinct_count`). With ``tool``, columns are mapped to its
     inputs and table columns; without, to the roles they could play in a new tool.
     Unreadable data raises :class:`~keyvex.data.SourceError`.
     """

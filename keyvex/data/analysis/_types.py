@@ -11,8 +11,8 @@ and numeric dates pick day-first or month-first from parts above 12.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -96,8 +96,11 @@ DATE_FAMILIES: list[DateFamily] = [
     DateFamily(rf"(?i)^(?:{_MONTHS})\.? \d{{1,2}} \d{{4}}$", "%B %d %Y"),
 ]
 
+#: Any date family's pattern: one regex that rules out most non-date columns at once.
+_ANY_DATE = "|".join(f"(?:{family.pattern})" for family in DATE_FAMILIES)
 Parser = Callable[[pl.Expr], pl.Expr]
 PROBE = 500
+_PLAIN = r"^[+-]?\d+(?:\.\d+)?$"
 _STRIP_MONEY = "$€£¥₹()+- \u00a0" + "".join(sorted(set("".join(_CODES)) | set("USACNZHK")))
 
 
@@ -108,6 +111,8 @@ class Values:
     text: pl.Series
     weights: pl.Series
     total: int
+    #: Shares already measured, by pattern.
+    shares: dict[str, float] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, values: pl.Series) -> Values:
@@ -131,7 +136,29 @@ class Values:
         return float(self.weights.filter(mask).sum()) / self.total if self.total else 0.0
 
     def matching(self, pattern: str) -> float:
-        return self.share(self.text.str.contains(pattern))
+        if pattern not in self.shares:
+            self.measure([pattern])
+        return self.shares[pattern] if self.total else 0.0
+
+    def measure(self, patterns: Iterable[str]) -> None:
+        """The shares of several patterns from one parallel select (every polars call has a
+        fixed cost that dwarfs matching a few hundred values)."""
+        todo = list(dict.fromkeys(p for p in patterns if p not in self.shares))
+        if not todo or not self.total:
+            return
+        frame = pl.DataFrame({"v": self.text, "n": self.weights})
+        hits = pl.col("n").filter
+        found = frame.select(
+            [hits(pl.col("v").str.contains(p)).sum().alias(f"p{k}") for k, p in enumerate(todo)]
+        ).row(0)
+        self.shares.update({p: float(n) / self.total for p, n in zip(todo, found, strict=True)})
+
+    def masks(self, patterns: list[str]) -> list[pl.Series]:
+        """Which values match each pattern, from one parallel select."""
+        text = pl.col("v")
+        frame = pl.DataFrame({"v": self.text})
+        found = frame.select([text.str.contains(p).alias(f"p{k}") for k, p in enumerate(patterns)])
+        return found.get_columns()
 
 
 @dataclass
@@ -160,6 +187,8 @@ def detect(values: pl.Series | Values) -> Detection:
         return Detection("boolean", 1.0)
     probe = found.head(PROBE) if len(found.text) > PROBE else found
     conv = _convention(probe)
+    probe.measure([r"\d", _ANY_DATE, r"%\s*$", _PERCENT[conv], _MARK, _CURRENCY[conv]])
+    probe.measure([_NUMBER[conv], _PLAIN])
     measured: list[Detection] = []
     for guess in _candidates(probe, conv):
         if guess.consistency < 0.5:
@@ -201,14 +230,18 @@ def _is_boolean(text: pl.Series) -> bool:
 
 def _convention(values: Values) -> str:
     """'comma' when more values only make sense with a decimal comma than with a dot."""
-    dot, comma = values.text.str.contains(_ANY_DOT), values.text.str.contains(_ANY_COMMA)
-    dot_only, comma_only = values.share(dot & ~comma), values.share(comma & ~dot)
+    dot, comma = pl.col("v").str.contains(_ANY_DOT), pl.col("v").str.contains(_ANY_COMMA)
+    hits = pl.col("n").filter
+    frame = pl.DataFrame({"v": values.text, "n": values.weights})
+    dot_only, comma_only = frame.select(
+        hits(dot & ~comma).sum().alias("dot"), hits(comma & ~dot).sum().alias("comma")
+    ).row(0)
     return "comma" if comma_only > dot_only else "dot"
 
 
 def _number(values: Values, conv: str) -> Detection:
     share = values.matching(_NUMBER[conv])
-    plain = values.matching(r"^[+-]?\d+(?:\.\d+)?$") == 1.0
+    plain = values.matching(_PLAIN) == 1.0
     return Detection("number", share, parse=lambda e: _to_float(e, conv, plain=plain))
 
 
@@ -220,10 +253,11 @@ def _percent(values: Values, conv: str) -> Detection | None:
 
 
 def _currency(values: Values, conv: str) -> Detection | None:
-    marks = values.text.str.extract(f"({_MARK})", 1)
-    if values.share(marks.is_not_null()) < MARKED_SHARE:
+    values.measure([_MARK, _CURRENCY[conv]])
+    if values.matching(_MARK) < MARKED_SHARE:
         return None
     share = values.matching(_CURRENCY[conv])
+    marks = values.text.str.extract(f"({_MARK})", 1)
     weighted = pl.DataFrame({"mark": marks, "n": values.weights}).drop_nulls()
     top = weighted.group_by("mark").agg(pl.col("n").sum()).sort("n", descending=True)
     mark = str(top[0, 0]) if len(top) else "$"
@@ -245,7 +279,7 @@ def _to_float(expr: pl.Expr, conv: str, *, plain: bool = False) -> pl.Expr:
 def _money(expr: pl.Expr, conv: str) -> pl.Expr:
     """Amounts: marks dropped, ``(1,234.00)`` and ``-$5`` negative."""
     value = _to_float(expr.str.strip_chars(_STRIP_MONEY), conv)
-    negative = expr.str.contains("-", literal=True) | expr.str.contains("(", literal=True)
+    negative = expr.str.contains_any(["-", "("])
     return pl.when(negative).then(-value).otherwise(value)
 
 
@@ -253,12 +287,15 @@ def _date(values: Values) -> Detection | None:
     text = values.text
     if values.matching(r"\d") < 0.5:  # every date family holds digits
         return None
-    hits = [(f, text.str.contains(f.pattern)) for f in DATE_FAMILIES]
-    hits = [(f, mask) for f, mask in hits if mask.any()]
+    if not values.matching(_ANY_DATE):
+        return None
+    masks = values.masks([f.pattern for f in DATE_FAMILIES])
+    hits = [(f, mask) for f, mask in zip(DATE_FAMILIES, masks, strict=True) if mask.any()]
     if not hits:
         return None
-    day_first = _day_first(values, [(f, m) for f, m in hits if f.month_first])
-    fits = _order_fits(text, day_first)
+    parts = _parts(text)
+    day_first = _day_first(values, [(f, m) for f, m in hits if f.month_first], parts)
+    fits = _order_fits(parts, day_first)
     matched: pl.Series | None = None
     counts: list[tuple[float, str]] = []
     for family, mask in hits:
@@ -288,7 +325,9 @@ def _parts(text: pl.Series) -> tuple[pl.Series, pl.Series]:
     return first, second
 
 
-def _day_first(values: Values, numeric: list[tuple[DateFamily, pl.Series]]) -> bool:
+def _day_first(
+    values: Values, numeric: list[tuple[DateFamily, pl.Series]], parts: tuple[pl.Series, pl.Series]
+) -> bool:
     """Day-first when more values have a first part above 12 than a second one; when no
     value tells, day-first for '.' and '-' separators and month-first for '/'."""
     if not numeric:
@@ -296,7 +335,7 @@ def _day_first(values: Values, numeric: list[tuple[DateFamily, pl.Series]]) -> b
     mask = numeric[0][1]
     for _, other in numeric[1:]:
         mask = mask | other
-    first, second = _parts(values.text)
+    first, second = parts
     days_first = values.share(mask & (first > 12).fill_null(False))
     months_first = values.share(mask & (second > 12).fill_null(False))
     if days_first != months_first:
@@ -304,8 +343,8 @@ def _day_first(values: Values, numeric: list[tuple[DateFamily, pl.Series]]) -> b
     return "/" not in numeric[0][0].day_first
 
 
-def _order_fits(text: pl.Series, day_first: bool) -> pl.Series:
-    first, second = _parts(text)
+def _order_fits(parts: tuple[pl.Series, pl.Series], day_first: bool) -> pl.Series:
+    first, second = parts
     month = second if day_first else first
     return (month <= 12).fill_null(False)
 

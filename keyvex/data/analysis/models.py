@@ -25,7 +25,14 @@ class ColumnProfile(BaseModel):
     name: str
     type: ColumnType = "string"
     null_pct: float = Field(0.0, description="Empty cells, in percent of all rows.")
-    distinct_count: int = Field(0, description="Distinct non-empty values (whole data).")
+    distinct_count: int = Field(
+        0,
+        description=(
+            "Distinct non-empty values (whole data). Exact, except from 100,000 rows on for a"
+            " column with over 2,000 distinct values in the sample that is not a likely key:"
+            " then a HyperLogLog estimate, typically within 2%."
+        ),
+    )
     min: int | float | str | None = Field(
         None, description="Numbers as numbers, dates as ISO text."
     )
