@@ -115,3 +115,16 @@ def artifacts() -> Path:
     """Where screenshots are written (uploaded by CI as test artifacts)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def page_problems(page: Any) -> list[str]:
+    """What went wrong on ``page`` while a test drove it: script errors, console errors and
+    server errors (5xx). Tests assert it is empty at the end."""
+    problems: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on(
+        "response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 500 else None
+    )
+    return problems

@@ -45,16 +45,6 @@ def creator_server(live_server: Any) -> Iterator[Any]:
     yield live_server
 
 
-def watch(page: Any) -> list[str]:
-    problems: list[str] = []
-    page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on(
-        "response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 500 else None
-    )
-    return problems
-
-
 def answer_current(page: Any, form: Any) -> str:
     """Answer the question on screen the way a person would: Enter sends (or goes to the
     next part of a multipart question)."""
@@ -119,9 +109,9 @@ def sign_up(page: Any, base: str, email: str) -> None:
 
 
 def test_creator_builds_edits_changes_and_publishes_a_tool(
-    creator_server: Any, page: Any, artifacts: Path
+    creator_server: Any, page: Any, artifacts: Path, page_problems: list[str]
 ) -> None:
-    problems = watch(page)
+    problems = page_problems
     base = creator_server.url
     sign_up(page, base, "grace@example.com")
 
@@ -237,8 +227,10 @@ MOUNT = """([questions, initial]) => {
 }"""
 
 
-def test_every_widget_answers_with_the_keyboard(creator_server: Any, page: Any) -> None:
-    problems = watch(page)
+def test_every_widget_answers_with_the_keyboard(
+    creator_server: Any, page: Any, page_problems: list[str]
+) -> None:
+    problems = page_problems
     base = creator_server.url
     sign_up(page, base, "ada@example.com")
     page.goto(base + "/create")
@@ -301,8 +293,10 @@ def test_every_widget_answers_with_the_keyboard(creator_server: Any, page: Any) 
     assert problems == []
 
 
-def test_just_build_it_skips_the_remaining_questions(creator_server: Any, page: Any) -> None:
-    problems = watch(page)
+def test_just_build_it_skips_the_remaining_questions(
+    creator_server: Any, page: Any, page_problems: list[str]
+) -> None:
+    problems = page_problems
     sign_up(page, creator_server.url, "lin@example.com")
     page.goto(creator_server.url + "/create")
     page.get_by_label("What should your tool do?").fill("A cybersecurity scorecard for law firms")
