@@ -74,7 +74,7 @@ async def sync_source(
     changed = previous.get("sha256") != sha
     if changed:
         await app.jobs.progress(f"Analysing {dataset.row_count:,} rows...")
-        snapshot = await _store_snapshot(app, source_id, sha, body, dataset)
+        snapshot = await _store_snapshot(app, owner_id, source_id, sha, body, dataset)
     else:
         snapshot = Snapshot.model_validate({**previous, "synced_at": now_iso()})
     health = {
@@ -100,11 +100,11 @@ async def sync_source(
 
 
 async def _store_snapshot(
-    app: App, source_id: str, sha: str, body: str, dataset: Dataset
+    app: App, owner_id: str, source_id: str, sha: str, body: str, dataset: Dataset
 ) -> Snapshot:
     key = f"data/{source_id}/{sha}.json"
     ref = await to_thread.run_sync(app.blobs.put, key, body.encode())
-    analysis_key = await _store_analysis(app, source_id, sha, dataset)
+    analysis_key = await _store_analysis(app, owner_id, source_id, sha, dataset)
     return Snapshot(
         blob_key=key,
         sha256=sha,
@@ -116,12 +116,16 @@ async def _store_snapshot(
     )
 
 
-async def _store_analysis(app: App, source_id: str, sha: str, dataset: Dataset) -> str | None:
-    try:
-        from keyvex.data.analysis import analyze
-    except ImportError:  # pragma: no cover - the analysis package ships with keyvex
-        return None
+async def _store_analysis(
+    app: App, owner_id: str, source_id: str, sha: str, dataset: Dataset
+) -> str | None:
+    """Analyse the rows; mappings are refined by the ``data_mapping`` AI process when a
+    model is configured (offline, the heuristics stand and no model is called)."""
+    from keyvex.ai.models import AIContext
+    from keyvex.data.analysis import analyze, refine_mappings
+
     analysis = await to_thread.run_sync(analyze, dataset)
+    analysis = await refine_mappings(analysis, None, AIContext(app=app, user_id=owner_id))
     key = f"data/{source_id}/analysis-{sha}.json"
     data = analysis.model_dump_json().encode()
     await to_thread.run_sync(app.blobs.put, key, data)
