@@ -339,6 +339,8 @@ async def record_failure(
         "consecutive_errors": int(health.get("consecutive_errors", 0)) + 1,
     }
     await app.store.update(item["PK"], item["SK"], set={"health": health})
+    if (item.get("health") or {}).get("status") == "connected":
+        await log_activity(app, item["source_id"], "connection", "Connection lost.")
     await log_activity(app, item["source_id"], "error", f"{activity.capitalize()}: {exc.message}")
 
 

@@ -90,6 +90,11 @@ async def sync_source(
     await app.store.update(item["PK"], item["SK"], set=set_fields, remove=removed)
     if changed:
         _drop_old(app, previous, snapshot)
+    failures = int((item.get("health") or {}).get("consecutive_errors", 0))
+    if (item.get("health") or {}).get("status") == "error":
+        await service.log_activity(
+            app, source_id, "connection", f"Connection restored after {failures} failure(s)."
+        )
     note = "changed" if changed else "unchanged"
     await service.log_activity(
         app, source_id, "sync", f"Synced {dataset.row_count:,} rows and "

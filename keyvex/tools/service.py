@@ -40,6 +40,8 @@ class StoredTool:
     updated_at: str
     item_version: int
     archived_at: str | None = None
+    #: Set when a sync's new data failed verification and the live page kept the old data.
+    data_notice: str | None = None
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> StoredTool:
@@ -56,6 +58,7 @@ class StoredTool:
             updated_at=item["updated_at"],
             item_version=int(item["version"]),
             archived_at=item.get("archived_at"),
+            data_notice=item.get("data_notice"),
         )
 
     def summary(self) -> dict[str, Any]:
@@ -72,6 +75,7 @@ class StoredTool:
             "updated_at": self.updated_at,
             "archived": self.archived_at is not None,
             "archived_at": self.archived_at,
+            "data_notice": self.data_notice,
         }
 
 

@@ -237,3 +237,42 @@ def test_deleting_a_bound_source_is_refused_until_unbound(alice: Any) -> None:
     other = file_source(alice)
     assert alice.delete(f"/api/v1/data-sources/{other['id']}").status_code == 204
     assert alice.get(f"/api/v1/data-sources/{other['id']}").status_code == 404
+
+
+def test_the_creator_is_told_on_the_tool_page_when_new_data_is_refused(alice: Any) -> None:
+    source = file_source(alice)
+    synced(alice, source["id"])
+    created = alice.post("/api/v1/tools", json=bound_quiz(source["id"])).json()
+    alice.post(f"/api/v1/tools/{created['id']}/publish", json={})
+    alice.put(
+        f"/api/v1/data-sources/{source['id']}/file?filename=catalogue.csv",
+        content=CATALOGUE.replace("Price", "Cost").encode(),
+    )
+    wait_jobs(alice)
+    notice = alice.get(f"/api/v1/tools/{created['id']}").json()["data_notice"]
+    assert notice and "keeps its previous data" in notice
+    page = alice.client.get(f"/dashboard/tools/{created['id']}")
+    assert 'id="data-notice"' in page.text and "keeps its previous data" in page.text
+    alice.put(
+        f"/api/v1/data-sources/{source['id']}/file?filename=catalogue.csv",
+        content=CATALOGUE.encode(),
+    )
+    wait_jobs(alice)
+    assert alice.get(f"/api/v1/tools/{created['id']}").json()["data_notice"] is None
+
+
+def test_losing_and_regaining_the_connection_is_logged(alice: Any) -> None:
+    source = file_source(alice)
+    synced(alice, source["id"])
+    app = app_of(alice)
+    detail = alice.get(f"/api/v1/data-sources/{source['id']}").json()
+    blob_key = detail["config"]["blob_key"]
+    kept = app.blobs.get(blob_key)
+    app.blobs.delete(blob_key)  # the file vanishes from storage
+    alice.post(f"/api/v1/data-sources/{source['id']}/sync")
+    wait_jobs(alice)
+    app.blobs.put(blob_key, kept)
+    synced(alice, source["id"])
+    log = alice.get(f"/api/v1/data-sources/{source['id']}/activity").json()["activity"]
+    connection = [e["message"] for e in log if e["kind"] == "connection"]
+    assert connection == ["Connection restored after 1 failure(s).", "Connection lost."]
