@@ -31,6 +31,15 @@ _MYSQL_KINDS: dict[int, FailureKind] = {
     2006: "unreachable", 1064: "config",
 }  # fmt: skip
 
+#: SQL Server error numbers (pymssql passes them as the first argument).
+_MSSQL_KINDS: dict[int, FailureKind] = {
+    18456: "auth", 18452: "auth", 229: "auth", 230: "auth", 262: "auth",
+    4060: "not_found", 208: "not_found", 207: "not_found", 2812: "not_found",
+    20009: "unreachable", 20002: "unreachable", 20003: "timeout", 3906: "refused",
+    102: "config", 156: "config",
+}  # fmt: skip
+_MSSQL_CONNECT = frozenset({18456, 18452, 4060, 20009, 20002})
+
 
 def translate(
     exc: BaseException, *, where: str, database: str, timeout: float, password: str
@@ -78,6 +87,14 @@ def _classify(orig: BaseException) -> tuple[FailureKind, str]:
         text = (getattr(diag, "message_primary", None) or str(orig)).strip()
         fallback: FailureKind = "format" if sqlstate.startswith("22") else "config"
         return _PG_KINDS.get(sqlstate, fallback), "query:" + text
+    if module.startswith("pymssql"):
+        args = orig.args[0] if orig.args and isinstance(orig.args[0], tuple) else orig.args
+        code = args[0] if args and isinstance(args[0], int) else 0
+        raw = args[1] if len(args) > 1 else b""
+        text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+        phase = "connect:" if code in _MSSQL_CONNECT else "query:"
+        first = text.strip().splitlines()[0] if text.strip() else ""
+        return _MSSQL_KINDS.get(code, "config"), phase + first
     if isinstance(orig, sqlite3.Error):
         return _classify_sqlite(str(orig))
     if isinstance(orig, OSError):

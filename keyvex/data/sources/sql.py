@@ -9,7 +9,10 @@ Layers of protection, each enough on its own for the common case:
   ``default_transaction_read_only`` for the session plus ``SET TRANSACTION READ ONLY``;
   MariaDB/MySQL: ``SET SESSION TRANSACTION READ ONLY`` plus ``START TRANSACTION READ ONLY``),
   with a statement timeout (``statement_timeout``, ``max_statement_time``, ``max_execution_time``)
-  and a connect timeout, and the transaction is always rolled back, never committed;
+  and a connect timeout, and the transaction is always rolled back, never committed. SQL
+  Server (pymssql) has no read-only transaction: the checker and the rollback protect it,
+  with the driver's query timeout; grant the source's login read access only. No SQL Server
+  runs here, so only its driver paths that need no server are tested;
 - rows are streamed (server-side cursors) and the fetch stops past ``ctx.max_rows``.
 
 SSRF: the URL's host is user-controlled, so it is resolved once and every address must be
