@@ -144,6 +144,12 @@ def test_creator_drives_a_published_quiz_with_a_catalogue_and_updates_it(
     assert brief.input_value() == "A recommendation quiz for my Outdoor gear"
     page.get_by_role("button", name="Create a tool from this data").click()
     page.wait_for_url(re.compile(r".*/create/[0-9a-f]{16}$"))
+    page.locator(QUESTION).wait_for()
+    page.reload()  # a reloaded session shows the open question once: in its widget
+    page.locator(QUESTION).wait_for()
+    prompt = "Which column names each item"
+    assert page.locator("#cc-messages", has_text=prompt).count() == 0
+    assert page.locator(QUESTION, has_text=prompt).count() == 1
     answered = answer_with_defaults(page)
     assert answered[0] == "data_title" and len(answered) == 4
     preview = page.frame_locator("#cc-preview")

@@ -149,12 +149,16 @@
   function draw(data, first) {
     S.status = data.status || "";
     S.questions = (data.questions || []).map(function (x) { return { question: x.question, answer: x.answer }; });
-    if (first) {  // the stored messages hold the brief, answers, replies and errors in order
-      drawMessages(data.messages);
-      if (data.tool_id) reloadPreview(data.tool_version);
-    }
     var open = S.questions.filter(function (x) { return x.answer === null || x.answer === undefined; });
     var current = S.status === "asking" && open.length ? open[open.length - 1].question : null;
+    if (first) {  // the stored messages hold the brief, answers, replies and errors in order
+      var said = (data.messages || []).slice();
+      // The open question's prompt is shown by its widget: not a second time as a message.
+      var last = said[said.length - 1];
+      if (current && last && last.role !== "user" && last.text === current.prompt) said.pop();
+      drawMessages(said);
+      if (data.tool_id) reloadPreview(data.tool_version);
+    }
     if (!S.form || !current || S.form.el.getAttribute("data-question") !== current.id) showQuestion(current);
     $("cc-build").hidden = S.status !== "asking";
     drawHistory();
