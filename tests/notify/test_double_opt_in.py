@@ -108,7 +108,9 @@ def test_forged_damaged_and_expired_links_are_refused(
     _lead(client, slug)
     token = _token(inbox.to("vera@example.com")[0])
     body, _, signature = token.partition(".")
-    forged = f"{body}.{signature[:-2]}AA"
+    # Change the first character (a full 6 bits of the MAC; the last one carries padding
+    # bits and may decode the same) to another one, whatever the signature happens to be.
+    forged = f"{body}.{'B' if signature[0] == 'A' else 'A'}{signature[1:]}"
     assert client.get("/email/confirm", params={"token": forged}).status_code == 404
     assert client.get("/email/confirm", params={"token": "garbage"}).status_code == 404
     app = client.app.state.keyvex  # type: ignore[attr-defined]
