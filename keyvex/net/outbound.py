@@ -91,24 +91,43 @@ def _parse(url: str) -> httpx.URL:
     return parsed
 
 
+class HostUnresolved(OutboundRefused):
+    """The host name has no address (DNS failure)."""
+
+
+class NonPublicAddress(OutboundRefused):
+    """The host resolves to an address the guard refuses; ``address`` and ``reason`` say
+    which and why, so callers can word their own sentence."""
+
+    def __init__(self, host: str, address: str, reason: str) -> None:
+        super().__init__(f"{host} resolves to {address}, {reason}; refused.")
+        self.host, self.address, self.reason = host, address, reason
+
+
+async def checked_address(host: str, port: int, *, allow_loopback: bool = False) -> str:
+    """Resolve ``host`` once; the address to connect to, when every address it has is
+    public (HostUnresolved / NonPublicAddress otherwise). Every outbound connection to a
+    user-controlled host (HTTP, SMTP, databases) goes through here."""
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise HostUnresolved(f"The host {host} could not be resolved.") from exc
+    addresses = sorted({str(info[4][0]) for info in infos})
+    if not addresses:
+        raise HostUnresolved(f"The host {host} could not be resolved.")
+    for address in addresses:
+        reason = refusal(address, allow_loopback=allow_loopback)
+        if reason:
+            raise NonPublicAddress(host, address, reason)
+    return addresses[0]
+
+
 async def resolve_target(url: str, *, allow_loopback: bool = False) -> Target:
     """Parse and resolve ``url``; raise OutboundRefused unless every address is public."""
     parsed = _parse(url)
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(
-            parsed.host, port, type=socket.SOCK_STREAM
-        )
-    except (OSError, UnicodeError) as exc:
-        raise OutboundRefused(f"The host {parsed.host} could not be resolved.") from exc
-    addresses = sorted({str(info[4][0]) for info in infos})
-    if not addresses:
-        raise OutboundRefused(f"The host {parsed.host} could not be resolved.")
-    for address in addresses:
-        reason = refusal(address, allow_loopback=allow_loopback)
-        if reason:
-            raise OutboundRefused(f"{parsed.host} resolves to {address}, {reason}; refused.")
-    return Target(parsed, parsed.host, addresses[0])
+    address = await checked_address(parsed.host, port, allow_loopback=allow_loopback)
+    return Target(parsed, parsed.host, address)
 
 
 async def send(

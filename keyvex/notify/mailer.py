@@ -18,7 +18,7 @@ import aiosmtplib
 
 from keyvex.app import App
 from keyvex.errors import Unavailable
-from keyvex.net.outbound import OutboundRefused, refusal
+from keyvex.net.outbound import checked_address
 
 Security = Literal["starttls", "tls", "none"]
 TIMEOUT_SECONDS = 15
@@ -55,22 +55,6 @@ def site_server(app: App) -> SmtpServer | None:
         password,
         settings.mail_from,
     )
-
-
-async def checked_address(host: str, port: int, *, allow_loopback: bool = False) -> str:
-    """Resolve ``host`` once; OutboundRefused unless every address it has is public."""
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        raise OutboundRefused(f"The host {host} could not be resolved.") from exc
-    addresses = sorted({str(info[4][0]) for info in infos})
-    if not addresses:
-        raise OutboundRefused(f"The host {host} could not be resolved.")
-    for address in addresses:
-        reason = refusal(address, allow_loopback=allow_loopback)
-        if reason:
-            raise OutboundRefused(f"{host} resolves to {address}, {reason}; refused.")
-    return addresses[0]
 
 
 async def _connected_socket(address: str, port: int) -> socket.socket:

@@ -18,8 +18,8 @@ from keyvex.accounts.service import normalise_email
 from keyvex.app import App
 from keyvex.crypto import decrypt, encrypt
 from keyvex.errors import Invalid, NotFound
-from keyvex.net.outbound import OutboundRefused
-from keyvex.notify.mailer import Security, SmtpServer, checked_address, send_mail
+from keyvex.net.outbound import OutboundRefused, checked_address
+from keyvex.notify.mailer import Security, SmtpServer, send_mail
 
 SECURITY: tuple[Security, ...] = ("starttls", "tls", "none")
 _HOST = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")

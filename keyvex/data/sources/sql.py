@@ -16,7 +16,8 @@ Layers of protection, each enough on its own for the common case:
 - rows are streamed (server-side cursors) and the fetch stops past ``ctx.max_rows``.
 
 SSRF: the URL's host is user-controlled, so it is resolved once and every address must be
-public (``keyvex.net.outbound.refusal``; loopback only when ``ctx.allow_loopback``, for tests);
+public (``keyvex.net.outbound.checked_address``; loopback only when ``ctx.allow_loopback``,
+for tests);
 the driver connects to the checked address (PostgreSQL: ``hostaddr`` with the name kept as
 ``host`` for TLS; MySQL: the address as host), so DNS rebinding cannot redirect it. Known
 limitation: databases on private networks (a self-hosted Keyvex next to its database) are
@@ -34,10 +35,8 @@ built here, never copied from SQLAlchemy (whose errors may contain the URL).
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import json
-import socket
 import sqlite3
 import tempfile
 import time
@@ -67,7 +66,7 @@ from keyvex.data.sources import register
 from keyvex.data.sources._sqlcheck import check_select
 from keyvex.data.sources._sqlerrors import timed_out, translate
 from keyvex.errors import KeyvexError
-from keyvex.net.outbound import refusal
+from keyvex.net.outbound import HostUnresolved, NonPublicAddress, checked_address
 
 Family = Literal["postgresql", "mysql", "mssql", "sqlite"]
 _FAMILIES: dict[str, tuple[Family, str, str, int, frozenset[str]]] = {
@@ -174,21 +173,15 @@ def _check_options(url: URL, allowed: frozenset[str]) -> None:
 
 async def _checked_address(host: str, port: int, allow_loopback: bool) -> str:
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
+        return await checked_address(host, port, allow_loopback=allow_loopback)
+    except HostUnresolved:
         raise SourceError("unreachable", f"The host {host} could not be resolved.") from None
-    addresses = sorted({str(info[4][0]) for info in infos})
-    if not addresses:
-        raise SourceError("unreachable", f"The host {host} could not be resolved.")
-    for address in addresses:
-        reason = refusal(address, allow_loopback=allow_loopback)
-        if reason:
-            raise SourceError(
-                "refused",
-                f"{host} resolves to {address}, {reason}; Keyvex connects only to public "
-                "database servers.",
-            )
-    return addresses[0]
+    except NonPublicAddress as exc:
+        raise SourceError(
+            "refused",
+            f"{host} resolves to {exc.address}, {exc.reason}; Keyvex connects only to public "
+            "database servers.",
+        ) from None
 
 
 def _connect_args(family: Family, timeout: float) -> dict[str, Any]:
