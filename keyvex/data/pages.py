@@ -50,12 +50,6 @@ def _preview(dataset: Dataset, elapsed: float | None = None) -> dict[str, Any]:
     }
 
 
-async def _chunks(request: Request) -> AsyncIterator[bytes]:
-    async for chunk in request.stream():
-        if chunk:
-            yield chunk
-
-
 async def _one(data: bytes) -> AsyncIterator[bytes]:
     yield data
 
@@ -161,7 +155,7 @@ async def create(request: Request, app: AppDep, user: CurrentUser) -> Response:
 async def upload(request: Request, app: AppDep, user: CurrentUser, filename: Text) -> Response:
     """A file streamed as the raw body (the page's script sends it with X-CSRF-Token)."""
     try:
-        info = await service.store_upload(app, user, filename, _chunks(request))
+        info = await service.store_upload(app, user, filename, request.stream())
     except KeyvexError as exc:
         return _problem(exc)
     return JSONResponse(await helpers.upload_answer(app, info), status_code=201)
@@ -312,7 +306,7 @@ async def replace_file(
     """A new version of a file source's file (raw body), then a sync: answers the job id."""
     try:
         await service.get_source(app, user, source_id)
-        info = await service.store_upload(app, user, filename, _chunks(request))
+        info = await service.store_upload(app, user, filename, request.stream())
         await service.replace_file(app, user, source_id, info)
     except KeyvexError as exc:
         return _problem(exc)

@@ -57,12 +57,6 @@ def _preview(dataset: Dataset, elapsed_ms: float) -> dict[str, Any]:
     }
 
 
-async def _chunks(request: Request) -> Any:
-    async for chunk in request.stream():
-        if chunk:
-            yield chunk
-
-
 @router.get("/data-source-types")
 async def source_types(user: ApiUser) -> dict[str, Any]:
     """The source types and the secret fields each needs."""
@@ -87,7 +81,7 @@ async def upload(
 ) -> dict[str, Any]:
     """Stream a file (the raw request body) to the blob store; use its ``blob_key`` in a
     file source's config. Larger than ``KEYVEX_DATA_MAX_UPLOAD_BYTES`` is refused."""
-    return await service.store_upload(app, user, filename, _chunks(request))
+    return await service.store_upload(app, user, filename, request.stream())
 
 
 @router.get("/data-sources")
@@ -145,7 +139,7 @@ async def replace_file(
 ) -> dict[str, Any]:
     """Upload a new version of a file source's file and start a sync (202-like: job id)."""
     await service.get_source(app, user, source_id)
-    upload_info = await service.store_upload(app, user, filename, _chunks(request))
+    upload_info = await service.store_upload(app, user, filename, request.stream())
     source = await service.replace_file(app, user, source_id, upload_info)
     job_id = await sync.start_sync(app, user.id, source_id, reason="new file")
     return {**source.public(), "job_id": job_id}

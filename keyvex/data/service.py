@@ -116,7 +116,8 @@ def _check_secrets(
     return merged
 
 
-def _secrets_of(app: App, item: Mapping[str, Any]) -> dict[str, str]:
+def secrets_of(app: App, item: Mapping[str, Any]) -> dict[str, str]:
+    """Decrypted secrets of a stored source (for fetching only; never returned or logged)."""
     token = item.get("secrets_enc")
     return json.loads(decrypt(app, token)) if token else {}
 
@@ -127,7 +128,7 @@ def _to_model(item: Mapping[str, Any]) -> DataSource:
     )
 
 
-def _schedule_fields(frequency: str, paused: bool, after: float | None = None) -> dict[str, Any]:
+def schedule_fields(frequency: str, paused: bool, after: float | None = None) -> dict[str, Any]:
     """The due-index attributes for an active schedule (None values are removed)."""
     if frequency == "manual" or paused:
         return {"next_sync_at": None, "GSI1PK": None, "GSI1SK": None}
@@ -141,7 +142,9 @@ def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds")
 
 
-def _apply(item: dict[str, Any], fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def split_update(
+    item: dict[str, Any], fields: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
     """Split fields into a `set` and a `remove` list (None means remove)."""
     set_fields = {k: v for k, v in fields.items() if v is not None}
     removed = [k for k, v in fields.items() if v is None and k in item]
@@ -183,7 +186,7 @@ async def create_source(
     }
     if merged:
         item["secrets_enc"] = encrypt(app, json.dumps(merged))
-    item |= {k: v for k, v in _schedule_fields(frequency, False, after=0).items() if v}
+    item |= {k: v for k, v in schedule_fields(frequency, False, after=0).items() if v}
     await app.store.put(item, Condition.not_exists())
     await log_activity(app, source_id, "configuration", f"Source '{item['name']}' created.")
     return _to_model(await _item(app, user, source_id))
@@ -233,7 +236,7 @@ async def update_source(
         fields["config"] = validate_config(kind, config, user.id)
         changed.append("settings")
     if secrets:
-        merged = _check_secrets(kind, secrets, _secrets_of(app, item))
+        merged = _check_secrets(kind, secrets, secrets_of(app, item))
         fields["secrets_enc"] = encrypt(app, json.dumps(merged))
         fields["secrets_set"] = sorted(k for k, v in merged.items() if v)
         changed.append("secrets")
@@ -241,11 +244,11 @@ async def update_source(
     new_paused = bool(item.get("paused")) if paused is None else paused
     if frequency is not None or paused is not None:
         fields |= {"frequency": new_frequency, "paused": new_paused}
-        fields |= _schedule_fields(new_frequency, new_paused)
+        fields |= schedule_fields(new_frequency, new_paused)
         changed.append("paused" if paused else "schedule")
     if not fields:
         return _to_model(item)
-    set_fields, removed = _apply(item, fields)
+    set_fields, removed = split_update(item, fields)
     await app.store.update(
         item["PK"], item["SK"], set=set_fields, remove=removed,
         condition=Condition.version_is(item["version"]),
@@ -309,7 +312,7 @@ async def test_source(app: App, user: User, source_id: str) -> tuple[Dataset, fl
     config = kind.config_model.model_validate(item["config"])
     started = time.perf_counter()
     try:
-        dataset = await kind.test(config, _secrets_of(app, item), context(app))
+        dataset = await kind.test(config, secrets_of(app, item), context(app))
     except SourceError as exc:
         await record_failure(app, item, exc, activity="test")
         raise
@@ -367,15 +370,6 @@ async def activity(app: App, user: User, source_id: str, limit: int = 100) -> li
         f"DATA_SOURCE#{source_id}", SK.begins_with("ACTIVITY#"), ascending=False, limit=limit
     )
     return [{"kind": i["kind"], "message": i["message"], "at": i["at"]} for i in page.items]
-
-
-def secrets_of(app: App, item: Mapping[str, Any]) -> dict[str, str]:
-    """Decrypted secrets of a stored source (for the sync only; never returned)."""
-    return _secrets_of(app, item)
-
-
-async def raw_item(app: App, user: User, source_id: str) -> dict[str, Any]:
-    return await _item(app, user, source_id)
 
 
 async def replace_file(

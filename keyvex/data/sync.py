@@ -85,8 +85,8 @@ async def sync_source(
         "last_sync_at": now_iso(),
     }
     fields = {"snapshot": snapshot.model_dump(mode="json"), "health": health}
-    fields |= service._schedule_fields(item["frequency"], bool(item.get("paused")))
-    set_fields, removed = service._apply(item, fields)
+    fields |= service.schedule_fields(item["frequency"], bool(item.get("paused")))
+    set_fields, removed = service.split_update(item, fields)
     await app.store.update(item["PK"], item["SK"], set=set_fields, remove=removed)
     if changed:
         _drop_old(app, previous, snapshot)
@@ -145,8 +145,8 @@ def _drop_old(app: App, previous: dict[str, Any], current: Snapshot) -> None:
 
 
 async def _reschedule(app: App, item: dict[str, Any]) -> None:
-    fields = service._schedule_fields(item["frequency"], bool(item.get("paused")))
-    set_fields, removed = service._apply(item, fields)
+    fields = service.schedule_fields(item["frequency"], bool(item.get("paused")))
+    set_fields, removed = service.split_update(item, fields)
     if set_fields or removed:
         await app.store.update(item["PK"], item["SK"], set=set_fields, remove=removed)
 

@@ -221,7 +221,7 @@ def test_settings_keep_a_blank_secret_and_never_show_it(alice: Creator) -> None:
     from keyvex.data import service
 
     user = alice.client.portal.call(_user, alice.app, "alice@example.com")
-    item = alice.client.portal.call(service.raw_item, alice.app, user, source_id)
+    item = alice.client.portal.call(alice.app.store.get, *service.source_key(user.id, source_id))
     stored = service.secrets_of(alice.app, item)
     assert stored == {"secret_headers": '{"Authorization": "Bearer s3cr3t-value"}'}
     assert item["config"]["url"] == "https://api.example.com/v2/items"
