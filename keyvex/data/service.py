@@ -21,6 +21,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import structlog
 from pydantic import ValidationError
 
 from keyvex.accounts.models import User
@@ -31,10 +32,11 @@ from keyvex.data._types import Connector, Dataset, SourceContext, SourceError
 from keyvex.data._uploads import store_upload as store_upload  # routes and pages use it here
 from keyvex.data.models import INTERVALS, DataSource, Frequency
 from keyvex.data.sources import connector
-from keyvex.errors import Conflict, Invalid, NotFound
+from keyvex.errors import Conflict, Invalid, KeyvexError, NotFound
 from keyvex.store import SK, Condition
 from keyvex.tools._parse import readable_errors
 
+log = structlog.get_logger("keyvex.data")
 SYNC_DUE = "SYNC_DUE"
 ACTIVITY_DAYS = 30
 MAX_SOURCES = 50
@@ -289,6 +291,31 @@ async def bound_tools(app: App, source_id: str) -> list[str]:
     return [item["tool_id"] async for item in page]
 
 
+async def read_source(
+    kind: Connector,
+    config: Any,
+    secrets: Mapping[str, str],
+    ctx: SourceContext,
+    *,
+    preview: bool = False,
+) -> Dataset:
+    """A connector's fetch (or test) where every failure is a SourceError: a connector that
+    raises anything else (a driver or SDK surprise) becomes one sentence, logged in full."""
+    try:
+        if preview:
+            return await kind.test(config, secrets, ctx)
+        return await kind.fetch(config, secrets, ctx)
+    except SourceError:
+        raise
+    except KeyvexError as exc:
+        raise SourceError("format", exc.message) from None
+    except Exception as exc:
+        log.error("data source failed unexpectedly", source_type=kind.source_type, exc_info=exc)
+        raise SourceError(
+            "format", f"The {kind.label} source answered in a way Keyvex could not read."
+        ) from None
+
+
 async def fetch_preview(
     app: App,
     user: User,
@@ -301,7 +328,7 @@ async def fetch_preview(
     clean = kind.config_model.model_validate(validate_config(kind, config, user.id))
     merged = _check_secrets(kind, secrets, {})
     started = time.perf_counter()
-    dataset = await kind.test(clean, merged, context(app))
+    dataset = await read_source(kind, clean, merged, context(app), preview=True)
     return dataset, round((time.perf_counter() - started) * 1000, 1)
 
 
@@ -312,7 +339,7 @@ async def test_source(app: App, user: User, source_id: str) -> tuple[Dataset, fl
     config = kind.config_model.model_validate(item["config"])
     started = time.perf_counter()
     try:
-        dataset = await kind.test(config, secrets_of(app, item), context(app))
+        dataset = await read_source(kind, config, secrets_of(app, item), context(app), preview=True)
     except SourceError as exc:
         await record_failure(app, item, exc, activity="test")
         raise

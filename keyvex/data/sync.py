@@ -62,7 +62,8 @@ async def sync_source(
     await app.jobs.progress(f"Fetching data from '{item['name']}'...")
     started = time.perf_counter()
     try:
-        dataset = await kind.fetch(config, service.secrets_of(app, item), service.context(app))
+        secrets = service.secrets_of(app, item)
+        dataset = await service.read_source(kind, config, secrets, service.context(app))
     except SourceError as exc:
         await service.record_failure(app, item, exc, activity="sync")
         await _reschedule(app, item)

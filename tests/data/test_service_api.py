@@ -276,3 +276,33 @@ def test_losing_and_regaining_the_connection_is_logged(alice: Any) -> None:
     log = alice.get(f"/api/v1/data-sources/{source['id']}/activity").json()["activity"]
     connection = [e["message"] for e in log if e["kind"] == "connection"]
     assert connection == ["Connection restored after 1 failure(s).", "Connection lost."]
+
+
+async def _broken_fetch(*_: Any, **__: Any) -> Any:
+    raise RuntimeError("driver exploded with internals")
+
+
+def test_an_unexpected_connector_failure_becomes_one_sentence(alice: Any) -> None:
+    from keyvex.data import SourceContext, SourceError
+    from keyvex.data.service import read_source
+    from keyvex.data.sources import connector
+
+    kind = connector("rest")
+    original = kind.fetch
+    kind.fetch = _broken_fetch  # type: ignore[method-assign]  # the far edge misbehaving
+    try:
+        error = alice.client.portal.call(_read, read_source, kind, SourceContext())
+    finally:
+        kind.fetch = original  # type: ignore[method-assign]
+    assert isinstance(error, SourceError) and error.kind == "format"
+    assert str(error) == "The REST API source answered in a way Keyvex could not read."
+
+
+async def _read(read_source: Any, kind: Any, ctx: Any) -> Any:
+    try:
+        await read_source(
+            kind, kind.config_model.model_validate({"url": "https://x.test/"}), {}, ctx
+        )
+    except Exception as exc:
+        return exc
+    return None
