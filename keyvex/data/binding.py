@@ -24,6 +24,7 @@ from keyvex.data._coerce import coerce_column, guess_type
 from keyvex.data._types import Dataset
 from keyvex.data.models import Snapshot
 from keyvex.errors import Invalid
+from keyvex.store import SK
 from keyvex.tools._definition import DataTable, ToolDefinition
 
 TableRows = dict[str, list[dict[str, Any]]]
@@ -177,7 +178,7 @@ async def read_tool_data(app: App, key: str) -> TableRows:
 async def link_sources(app: App, owner_id: str, tool_id: str, definition: ToolDefinition) -> None:
     """Record which sources this tool reads (both directions), dropping stale links."""
     wanted = set(source_ids(definition))
-    async for item in app.store.query_all(f"TOOL#{tool_id}", _prefix("DATA_SOURCE#")):
+    async for item in app.store.query_all(f"TOOL#{tool_id}", SK.begins_with("DATA_SOURCE#")):
         if item["source_id"] not in wanted:
             await app.store.delete(item["PK"], item["SK"])
             await app.store.delete(f"DATA_SOURCE#{item['source_id']}", f"TOOL#{tool_id}")
@@ -186,12 +187,6 @@ async def link_sources(app: App, owner_id: str, tool_id: str, definition: ToolDe
         common["owner_id"] = owner_id
         await app.store.put({"PK": f"TOOL#{tool_id}", "SK": f"DATA_SOURCE#{source_id}", **common})
         await app.store.put({"PK": f"DATA_SOURCE#{source_id}", "SK": f"TOOL#{tool_id}", **common})
-
-
-def _prefix(value: str) -> Any:
-    from keyvex.store import SK
-
-    return SK.begins_with(value)
 
 
 async def effective_definition(app: App, owner_id: str, definition: ToolDefinition) -> Any:

@@ -34,6 +34,7 @@ from keyvex.data.binding import (
 )
 from keyvex.data.models import Snapshot
 from keyvex.data.sources import connector
+from keyvex.errors import KeyvexError
 from keyvex.store import SK, Condition, ConditionFailed
 
 log = structlog.get_logger("keyvex.data")
@@ -180,7 +181,7 @@ async def refresh_tool(
             first = report.errors[0]
             raise _Rejected(f"{len(report.errors)} error(s), first: {first.path} {first.message}")
         ref = await store_tool_data(app, tool_id, tables)
-    except (_Rejected, SourceError, Exception) as exc:
+    except (_Rejected, KeyvexError) as exc:  # anything else fails the job; nothing changed
         message = f"Tool '{published.title}' keeps its previous data: the new data failed ({exc})."
         await app.store.update(*tool_key(owner_id, tool_id), set={"data_notice": message})
         if source_id:
