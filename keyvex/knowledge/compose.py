@@ -86,6 +86,7 @@ def _slot_values(entry: Any, slots: Slots, extra: dict[str, str] | None = None) 
         "business": slots.business or entry.business,
         "offer": slots.offer or entry.offer,
     }
+    values.update(slots.extra)
     values.update(extra or {})
     return values
 

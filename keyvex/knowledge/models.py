@@ -10,8 +10,9 @@ Shared by every entry:
   word starting with it ("outsourc*" matches "outsourcing" and "outsourced").
 - ``title`` and every other text may use ``{slots}``: ``{audience}`` (who the visitor is,
   plural: "restaurant owners"), ``{business}`` (the visitor's business, singular:
-  "restaurant"), ``{offer}`` (what the creator sells) and, in calculator models, the model's
-  own slots. ``{{name}}`` (double braces) stays a result placeholder of the tool itself.
+  "restaurant"), ``{offer}`` (what the creator sells), ``{subject}`` (the brief's own subject
+  words; only the generic fallbacks in ``data/generic`` use it) and, in calculator models, the
+  model's own slots. ``{{name}}`` (double braces) stays a result placeholder of the tool itself.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 SLOT = re.compile(r"(?<!\{)\{([a-z_]+)\}(?!\})")
 ID = r"^[a-z][a-z0-9_]*$"
-UNIVERSAL_SLOTS = frozenset({"audience", "business", "offer"})
+UNIVERSAL_SLOTS = frozenset({"audience", "business", "offer", "subject"})
 
 
 class Strict(BaseModel):

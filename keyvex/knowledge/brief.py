@@ -1,0 +1,266 @@
+"""Understanding a creator's brief: kind, subject, audience, offer, counts, currency.
+
+Plain rules over the brief's words, so that what was understood can be shown to the creator
+and every question asks only what the brief did not say. Nothing here knows a particular
+brief: the words come from the knowledge base (industries, entry terms) and from the small
+tables below, which describe English phrasing, not subjects.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from keyvex.knowledge._load import knowledge_base
+from keyvex.knowledge.models import Industry
+
+Kind = Literal["calculator", "assessment", "outcome_quiz", "knowledge_quiz"]
+KIND_NAMES: dict[Kind, str] = {
+    "calculator": "calculator",
+    "assessment": "assessment",
+    "outcome_quiz": "outcome quiz",
+    "knowledge_quiz": "knowledge quiz",
+}
+#: Phrases that state a kind; earlier kinds win a tie. "quiz" alone is resolved below.
+KIND_PHRASES: dict[Kind, tuple[str, ...]] = {
+    "assessment": (
+        "assessment", "scorecard", "score card", "readiness", "maturity", "audit",
+        "health check", "healthcheck", "check-up", "checkup", "self-assessment", "diagnostic",
+        "benchmark", "how ready", "checklist", "gap analysis",
+    ),
+    "calculator": (
+        "calculator", "calculate", "estimator", "estimate", "estimates", "how much",
+        "roi", "payback", "savings", "save", "cost of", "costs", "costing", "quote",
+        "price", "pricing calculator", "afford", "affordability", "break-even", "break even",
+        "forecast", "projection", "worth",
+    ),
+    "knowledge_quiz": (
+        "trivia", "test your knowledge", "knowledge quiz", "how well do you know",
+        "how much do you know", "test their knowledge", "knowledge test", "true or false",
+    ),
+    "outcome_quiz": (
+        "which", "what kind of", "what type of", "personality", "find your", "fits",
+        "fit for", "suits", "right for", "style quiz", "match", "recommend",
+    ),
+}  # fmt: skip
+QUIZ_WORDS = ("quiz", "quizzes", "test")
+CURRENCIES = {
+    "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP", "gbp": "GBP",
+    "pound": "GBP", "pounds": "GBP", "sterling": "GBP", "$": "USD", "usd": "USD",
+    "dollars": "USD", "us dollars": "USD", "cad": "CAD", "canadian dollars": "CAD",
+    "aud": "AUD", "australian dollars": "AUD", "chf": "CHF", "swiss francs": "CHF",
+    "sek": "SEK", "kronor": "SEK", "nok": "NOK", "dkk": "DKK", "kr": "SEK", "¥": "JPY",
+    "yen": "JPY", "jpy": "JPY", "₹": "INR", "inr": "INR", "rupees": "INR", "zar": "ZAR",
+    "rand": "ZAR", "nzd": "NZD", "pln": "PLN", "złoty": "PLN", "zloty": "PLN", "r$": "BRL",
+    "brl": "BRL", "mxn": "MXN", "sgd": "SGD",
+}  # fmt: skip
+NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+}  # fmt: skip
+COUNT = r"(\d{1,2}|" + "|".join(NUMBER_WORDS) + r")"
+QUESTION_COUNT = re.compile(COUNT + r"[\s-]*(?:short |quick |simple )?(?:questions?|items?|statements?)\b")
+AREA_COUNT = re.compile(
+    COUNT + r"[\s-]*(?:key |main |core )?(?:categories|category|areas?|pillars?|dimensions?|"
+    r"sections?|themes?)\b"
+)
+OFFER = re.compile(
+    r"\b(?:i|we) (?:sell|offer|provide|run|do|deliver)\s+(?P<a>[^.,;!?]{3,80})"
+    r"|\b(?:my|our) (?P<b>[a-z][a-z -]{2,60}?) (?:service|services|programme|program|"
+    r"package|packages|coaching|consulting|consultancy|agency|firm|studio|course|product)\b"
+    r"|\bpromote (?:my|our) (?P<c>[^.,;!?]{3,60})"
+    r"|\bbook (?:a|an) (?P<d>[^.,;!?]{3,60})"
+)
+AUDIENCE = re.compile(
+    r"\b(?:for|showing|shows|show|helps|help|helping|tells|tell|targeting|aimed at|"
+    r"to|lets|let)\s+(?P<who>(?:[a-z][a-z&'-]*\s){0,3}?(?:owners|founders|managers|"
+    r"leaders|teams|practices|firms|agencies|companies|businesses|clinics|studios|"
+    r"freelancers|consultants|coaches|homeowners|buyers|retailers|restaurants|shops|"
+    r"stores|brands|startups|schools|nonprofits|charities|landlords|contractors|"
+    r"designers|developers|marketers|professionals|executives|employees|people|couples|"
+    r"parents|investors|families|customers|clients|patients|members|users|dentists|"
+    r"lawyers|accountants|agents|hotels|gyms|salons|farmers|manufacturers|operators))\b"
+)
+FILLER = frozenset(
+    """a an the and or for of to in on at by with from into about how much many what which
+    who whom that this these those my our your their his her its i we you they them it is are
+    be been was were do does did can could would should will shall may might must show shows
+    showing help helps helping tell tells let lets me us simple quick short small fun free new
+    create make build want need give gives get gets see sees using use based like just also
+    calculator calculators estimator quiz quizzes assessment scorecard tool lead magnet
+    interactive online website visitors visitor clients client customers customer prospects
+    prospects people them they their own some more most very really much time money figure
+    out find finds sell sells offer offers only company companies business businesses
+    newsletter site page blog landing funnel lets know whether if when where why every each
+    """.split()
+)
+
+
+@dataclass
+class Understanding:
+    """What a brief says, each part None/empty when the brief does not say it."""
+
+    text: str
+    kind: Kind | None = None
+    quiz_said: bool = False
+    industry: Industry | None = None
+    audience: str = ""
+    offer: str = ""
+    currency: str | None = None
+    questions: int | None = None
+    categories: int | None = None
+    constraints: list[str] = field(default_factory=list)
+    subject_words: list[str] = field(default_factory=list)
+
+    def summary(self) -> list[str]:
+        """What was understood, one short line each, for the creator to check."""
+        lines = []
+        if self.kind:
+            lines.append(f"Kind: {KIND_NAMES[self.kind]}")
+        if self.subject_words:
+            lines.append(f"Subject: {' '.join(self.subject_words)}")
+        if self.audience:
+            lines.append(f"Audience: {self.audience}")
+        if self.offer:
+            lines.append(f"Your offer: {self.offer}")
+        if self.questions:
+            lines.append(f"Questions: {self.questions}")
+        if self.categories:
+            lines.append(f"Areas: {self.categories}")
+        if self.currency:
+            lines.append(f"Currency: {self.currency}")
+        lines.extend(f"Constraint: {c}" for c in self.constraints)
+        return lines
+
+
+def normalise(text: str) -> str:
+    """Lower case, words separated by single spaces, padded so phrases match whole words."""
+    words = re.findall(r"[a-z0-9€£$¥₹][a-z0-9€£$¥₹&'\-]*|[€£$¥₹]", text.lower())
+    return " " + " ".join(w.strip("'-") for w in words) + " "
+
+
+def has_term(text: str, term: str) -> bool:
+    """Whole-word match on a normalised text; ``outsourc*`` matches any word starting so."""
+    if term.endswith("*"):
+        return re.search(r"(?<= )" + re.escape(term[:-1]), text) is not None
+    return f" {term} " in text
+
+
+def understand(brief: str) -> Understanding:
+    """Read a brief (any casing, typos in filler words are harmless)."""
+    text = normalise(brief)
+    found = Understanding(text=brief.strip())
+    found.quiz_said = any(has_term(text, w) for w in QUIZ_WORDS)
+    found.kind = _kind(text, found.quiz_said)
+    found.industry = _industry(text)
+    found.audience = _audience(brief, found.industry)
+    found.offer = _offer(brief)
+    found.currency = _currency(brief)
+    found.questions = _count(QUESTION_COUNT, text)
+    found.categories = _count(AREA_COUNT, text)
+    found.constraints = _constraints(brief)
+    found.subject_words = _subject(text, found)
+    return found
+
+
+def _kind(text: str, quiz_said: bool) -> Kind | None:
+    hits: dict[Kind, int] = {
+        kind: sum(1 for p in phrases if has_term(text, p)) for kind, phrases in KIND_PHRASES.items()
+    }
+    if has_term(text, "calculator") or has_term(text, "estimator"):
+        return "calculator"
+    if any(has_term(text, w) for w in ("scorecard", "assessment", "audit", "self-assessment")):
+        return "assessment"
+    if quiz_said:  # a quiz of no stated flavour: the matching entry decides (None here)
+        if hits["knowledge_quiz"]:
+            return "knowledge_quiz"
+        return "outcome_quiz" if hits["outcome_quiz"] else None
+    best = max(hits.values())
+    if best == 0:
+        return None
+    return next(k for k, v in hits.items() if v == best)
+
+
+def _industry(text: str) -> Industry | None:
+    for industry in knowledge_base().vocabulary.industries:
+        if any(has_term(text, t) for t in industry.terms):
+            return industry
+    return None
+
+
+def _audience(brief: str, industry: Industry | None) -> str:
+    match = AUDIENCE.search(brief.lower())
+    if match:
+        who = match.group("who").strip()
+        who = re.sub(r"^(?:the|their|our|my|your|a|an)\s+", "", who)
+        if who not in {"people", "customers", "clients", "users", "members"}:
+            return who
+    if industry:
+        return industry.audience
+    tail = re.search(r"\bfor ((?:[a-z][a-z'-]*\s?){1,4})[.!?]*$", brief.lower().strip())
+    return tail.group(1).strip() if tail else ""
+
+
+def _offer(brief: str) -> str:
+    match = OFFER.search(brief.lower())
+    if not match:
+        return ""
+    text = next(g for g in match.groups() if g)
+    text = re.split(r"\b(?:to|for|and so|so that|which|who)\b", text)[0].strip(" -")
+    return text if len(text) >= 3 else ""
+
+
+def _currency(brief: str) -> str | None:
+    lowered = brief.lower()
+    if "r$" in lowered:
+        return "BRL"
+    for symbol in ("€", "£", "¥", "₹"):
+        if symbol in brief:
+            return CURRENCIES[symbol]
+    text = normalise(brief)
+    for word, code in CURRENCIES.items():
+        if word[0].isalpha() and has_term(text, word):
+            return code
+    return "USD" if "$" in brief else None
+
+
+def _count(pattern: re.Pattern[str], text: str) -> int | None:
+    match = pattern.search(text)
+    if not match:
+        return None
+    raw = match.group(1)
+    value = NUMBER_WORDS.get(raw) or int(raw)
+    return value if 2 <= value <= 40 else None
+
+
+def _constraints(brief: str) -> list[str]:
+    found = re.findall(
+        r"\b(?:only|just|exclusively)\s+(?:show\s+|include\s+|use\s+)?([a-z][a-z -]{2,40}?)"
+        r"(?=[.,;!?]|$| items| products| options)",
+        brief.lower(),
+    )
+    return [f"only {f.strip()}" for f in found if f.strip() not in {"a", "one"}][:3]
+
+
+def _subject(text: str, found: Understanding) -> list[str]:
+    """The brief's longest run of content words: its subject in the creator's own words."""
+    skip = set(FILLER)
+    if found.industry:
+        for term in found.industry.terms:
+            skip.update(term.split())
+    skip.update(found.audience.split())
+    skip.update(found.offer.split())
+    for phrases in KIND_PHRASES.values():
+        for phrase in phrases:
+            skip.update(phrase.split())
+    skip.update(QUIZ_WORDS)
+    runs: list[list[str]] = [[]]
+    for word in text.split():
+        if word in skip or word.isdigit() or word in NUMBER_WORDS or word in CURRENCIES:
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append(word.removesuffix("'s"))
+    best = max(runs, key=len)
+    return best[:5]

@@ -1,0 +1,279 @@
+"""Choosing what to build from the knowledge base, composing it, and saying how well it fits.
+
+:func:`choose` scores every entry (and calculator variant) of a compatible kind by the brief
+words its terms match; multi-word terms count more, being more specific. With no match the
+plan is *generic*: the closest structure of the asked-for kind, labelled with the brief's own
+subject words, and its fit says so (``low``). :func:`fit_of` compares the composed tool with
+what the brief asked for (kind, subject, audience, offer, counts, currency, constraints),
+so a report can never claim a fit that is not there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+
+from keyvex.knowledge._load import knowledge_base
+from keyvex.knowledge.brief import KIND_NAMES, Kind, Understanding, has_term, normalise
+from keyvex.knowledge.compose import (
+    Slots,
+    assessment_tool,
+    calculator_tool,
+    fact_tool,
+    outcome_tool,
+)
+from keyvex.knowledge.models import (
+    AssessmentBank,
+    CalculatorModel,
+    FactBank,
+    OutcomeSet,
+    Variant,
+)
+from keyvex.tools import ToolDefinition
+
+Entry = CalculatorModel | AssessmentBank | OutcomeSet | FactBank
+Level = Literal["high", "medium", "low"]
+ENTRY_KIND: dict[type[Any], Kind] = {
+    CalculatorModel: "calculator",
+    AssessmentBank: "assessment",
+    OutcomeSet: "outcome_quiz",
+    FactBank: "knowledge_quiz",
+}
+#: With no subject match, a calculator starts from the model whose family the brief's verbs
+#: point to (first cue found wins); the model's generic slots then carry the brief's words.
+CALCULATOR_CUES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("quote", "price", "prices", "pricing", "cost to build", "estimate"), "quote"),
+    (("save", "saves", "saving", "savings", "switch", "switching"), "savings"),
+    (("lose", "loses", "losing", "lost", "waste", "wasted", "costing", "cost of"), "problem"),
+    (("roi", "return", "payback", "pay back", "invest", "investment"), "roi"),
+)
+
+
+@dataclass
+class Plan:
+    """What will be built: the entry (None when generic), its variant, and why."""
+
+    understanding: Understanding
+    kind: Kind
+    entry: Entry | None
+    variant: Variant | None = None
+    matched: list[str] = field(default_factory=list)
+
+    @property
+    def generic(self) -> bool:
+        return not self.matched
+
+    @property
+    def source_id(self) -> str:
+        """``entry`` or ``entry/variant``: where the tool came from."""
+        if self.entry is None:
+            return f"generic-{self.kind}"
+        return f"{self.entry.id}/{self.variant.id}" if self.variant else self.entry.id
+
+
+@dataclass
+class Fit:
+    """How well a tool covers its brief: a level and the parts covered and missing."""
+
+    level: Level
+    covered: list[str]
+    missing: list[str]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"level": self.level, "covered": self.covered, "missing": self.missing}
+
+
+def _weight(term: str) -> float:
+    return 1.0 + len(term.rstrip("*").split())
+
+
+def _matches(text: str, terms: list[str]) -> list[str]:
+    return [t for t in terms if has_term(text, t)]
+
+
+def _kinds_allowed(u: Understanding) -> set[Kind]:
+    if u.kind is not None:
+        return {u.kind}
+    if u.quiz_said:
+        return {"outcome_quiz", "knowledge_quiz"}
+    return set(KIND_NAMES)
+
+
+def candidates(u: Understanding) -> list[Plan]:
+    """Every entry (and variant) that matches the brief, best first."""
+    text = normalise(u.text)
+    allowed = _kinds_allowed(u)
+    scored: list[tuple[float, int, Plan]] = []
+    for order, entry in enumerate(knowledge_base().entries()):
+        kind = ENTRY_KIND[type(entry)]
+        if kind not in allowed:
+            continue
+        base = _matches(text, entry.terms)
+        options: list[tuple[Variant | None, list[str]]] = [(None, base)]
+        if isinstance(entry, CalculatorModel):
+            options += [(v, base + _matches(text, v.terms)) for v in entry.variants]
+        for variant, hits in options:
+            if not hits or (variant is not None and hits == base):
+                continue
+            score = sum(_weight(t) for t in hits) + (0.5 if variant is not None else 0)
+            scored.append((score, order, Plan(u, kind, entry, variant, hits)))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    return [plan for _, _, plan in scored]
+
+
+def choose(u: Understanding) -> Plan:
+    """The best-matching entry, or a generic plan of the kind the brief asks for."""
+    found = candidates(u)
+    if found:
+        return found[0]
+    kind: Kind = u.kind or ("outcome_quiz" if u.quiz_said else "calculator")
+    return Plan(u, kind, _generic_entry(kind, u))
+
+
+@cache
+def _generic(name: str) -> Any:
+    path = resources.files("keyvex.knowledge").joinpath("data", "generic", f"{name}.yaml")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {"assessment": AssessmentBank, "outcome": OutcomeSet}[name].model_validate(data)
+
+
+def _generic_entry(kind: Kind, u: Understanding) -> Entry:
+    if kind == "calculator":
+        return _calculator_by_cue(u)
+    if kind == "outcome_quiz":
+        return _generic("outcome")  # type: ignore[no-any-return]
+    return _generic("assessment")  # type: ignore[no-any-return]  # knowledge quiz too: see fit
+
+
+def _calculator_by_cue(u: Understanding) -> CalculatorModel:
+    text = normalise(u.text)
+    models = knowledge_base().calculators
+    for cues, family in CALCULATOR_CUES:
+        if any(has_term(text, c) for c in cues):
+            model = next((m for m in models if family in m.family.lower()), None)
+            if model is not None:
+                return model
+    return next((m for m in models if "roi" in m.family.lower()), models[0])
+
+
+def subject_of(plan: Plan) -> str:
+    """The subject in words: the entry's, or the brief's own words when generic."""
+    words = " ".join(plan.understanding.subject_words)
+    if plan.generic:
+        industry = plan.understanding.industry
+        return words or (industry.label.lower() if industry else "your subject")
+    entry = plan.entry
+    if isinstance(entry, CalculatorModel):
+        if plan.variant is not None:
+            return next(iter(plan.variant.slots.values()), plan.variant.id.replace("-", " "))
+        return entry.family
+    if isinstance(entry, FactBank):
+        return entry.topic
+    assert entry is not None
+    return entry.subject  # type: ignore[union-attr]
+
+
+def compose(plan: Plan, slots: Slots) -> ToolDefinition:
+    """The plan's tool, with the brief's (and answers') words in it."""
+    entry = plan.entry
+    if plan.generic:
+        slots.extra = {"subject": subject_of(plan), **slots.extra}
+    if isinstance(entry, CalculatorModel):
+        return calculator_tool(entry, plan.variant, slots)
+    if isinstance(entry, OutcomeSet):
+        return outcome_tool(entry, slots)
+    if isinstance(entry, FactBank):
+        return fact_tool(entry, slots)
+    assert isinstance(entry, AssessmentBank)
+    return assessment_tool(entry, slots)
+
+
+def tool_text(tool: ToolDefinition) -> str:
+    parts = [tool.title, tool.description]
+    parts += [i.label for i in tool.inputs] + [c.label for c in tool.calculations]
+    parts += [o.title + " " + o.description for o in tool.outcomes]
+    if tool.scoring:
+        parts += [c.title for c in tool.scoring.categories]
+    for block in tool.results:
+        parts += [str(v) for v in block.model_dump().values() if isinstance(v, str)]
+    return normalise(" ".join(parts))
+
+
+def fit_of(plan: Plan, tool: ToolDefinition) -> Fit:
+    """Which parts of the brief the tool covers and which it does not, and a level."""
+    u, text = plan.understanding, tool_text(tool)
+    covered: list[str] = []
+    missing: list[str] = []
+    built = _built_kind(tool)
+    if u.kind is not None and u.kind != built:
+        missing.append(f"{_a(KIND_NAMES[u.kind])}: this is {_a(KIND_NAMES[built])}")
+    else:
+        covered.append(_a(KIND_NAMES[built]))
+    subject = subject_of(plan)
+    if plan.generic:
+        what = "questions with right answers" if u.kind == "knowledge_quiz" else "content"
+        missing.append(
+            f"{what} about {subject}: the knowledge base has nothing reviewed on it, so the "
+            "tool uses general wording; edit it in the editor or configure an AI model"
+        )
+    elif isinstance(plan.entry, CalculatorModel) and plan.variant is None:
+        covered.append(f"the {plan.entry.family} structure")
+        missing.append(
+            f"figures specific to {' '.join(u.subject_words) or 'your subject'}: the inputs use "
+            "general labels and typical defaults; check them in the editor"
+        )
+    else:
+        covered.append(subject)
+    _audience_fit(u, text, covered, missing)
+    if u.offer:
+        covered.append(f"your offer ({u.offer}) in the call to action")
+    _count_fit("questions", u.questions, len(tool.inputs), covered, missing)
+    areas = len(tool.scoring.categories) if tool.scoring else 0
+    if u.categories is not None:
+        _count_fit("areas", u.categories, areas, covered, missing)
+    if u.currency:
+        (covered if tool.currency == u.currency else missing).append(f"figures in {u.currency}")
+    missing += [f"'{c}': needs your own data (connect a data source)" for c in u.constraints]
+    level: Level = "low" if plan.generic or (u.kind and u.kind != built) else (
+        "high" if not missing else "medium"
+    )  # fmt: skip
+    return Fit(level, covered, missing)
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
+def _built_kind(tool: ToolDefinition) -> Kind:
+    if tool.kind == "quiz":
+        quiz_type = tool.scoring.quiz_type if tool.scoring else None
+        return "outcome_quiz" if quiz_type == "outcome" else "knowledge_quiz"
+    return "calculator" if tool.kind == "calculator" else "assessment"
+
+
+def _audience_fit(u: Understanding, text: str, covered: list[str], missing: list[str]) -> None:
+    if not u.audience:
+        return
+    words = [w for w in normalise(u.audience).split() if len(w) > 3]
+    business = u.industry.business if u.industry else ""
+    if any(has_term(text, w) or has_term(text, w.rstrip("s")) for w in words) or (
+        business and has_term(text, business)
+    ):
+        covered.append(f"written for {u.audience}")
+    else:
+        missing.append(f"the audience ({u.audience}) is not named in the tool")
+
+
+def _count_fit(
+    what: str, asked: int | None, built: int, covered: list[str], missing: list[str]
+) -> None:
+    if asked is None:
+        return
+    if asked == built:
+        covered.append(f"{asked} {what}")
+    else:
+        missing.append(f"{asked} {what}: built {built}, as many as the content allows")
