@@ -39,6 +39,7 @@ from keyvex.web.errors import install_error_handlers
 from keyvex.web.middleware import (
     BodySizeLimitMiddleware,
     CsrfCookieMiddleware,
+    JsonNestingLimitMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(dashboard_router)
     # Added last = outermost: request id wraps everything, headers apply to error pages too.
     app.add_middleware(CsrfCookieMiddleware)
+    app.add_middleware(JsonNestingLimitMiddleware)  # inside the size limit: scans what it let in
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_body_bytes,

@@ -58,6 +58,11 @@ async def keyvex_error(request: Request, exc: Exception) -> Response:
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if isinstance(exc.__cause__, KeyvexError):
+        # FastAPI turns anything raised while it reads a body into a 400 "There was an error
+        # parsing the body"; a body the middlewares refused (too large, nested too deep, see
+        # keyvex.web.middleware) keeps its own status and sentence.
+        return await keyvex_error(request, exc.__cause__)
     title, message = _HTTP_ERRORS.get(exc.status_code, ("Error", str(exc.detail)))
     err = NotFound(message) if exc.status_code == 404 else KeyvexError(message)
     err.status, err.title = exc.status_code, title

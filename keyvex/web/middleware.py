@@ -1,4 +1,9 @@
-"""Pure ASGI middlewares: request id and access log, security headers, body size, CSRF cookie."""
+"""Pure ASGI middlewares: request id and access log, security headers, body limits, CSRF cookie.
+
+The body limits raise a Keyvex error from ``receive``: wherever the body is read (FastAPI's
+body parsing, a route's own ``request.body()``, a form, an upload stream) the error reaches the
+one error handler as a sentence (see ``keyvex.web.errors``).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from keyvex.errors import PayloadTooLarge
+from keyvex.web._nesting import MAX_DEPTH, NestingScanner
 
 log = structlog.get_logger("keyvex.http")
 
@@ -114,7 +120,8 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_wrapper)
 
 
-#: Routes that stream a data file to the blob store take the larger upload limit.
+#: Routes that stream a data file to the blob store take the larger upload limit, and their
+#: bodies are files, not JSON: a binary file would look like random brackets to the depth scan.
 UPLOAD_PATHS = re.compile(r"^/(api/v1/data-sources|dashboard/data)/(uploads|[0-9a-f]{16}/file)$")
 
 
@@ -152,6 +159,33 @@ class BodySizeLimitMiddleware:
                 received += len(message.get("body", b""))
                 if received > limit:
                     raise PayloadTooLarge(too_large)
+            return message
+
+        await self.app(scope, receive_wrapper, send)
+
+
+class JsonNestingLimitMiddleware:
+    """Refuses any body nesting brackets deeper than ``max_depth`` (422), before it is parsed.
+
+    Every body but data-file uploads is scanned, whatever its content type: the public
+    endpoints parse JSON sent as ``text/plain`` (sendBeacon), FastAPI parses bodies sent with
+    no content type, and a form may carry a JSON file. The scan is linear and recursion-free.
+    """
+
+    def __init__(self, app: ASGIApp, max_depth: int = MAX_DEPTH) -> None:
+        self.app = app
+        self.max_depth = max_depth
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or UPLOAD_PATHS.match(scope.get("path", "")):
+            await self.app(scope, receive, send)
+            return
+        scanner = NestingScanner(self.max_depth)
+
+        async def receive_wrapper() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                scanner.feed(message.get("body", b""))
             return message
 
         await self.app(scope, receive_wrapper, send)

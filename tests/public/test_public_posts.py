@@ -127,3 +127,35 @@ def test_results_are_rate_limited_per_ip(client: TestClient, quiz: Any) -> None:
 def test_oversized_bodies_are_refused(client: TestClient, quiz: Any) -> None:
     res = client.post("/t/quiz/submit", content=b'{"a":"' + b"x" * 70_000 + b'"}')
     assert res.status_code == 413
+
+
+@pytest.mark.parametrize("route", ["result", "submit", "events"])
+@pytest.mark.parametrize("streamed", [False, True], ids=["content-length", "chunked"])
+def test_bodies_past_max_body_bytes_are_413_sentences(
+    client: TestClient, quiz: Any, route: str, streamed: bool
+) -> None:
+    body = b'{"a":"' + b"x" * 1_100_000 + b'"}'
+    content: Any = iter([body[:600_000], body[600_000:]]) if streamed else body
+    res = client.post(f"/t/quiz/{route}", content=content)
+    assert res.status_code == 413
+    assert "larger than" in res.json()["message"]
+
+
+@pytest.mark.parametrize("route", ["result", "submit", "events"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"a":' * 3000,
+        b'{"answers":' + b"[" * 5000,
+        b'{"event":"start","x":' + b"[" * 65 + b"]" * 65 + b"}",
+    ],
+    ids=["probe", "unclosed", "just-past-the-limit"],
+)
+@pytest.mark.parametrize("content_type", [None, "text/plain", "multipart/form-data; boundary=x"])
+def test_deeply_nested_json_is_a_422_not_a_server_error(
+    client: TestClient, quiz: Any, route: str, body: bytes, content_type: str | None
+) -> None:
+    headers = {"content-type": content_type} if content_type else {}
+    res = client.post(f"/t/quiz/{route}", content=body, headers=headers)
+    assert res.status_code == 422, res.text
+    assert "deeper than 64 levels" in res.json()["message"]
