@@ -15,6 +15,7 @@ import secrets
 from pathlib import Path
 from typing import Any, Literal
 
+from limits import parse_many
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
@@ -56,7 +57,6 @@ class Settings(BaseSettings):
     encryption_key: SecretStr | None = Field(
         None, description="Fernet key encrypting secrets at rest; generated if unset (dev only)."
     )
-    store_backend: Literal["sqlite"] = Field("sqlite", description="Item store engine.")
     sqlite_path: Path | None = Field(
         None, description="SQLite database file; defaults to DATA_DIR/keyvex.db."
     )
@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     lead_limit_ip: str = Field("30/minute;300/day", description="Lead submissions per IP.")
     lead_limit_tool: str = Field("600/minute", description="Lead submissions per tool.")
     event_limit_ip: str = Field("600/minute", description="Analytics beacons counted per IP.")
+    result_limit_ip: str = Field(
+        "60/minute;1000/day", description="Live results a public tool page may ask for per IP."
+    )
     smtp_host: str | None = Field(None, description="SMTP server for email; unset = no email.")
     smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port.")
     smtp_security: Literal["starttls", "tls", "none"] = Field(
@@ -174,6 +177,23 @@ class Settings(BaseSettings):
     def _ai_base_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator(
+        "login_limit_ip",
+        "login_limit_account",
+        "signup_limit_ip",
+        "lead_limit_ip",
+        "lead_limit_tool",
+        "event_limit_ip",
+        "result_limit_ip",
+    )
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError("must be rate limits like '30/minute;300/day'") from None
         return value
 
     @field_validator("ai_price_overrides")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import stat
 from pathlib import Path
@@ -12,6 +13,7 @@ from keyvex.errors import ConfigError
 from keyvex.settings import Settings, load_settings, resolve_secrets
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+PACKAGE = README.parent / "keyvex"
 
 
 def test_every_setting_is_in_the_readme_table() -> None:
@@ -19,6 +21,35 @@ def test_every_setting_is_in_the_readme_table() -> None:
     expected = {f"KEYVEX_{name.upper()}" for name in Settings.model_fields}
     assert expected - documented == set(), "settings missing from the README table"
     assert documented - expected <= {"KEYVEX_CONFIG", "KEYVEX_REQUIRE_SERVICES"}
+
+
+def _names_read(path: Path) -> set[str]:
+    """Attribute names a module reads (``settings.x``, ``self.x``) and, outside settings.py,
+    exact string constants (``getattr(app.settings, "x")``); comments and docstrings never
+    count."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    if path.name != "settings.py":  # its validators name fields as strings without reading them
+        names |= {
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        }
+    return names
+
+
+def test_every_setting_is_read_somewhere() -> None:
+    read: set[str] = set()
+    for path in PACKAGE.rglob("*.py"):
+        read |= _names_read(path)
+    unused = sorted(f"KEYVEX_{name.upper()}" for name in Settings.model_fields if name not in read)
+    assert unused == [], f"settings that nothing reads: {', '.join(unused)}"
+
+
+def test_rate_limit_settings_are_checked_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEYVEX_RESULT_LIMIT_IP", "60 a minute")
+    with pytest.raises(ConfigError, match="KEYVEX_RESULT_LIMIT_IP: .*rate limits"):
+        load_settings()
 
 
 def test_environment_overrides_toml_which_overrides_defaults(

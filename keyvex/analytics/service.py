@@ -31,8 +31,7 @@ COUNTERS = {
 }
 MAX_STEP = 50
 VIEW_WINDOW_SECONDS = 30 * 60
-#: Default until the settings object carries ``event_limit_ip``: beacons one address may send.
-EVENT_LIMIT_IP = "600/minute"
+_LIMIT_KEY = "event"  # one rate-limit bucket per address for views and beacons alike
 
 
 def stat_key(tool_id: str, day: str) -> tuple[str, str]:
@@ -79,6 +78,12 @@ async def count(app: App, tool_id: str, event: str, step: int | None = None) -> 
     await app.store.update(op.pk, op.sk, set=op.set, add=op.add)
 
 
+def over_event_limit(app: App, ip: str) -> bool:
+    """True when ``ip`` has used up ``KEYVEX_EVENT_LIMIT_IP``: its events are not counted, so
+    a route can ignore them before reading anything."""
+    return not app.limiter.allowed(app.settings.event_limit_ip, _LIMIT_KEY, ip)
+
+
 async def record_event(
     app: App, tool: PublishedTool, event: str, *, step: int | None, ip: str, user_agent: str
 ) -> bool:
@@ -90,8 +95,7 @@ async def record_event(
     counter_name(event, step)  # refuse malformed events before anything else
     if event == "lead" or is_bot(user_agent):
         return False
-    limit = app.settings.event_limit_ip
-    if not app.limiter.hit(limit, "event", ip):
+    if not app.limiter.hit(app.settings.event_limit_ip, _LIMIT_KEY, ip):
         return False
     if event == "view" and not await _first_view(app, tool.tool_id, ip, user_agent):
         return False

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import ValidationError
 from starlette.background import BackgroundTask
 
-from keyvex.analytics import EVENTS, record_event
+from keyvex.analytics import EVENTS, over_event_limit, record_event
 from keyvex.engine import run
 from keyvex.errors import Invalid, KeyvexError, NotFound, PayloadTooLarge, RateLimited
 from keyvex.leads import LeadSubmission, RequestMeta, submit_lead
@@ -23,8 +23,6 @@ router = APIRouter(include_in_schema=False)
 log = structlog.get_logger("keyvex.public")
 
 MAX_JSON_BYTES = 64_000
-RESULT_LIMIT = "60/minute;1000/day"
-EVENTS_LIMIT = "240/minute"
 ASSET_CACHE = "public, max-age=31536000, immutable"
 
 
@@ -141,7 +139,10 @@ async def tool_result(request: Request, app: AppDep, slug: str) -> Response:
     try:
         meta = _meta(request)
         app.limiter.check(
-            RESULT_LIMIT, "public-result", meta.ip, message="Too many requests; wait a minute."
+            app.settings.result_limit_ip,
+            "public-result",
+            meta.ip,
+            message="Too many requests; wait a minute.",
         )
         tool = await published_by_slug(app, slug)
         data = await _json_body(request)
@@ -171,7 +172,8 @@ async def tool_submit(request: Request, app: AppDep, slug: str) -> Response:
 async def tool_event(request: Request, app: AppDep, slug: str) -> Response:
     try:
         meta = _meta(request)
-        app.limiter.check(EVENTS_LIMIT, "public-events", meta.ip, message="Too many events.")
+        if over_event_limit(app, meta.ip):  # a flood is ignored, as its beacons would be
+            return Response(status_code=204)
         tool = await published_by_slug(app, slug)
         data = await _json_body(request)
         event, step = data.get("event"), data.get("step")
