@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-ERROR_CODES = frozenset({"PARSE", "DIV_ZERO", "TYPE", "NAME", "ARG", "NUM", "LIMIT"})
-
 MAX_SOURCE = 2000
 MAX_DEPTH = 64
 MAX_TEXT = 10_000

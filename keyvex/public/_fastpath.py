@@ -38,9 +38,7 @@ class PublicPageCache:
         self.app = app
         self.state = state
         # (slug, scheme) -> (captured at, tool object it was rendered from, headers, body)
-        self.entries: dict[
-            tuple[str, str], tuple[float, Any, list[tuple[bytes, bytes]], bytes]
-        ] = {}
+        self.entries: dict[tuple[str, str], _Entry] = {}
         self.tasks: set[asyncio.Task[None]] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -1,4 +1,4 @@
-"""Dependency aliases routes use: the App, the store, the current user, CSRF checks."""
+"""Dependency aliases routes use: the App, the current user, CSRF checks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from fastapi import Depends, Request
 from keyvex.accounts import User, session_user, token_user
 from keyvex.app import App
 from keyvex.errors import Unauthorized
-from keyvex.store import ItemStore
 from keyvex.web.csrf import verify_csrf
 
 SESSION_COOKIE = "kvx_session"
@@ -25,13 +24,6 @@ def get_app(request: Request) -> App:
 
 
 AppDep = Annotated[App, Depends(get_app)]
-
-
-def get_store(app: AppDep) -> ItemStore:
-    return app.store
-
-
-StoreDep = Annotated[ItemStore, Depends(get_store)]
 
 
 async def optional_user(request: Request, app: AppDep) -> User | None:
