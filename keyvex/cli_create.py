@@ -56,14 +56,19 @@ def create_command(
     finally:
         state.close()
     if as_json:
-        typer.echo(json.dumps({k: result[k] for k in ("tool_id", "kind", "template", "quality",
-                                                       "url")}))  # fmt: skip
+        keys = ("tool_id", "kind", "template", "quality", "fit", "url")
+        typer.echo(json.dumps({k: result[k] for k in keys}))
         return
-    template = f", template {result['template']}" if result["template"] else ""
+    template = f", from {result['template']}" if result["template"] else ""
     typer.echo(
-        f"Built '{result['title']}' ({result['kind']}{template}), quality {result['quality']}, "
-        f"version {result['version']}; tool id {result['tool_id']}."
+        f"Built '{result['title']}' ({result['kind']}{template}), version {result['version']}; "
+        f"tool id {result['tool_id']}. Checks: quality {result['quality']}/100."
     )
+    fit = result["fit"] or {}
+    if fit:
+        typer.echo(f"Fit to the brief: {fit['level']}.")
+        for item in fit.get("missing", []):
+            typer.echo(f"  missing: {item}")
     if result["url"]:
         typer.echo(f"Published at {result['url']}")
 
@@ -129,7 +134,7 @@ async def run_create(
         url = service.public_url(state, await service.publish_session(state, user, sid))
     return {
         "tool_id": tool.id, "kind": tool.definition.kind, "template": session.template_id,
-        "quality": (session.report or {}).get("quality"), "url": url,
+        "quality": (session.report or {}).get("quality"), "fit": session.fit, "url": url,
         "title": tool.definition.title, "version": tool.version, "session_id": sid,
     }  # fmt: skip
 

@@ -46,10 +46,24 @@ def test_create_with_defaults_prints_the_contract_json(data_dir: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert list(data) == ["tool_id", "kind", "template", "quality", "url"]
+    assert list(data) == ["tool_id", "kind", "template", "quality", "fit", "url"]
     assert data["kind"] == "calculator" and data["url"] is None
     assert data["template"] is None or isinstance(data["template"], str)
     assert isinstance(data["quality"], int) and data["quality"] > 0
+    assert set(data["fit"]) == {"level", "covered", "missing"}
+    assert data["fit"]["level"] in ("high", "medium", "low")
+
+
+def test_a_brief_outside_the_knowledge_base_reports_a_low_fit_with_what_is_missing(
+    data_dir: Path,
+) -> None:
+    brief = "A scorecard telling hobby beekeepers how healthy their hives are before winter"
+    args = ["create", "--brief", brief, "--defaults", "--json", "--data-dir", str(data_dir)]
+    result = runner.invoke(_cli(), args)
+    assert result.exit_code == 0, result.output
+    fit = json.loads(result.stdout)["fit"]
+    assert fit["level"] == "low"
+    assert any("knowledge base has nothing" in m for m in fit["missing"]), fit
 
 
 def test_create_and_publish_gives_a_url(data_dir: Path) -> None:

@@ -1,8 +1,8 @@
 """AI co-creation: conversation, builder and editor agents over a model registry.
 
 With no API key every agent is answered by the offline planner (a deterministic
-pydantic-ai model built on the template library); OpenAI, Anthropic and any
-OpenAI-compatible server plug in through the registry. Every model call is
+pydantic-ai model that composes from the knowledge base, ``keyvex.knowledge``); OpenAI,
+Anthropic and any OpenAI-compatible server plug in through the registry. Every model call is
 recorded as usage (see ``keyvex.ai.usage``).
 """
 
@@ -27,6 +27,7 @@ from keyvex.ai.models import (
 
 if TYPE_CHECKING:
     from keyvex.ai.agents import AgentDeps, builder_agent, conversation_agent, editor_agent
+    from keyvex.ai.planner import fit_report
     from keyvex.ai.providers import use_models
     from keyvex.ai.service import build_tool, edit_tool, next_turn
     from keyvex.ai.usage import list_usage
@@ -43,6 +44,7 @@ _LAZY = {
     "edit_tool": "keyvex.ai.service",
     "next_turn": "keyvex.ai.service",
     "list_usage": "keyvex.ai.usage",
+    "fit_report": "keyvex.ai.planner",
 }
 
 
@@ -71,6 +73,7 @@ __all__ = [
     "conversation_agent",
     "edit_tool",
     "editor_agent",
+    "fit_report",
     "list_usage",
     "next_turn",
     "use_models",

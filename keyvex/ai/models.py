@@ -96,6 +96,8 @@ class BuildResult(BaseModel):
     attempts: int
     fell_back: bool
     explanation: str
+    #: How well the tool covers the brief: {"level": high|medium|low, "covered", "missing"}.
+    fit: dict[str, Any] = Field(default_factory=dict)
 
 
 class EditResult(BaseModel):

@@ -32,14 +32,13 @@ from keyvex.ai.models import (
     Progress,
     Turn,
 )
-from keyvex.ai.planner import MODEL_NAME, offline_model, score_templates
-from keyvex.ai.planner import explain as explain_match
-from keyvex.ai.planner._instantiate import instantiate
+from keyvex.ai.planner import MODEL_NAME, fit_report, offline_model
+from keyvex.ai.planner import build as planner_build
 from keyvex.ai.providers import Candidate, chain, model_settings, parse_model_name, registry
 from keyvex.ai.registry import Process
 from keyvex.ai.usage import RecordingModel, Sink
 from keyvex.errors import Invalid, Unavailable
-from keyvex.tools import ToolDefinition, get_template, verify
+from keyvex.tools import ToolDefinition, parse_tool, verify
 
 T = TypeVar("T")
 PROVIDER_FAILURES = (ModelAPIError, FallbackExceptionGroup)
@@ -70,7 +69,8 @@ async def next_turn(
 async def build_tool(
     ctx: AIContext, brief: BuildBrief, state: ConversationState, progress: Progress
 ) -> BuildResult:
-    """A verified tool for the brief: the builder's, repaired up to 3 tries, else a template."""
+    """A verified tool for the brief: the builder's, repaired up to 3 tries, else the offline
+    planner's composition from the knowledge base. Its fit to the brief is judged either way."""
     await progress("planning", f"Planning a {brief.kind} for: {brief.intent[:120]}")
     deps = AgentDeps(ctx, progress)
     payload = {
@@ -86,13 +86,15 @@ async def build_tool(
     assert deps.definition is not None and deps.report is not None
     offline = _offline(result.response)
     notes = result.output.notes
+    source = brief.template_id if offline else None
     return BuildResult(
         definition=deps.definition,
         report=deps.report,
-        template_id=(brief.template_id or _best_template(brief)) if offline else None,
+        template_id=source,
         attempts=max(1, _tries(messages)),
         fell_back=False,
         explanation=" ".join(p for p in (brief.explanation, notes) if p),
+        fit=fit_report(state.brief or brief.intent, deps.definition, source).as_json(),
     )
 
 
@@ -171,10 +173,6 @@ def _tries(messages: list[ModelMessage]) -> int:
     return sum(1 for m in messages if isinstance(m, ModelResponse))
 
 
-def _best_template(brief: BuildBrief) -> str:
-    return score_templates(brief.intent)[0].template_id
-
-
 async def _template_fallback(
     brief: BuildBrief,
     state: ConversationState,
@@ -182,24 +180,22 @@ async def _template_fallback(
     attempts: int,
     exc: Exception,
 ) -> BuildResult:
-    """The closest template adapted to the brief, when the model's tools never verified."""
-    await progress("repairing", "Falling back to the closest template.")
-    matches = score_templates(brief.intent)
-    template = get_template(matches[0].template_id)
-    definition, notes = instantiate(template, brief, state.answers)
+    """The offline planner's composition, when the model's tools never verified."""
+    await progress("repairing", "Falling back to the offline planner's knowledge base.")
+    built = planner_build(brief, state)
+    definition = parse_tool(built["definition"])
     report = await asyncio.to_thread(verify, definition)
-    if report.errors:  # the adapted copy broke: the template itself always verifies
-        definition = template
-        report = await asyncio.to_thread(verify, template)
     reason = "the AI model was unavailable" if isinstance(exc, Unavailable) else (
         f"the AI model's tool did not pass verification after {max(attempts, 1)} tries"
     )  # fmt: skip
-    why = f"Because {reason}, I adapted the closest template, '{template.title}', instead. "
+    why = f"Because {reason}, I composed the tool from the offline knowledge base instead."
+    source = str(built["source"])
     return BuildResult(
         definition=definition,
         report=report,
-        template_id=template.id,
+        template_id=source,
         attempts=attempts,
         fell_back=True,
-        explanation=why + explain_match(matches) + (" " + " ".join(notes) if notes else ""),
+        explanation=" ".join(p for p in (why, built.get("notes", "")) if p),
+        fit=fit_report(state.brief or brief.intent, definition, source).as_json(),
     )

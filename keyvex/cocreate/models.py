@@ -77,6 +77,9 @@ class Session(BaseModel):
     report: dict[str, Any] | None = None
     template_id: str | None = None
     explanation: str = ""
+    #: How well the current tool covers the brief (``keyvex.knowledge.Fit.as_json``); None
+    #: for tools built from a data source, which answer the data rather than a brief.
+    fit: dict[str, Any] | None = None
     messages: list[Message] = Field(default_factory=list)
     versions: list[VersionInfo] = Field(default_factory=list)
     created_at: str = ""
@@ -127,6 +130,7 @@ class Session(BaseModel):
             "report": self.report,
             "template_id": self.template_id,
             "explanation": self.explanation,
+            "fit": self.fit,
             "messages": [m.model_dump(mode="json") for m in self.messages],
             "versions": [v.model_dump(mode="json") for v in self.versions],
             "last_event_id": last_event_id,

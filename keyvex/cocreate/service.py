@@ -341,7 +341,7 @@ async def _build(
     note = f"Built from template {result.template_id}" if result.template_id else "Built"
     await _save_version(
         app, user, sid, result.definition, result.report, note,
-        template_id=result.template_id, explanation=result.explanation,
+        template_id=result.template_id, explanation=result.explanation, fit=result.fit,
     )  # fmt: skip
 
 
@@ -359,10 +359,19 @@ async def _edit(app: App, user: User, sid: str, request: str) -> None:
         await _failed(app, user, sid, exc.message)
         return
     await _say(app, user, sid, result.summary)
+    fit = None
+    if session.source_id is None:  # an edit can change what the tool is about: judge again
+        source = session.template_id if _kept_subject(stored.definition, result) else None
+        fit = ai.fit_report(session.brief, result.definition, source).as_json()
     await _save_version(
         app, user, sid, result.definition, result.report, result.summary or "Edited",
-        template_id=session.template_id, explanation=session.explanation,
+        template_id=session.template_id, explanation=session.explanation, fit=fit,
     )  # fmt: skip
+
+
+def _kept_subject(before: ToolDefinition, result: ai.EditResult) -> bool:
+    """True when an edit left the questions alone (their wording carries the subject)."""
+    return [i.label for i in before.inputs] == [i.label for i in result.definition.inputs]
 
 
 async def _save_version(
@@ -375,6 +384,7 @@ async def _save_version(
     *,
     template_id: str | None,
     explanation: str,
+    fit: dict[str, Any] | None = None,
 ) -> None:
     """Save a verified definition as the tool's next version and announce it."""
     if report.errors:  # the AI layer never returns these; a broken tool is never shown
@@ -394,12 +404,12 @@ async def _save_version(
     def change(s: Session) -> None:
         s.tool_id, s.tool_version, s.status = stored.id, stored.version, "ready"
         s.report = report.model_dump(mode="json")
-        s.template_id, s.explanation = template_id, explanation
+        s.template_id, s.explanation, s.fit = template_id, explanation, fit
         s.versions = [*s.versions, info]
 
     await _mutate(app, user, sid, change)
     await append_event(app, sid, "tool", {
         "tool_id": stored.id, "version": stored.version, "quality": report.quality,
         "errors": len(report.errors), "warnings": len(report.warnings),
-        "template_id": template_id, "explanation": explanation,
+        "template_id": template_id, "explanation": explanation, "fit": fit,
     })  # fmt: skip

@@ -1,6 +1,7 @@
 """The knowledge base: reviewed calculator models, assessment banks, outcome and fact sets."""
 
 from keyvex.knowledge._load import KnowledgeBase, KnowledgeError, knowledge_base
+from keyvex.knowledge.brief import Understanding, understand
 from keyvex.knowledge.compose import (
     Slots,
     assessment_tool,
@@ -17,8 +18,17 @@ from keyvex.knowledge.models import (
     OutcomeSet,
     Variant,
 )
+from keyvex.knowledge.plan import Fit, Plan, choose, compose, find_plan, fit_of
 
 __all__ = [
+    "Fit",
+    "Plan",
+    "Understanding",
+    "choose",
+    "compose",
+    "find_plan",
+    "fit_of",
+    "understand",
     "AssessmentBank",
     "CalculatorModel",
     "FactBank",

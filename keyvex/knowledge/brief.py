@@ -60,7 +60,9 @@ NUMBER_WORDS = {
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
 }  # fmt: skip
 COUNT = r"(\d{1,2}|" + "|".join(NUMBER_WORDS) + r")"
-QUESTION_COUNT = re.compile(COUNT + r"[\s-]*(?:short |quick |simple )?(?:questions?|items?|statements?)\b")
+QUESTION_COUNT = re.compile(
+    COUNT + r"[\s-]*(?:short |quick |simple )?(?:questions?|items?|statements?)\b"
+)
 AREA_COUNT = re.compile(
     COUNT + r"[\s-]*(?:key |main |core )?(?:categories|category|areas?|pillars?|dimensions?|"
     r"sections?|themes?)\b"

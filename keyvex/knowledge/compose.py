@@ -182,8 +182,11 @@ def assessment_tool(bank: AssessmentBank, slots: Slots) -> ToolDefinition:
         "scoring": {
             "recommendation_threshold": 60,
             "categories": [
-                {"id": c.id, "title": fill(c.title, values),
-                 "recommendation": fill(c.advice, values)}
+                {
+                    "id": c.id,
+                    "title": fill(c.title, values),
+                    "recommendation": fill(c.advice, values),
+                }
                 for c in categories
             ],
         },  # fmt: skip
@@ -191,24 +194,40 @@ def assessment_tool(bank: AssessmentBank, slots: Slots) -> ToolDefinition:
         "steps": steps,
         "outcomes": _tiers(bank.tiers, values),
         "results": [
-            {"type": "headline", "text": f"Your {subject} score: {{{{score_percent}}}}",
-             "subtext": "Here is how you compare in each area."},
-            {"type": "chart", "chart": "radar" if len(categories) >= 3 else "bar",
-             "title": "Your profile by area", "source": "categories"},
+            {
+                "type": "headline",
+                "text": f"Your {subject} score: {{{{score_percent}}}}",
+                "subtext": "Here is how you compare in each area.",
+            },
+            {
+                "type": "chart",
+                "chart": "radar" if len(categories) >= 3 else "bar",
+                "title": "Your profile by area",
+                "source": "categories",
+            },
             {"type": "outcome"},
             {"type": "recommendations", "title": "Where to start"},
             _cta(bank, values, slots),
         ],  # fmt: skip
         "lead_capture": _lead_capture(
-            f"Get your {subject} report", "We will email your scores and the priorities for "
-            "each area."),  # fmt: skip
+            f"Get your {subject} report",
+            "We will email your scores and the priorities for each area.",
+        ),  # fmt: skip
         "test_cases": [
-            {"name": "every answer at its best", "answers": best,
-             "expected": {"score_percent": 100}, "expected_outcome": bank.tiers[2].id,
-             "notes": "The best answer of every statement (reversed ones disagreed) scores 100%."},
-            {"name": "every answer at its worst", "answers": worst,
-             "expected": {"score_percent": 0}, "expected_outcome": bank.tiers[0].id,
-             "notes": "The worst answer of every statement scores 0%."},
+            {
+                "name": "every answer at its best",
+                "answers": best,
+                "expected": {"score_percent": 100},
+                "expected_outcome": bank.tiers[2].id,
+                "notes": "The best answer everywhere (reversed items: disagree) scores 100%.",
+            },
+            {
+                "name": "every answer at its worst",
+                "answers": worst,
+                "expected": {"score_percent": 0},
+                "expected_outcome": bank.tiers[0].id,
+                "notes": "The worst answer of every statement scores 0%.",
+            },
         ],  # fmt: skip
     }
     return parse_tool(data)
@@ -244,8 +263,12 @@ def outcome_tool(quiz: OutcomeSet, slots: Slots) -> ToolDefinition:
             for i, q in enumerate(questions)
         ],
         "outcomes": [
-            {"id": a.id, "title": fill(a.title, values), "description": fill(a.description, values),
-             "recommendations": fill(a.recommendations, values)}
+            {
+                "id": a.id,
+                "title": fill(a.title, values),
+                "description": fill(a.description, values),
+                "recommendations": fill(a.recommendations, values),
+            }
             for a in quiz.archetypes
         ],  # fmt: skip
         "results": [
@@ -254,11 +277,22 @@ def outcome_tool(quiz: OutcomeSet, slots: Slots) -> ToolDefinition:
             _cta(quiz, values, slots),
         ],
         "lead_capture": _lead_capture(
-            f"Get your {subject} profile", "We will email your result and what it means "
-            "for you."),  # fmt: skip
+            f"Get your {subject} profile", "We will email your result and what it means for you."
+        ),  # fmt: skip
         "test_cases": _outcome_cases(quiz, questions),
     }
     return parse_tool(data)
+
+
+def _favouring(options: list[Any], archetype: str) -> Any:
+    """Sort key: how much an option favours ``archetype`` over the others (first on ties)."""
+
+    def key(i: int) -> tuple[float, int]:
+        points = options[i].points
+        rivals = max((v for k, v in points.items() if k != archetype), default=0)
+        return (points.get(archetype, 0) - rivals, -i)
+
+    return key
 
 
 def _outcome_cases(quiz: OutcomeSet, questions: list[Any]) -> list[dict[str, Any]]:
@@ -268,15 +302,7 @@ def _outcome_cases(quiz: OutcomeSet, questions: list[Any]) -> list[dict[str, Any
         answers: dict[str, str] = {}
         totals = dict.fromkeys((a.id for a in quiz.archetypes), 0.0)
         for q in questions:
-            best = max(
-                range(len(q.options)),
-                key=lambda i, q=q: (
-                    q.options[i].points.get(archetype.id, 0)
-                    - max((v for k, v in q.options[i].points.items() if k != archetype.id),
-                          default=0),
-                    -i,
-                ),
-            )  # fmt: skip
+            best = max(range(len(q.options)), key=_favouring(q.options, archetype.id))
             answers[q.id] = chr(ord("a") + best)
             for k, v in q.options[best].points.items():
                 totals[k] += v
@@ -322,31 +348,58 @@ def fact_tool(bank: FactBank, slots: Slots) -> ToolDefinition:
         ],
         "outcomes": outcomes,
         "results": [
-            {"type": "headline", "text": "You scored {{score}} out of {{max_score}}",
-             "subtext": "That is {{score_percent}}."},
-            {"type": "chart", "chart": "gauge", "title": "Your score",
-             "series": ["percent_correct"], "max": 100},
+            {
+                "type": "headline",
+                "text": "You scored {{score}} out of {{max_score}}",
+                "subtext": "That is {{score_percent}}.",
+            },
+            {
+                "type": "chart",
+                "chart": "gauge",
+                "title": "Your score",
+                "series": ["percent_correct"],
+                "max": 100,
+            },
             {"type": "outcome"},
             {"type": "text", "text": "The answers, explained: " + " ".join(explanations)},
             _cta(bank, values, slots),
         ],  # fmt: skip
-        "calculations": [{"id": "percent_correct", "label": "Score", "formula": "score_percent",
-                          "format": "number", "decimals": 0, "unit": "%"}],  # fmt: skip
+        "calculations": [
+            {
+                "id": "percent_correct",
+                "label": "Score",
+                "formula": "score_percent",
+                "format": "number",
+                "decimals": 0,
+                "unit": "%",
+            }
+        ],  # fmt: skip
         "lead_capture": _lead_capture(
-            f"Get your {topic} results", "We will email your score and the right answers."),
+            f"Get your {topic} results", "We will email your score and the right answers."
+        ),
         "test_cases": [
-            {"name": "all right", "answers": right,
-             "expected": {"score": count, "max_score": count, "score_percent": 100},
-             "expected_outcome": bank.tiers[2].id, "notes": f"{count} of {count} right."},
-            {"name": "all wrong", "answers": wrong,
-             "expected": {"score": 0, "score_percent": 0},
-             "expected_outcome": bank.tiers[0].id, "notes": "No right answers."},
+            {
+                "name": "all right",
+                "answers": right,
+                "expected": {"score": count, "max_score": count, "score_percent": 100},
+                "expected_outcome": bank.tiers[2].id,
+                "notes": f"{count} of {count} right.",
+            },
+            {
+                "name": "all wrong",
+                "answers": wrong,
+                "expected": {"score": 0, "score_percent": 0},
+                "expected_outcome": bank.tiers[0].id,
+                "notes": "No right answers.",
+            },
         ],  # fmt: skip
     }
     return parse_tool(data)
 
 
-def calculator_tool(model: CalculatorModel, variant: Variant | None, slots: Slots) -> ToolDefinition:
+def calculator_tool(
+    model: CalculatorModel, variant: Variant | None, slots: Slots
+) -> ToolDefinition:
     """The model's tool with its slots filled (variant, then the brief's words) and the
     variant's input and constant overrides applied."""
     model_slots = {**model.slots, **(variant.slots if variant else {}), **slots.extra}
@@ -368,8 +421,12 @@ def calculator_tool(model: CalculatorModel, variant: Variant | None, slots: Slot
     for block in data.get("results", []):
         if block.get("type") == "cta":
             block.update({k: v for k, v in _cta(model, values, slots).items() if k != "type"})
-    data.setdefault("lead_capture", _lead_capture(
-        "Get your full breakdown", "We will email the figures and what they mean for you."))
+    data.setdefault(
+        "lead_capture",
+        _lead_capture(
+            "Get your full breakdown", "We will email the figures and what they mean for you."
+        ),
+    )
     return parse_tool(data)
 
 

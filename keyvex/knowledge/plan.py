@@ -134,11 +134,32 @@ def choose(u: Understanding) -> Plan:
     return Plan(u, kind, _generic_entry(kind, u))
 
 
+def find_plan(source_id: str | None, u: Understanding) -> Plan:
+    """The plan a ``source_id`` (``entry`` or ``entry/variant``) names for this brief; the
+    best choice for the brief when the id is unknown or missing."""
+    for plan in candidates(u):
+        if plan.source_id == source_id:
+            return plan
+    if source_id and not source_id.startswith("generic-"):
+        entry_id, _, variant_id = source_id.partition("/")
+        try:
+            entry = knowledge_base().get(entry_id)
+        except KeyError:
+            return choose(u)
+        variant = None
+        if isinstance(entry, CalculatorModel):
+            variant = next((v for v in entry.variants if v.id == variant_id), None)
+        return Plan(u, ENTRY_KIND[type(entry)], entry, variant, [entry.terms[0]])
+    return choose(u)
+
+
 @cache
 def _generic(name: str) -> Any:
     path = resources.files("keyvex.knowledge").joinpath("data", "generic", f"{name}.yaml")
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {"assessment": AssessmentBank, "outcome": OutcomeSet}[name].model_validate(data)
+    if name == "outcome":
+        return OutcomeSet.model_validate(data)
+    return AssessmentBank.model_validate(data)
 
 
 def _generic_entry(kind: Kind, u: Understanding) -> Entry:
@@ -163,7 +184,7 @@ def _calculator_by_cue(u: Understanding) -> CalculatorModel:
 def subject_of(plan: Plan) -> str:
     """The subject in words: the entry's, or the brief's own words when generic."""
     words = " ".join(plan.understanding.subject_words)
-    if plan.generic:
+    if plan.generic or plan.entry is None:
         industry = plan.understanding.industry
         return words or (industry.label.lower() if industry else "your subject")
     entry = plan.entry
@@ -173,8 +194,8 @@ def subject_of(plan: Plan) -> str:
         return entry.family
     if isinstance(entry, FactBank):
         return entry.topic
-    assert entry is not None
-    return entry.subject  # type: ignore[union-attr]
+    assert isinstance(entry, AssessmentBank | OutcomeSet)
+    return entry.subject
 
 
 def compose(plan: Plan, slots: Slots) -> ToolDefinition:

@@ -17,14 +17,18 @@ from keyvex.ai import (
 from keyvex.ai.planner import build
 from keyvex.ai.planner._questions import MAX_QUESTIONS, plan_questions
 from keyvex.clock import now_iso
-from keyvex.tools import ToolDefinition, list_templates, verify
+from keyvex.knowledge import Slots, compose, find_plan, knowledge_base, understand
+from keyvex.tools import ToolDefinition, verify
 from keyvex.tools._contrast import AA_TEXT, contrast_ratio
 
 from .conftest import ProgressLog, converse
 
 pytestmark = pytest.mark.anyio
 
-BRIEF = "An ROI calculator that shows dental practices what missed recalls cost them"
+BRIEF = (
+    "A calculator showing restaurant owners how much time and money they save by "
+    "outsourcing their books"
+)
 
 
 async def test_offline_flow_asks_at_most_six_questions_then_builds_a_verified_tool(
@@ -32,52 +36,82 @@ async def test_offline_flow_asks_at_most_six_questions_then_builds_a_verified_to
 ) -> None:
     turn, state = await converse(ctx, BRIEF)
     assert 3 <= len(state.asked) <= MAX_QUESTIONS
-    assert "dental" in state.asked[0].prompt.lower() or state.asked[0].id == "practice_type"
+    asked = [q.id for q in state.asked]
+    assert "audience" not in asked, "the brief already names restaurant owners"
     brief = turn.build_brief
-    assert brief is not None and brief.template_id == "missed-recall-cost-calculator"
-    assert "dental" in brief.explanation and brief.industry == "Dental practices"
+    assert brief is not None and brief.template_id == "outsourcing-cost/bookkeeping"
+    assert brief.industry == "Restaurants" and brief.audience == "restaurant owners"
     result = await build_tool(ctx, brief, state, progress)
     assert result.report.errors == []
-    assert result.template_id == "missed-recall-cost-calculator"
+    assert "bookkeeping" in result.definition.title.lower()
+    assert "restaurant" in result.definition.title.lower()
+    assert result.template_id == "outsourcing-cost/bookkeeping"
+    assert result.fit["level"] == "high" and result.fit["missing"] == []
     assert (result.attempts, result.fell_back) == (1, False)
     assert progress.stages[0] == "planning" and "verifying" in progress.stages
 
 
-async def test_first_question_explains_the_template_choice(ctx: AIContext) -> None:
-    turn = await next_turn(ctx, ConversationState(brief="Leadership style quiz for founders"))
+async def test_first_question_says_what_was_understood_and_where_the_tool_comes_from(
+    ctx: AIContext,
+) -> None:
+    turn = await next_turn(ctx, ConversationState(brief="GDPR readiness scorecard for agencies"))
     assert turn.kind == "question" and turn.question is not None
-    assert "What kind of leader are you?" in turn.message
+    assert "kind: assessment" in turn.message and "audience: agencies" in turn.message
+    assert "GDPR" in turn.message and "'gdpr'" in turn.message
+
+
+async def test_a_brief_outside_the_knowledge_base_is_told_so_plainly(ctx: AIContext) -> None:
+    brief = "A readiness scorecard for hobby beekeepers before winter"
+    turn = await next_turn(ctx, ConversationState(brief=brief))
+    assert "nothing reviewed on beekeepers" in turn.message or "nothing reviewed" in turn.message
 
 
 @pytest.mark.parametrize("how", ["flag", "words"])
 async def test_just_build_it_builds_at_once(ctx: AIContext, how: str) -> None:
-    brief = "Cyber security scorecard" + (" - just build it" if how == "words" else "")
+    brief = "GDPR readiness scorecard" + (" - just build it" if how == "words" else "")
     turn = await next_turn(ctx, ConversationState(brief=brief, build_now=how == "flag"))
     assert turn.kind == "ready" and turn.build_brief is not None
-    assert turn.build_brief.template_id == "cyber-security-scorecard"
+    assert turn.build_brief.template_id == "gdpr-readiness"
 
 
-async def test_answers_adapt_title_colours_lead_capture_and_inputs(
+async def test_a_stated_count_is_respected_and_not_asked_again(
+    ctx: AIContext, progress: ProgressLog
+) -> None:
+    brief = "GDPR scorecard for law firms with 3 areas and 9 questions. I sell GDPR audits."
+    turn, state = await converse(ctx, brief)
+    assert "length" not in [q.id for q in state.asked]
+    assert turn.build_brief is not None
+    result = await build_tool(ctx, turn.build_brief, state, progress)
+    tool = result.definition
+    assert len(tool.inputs) == 9 and tool.scoring is not None and len(tool.scoring.categories) == 3
+    assert "firm" in tool.title.lower()
+    assert any("9 questions" in c for c in result.fit["covered"])
+    assert any("gdpr audits" in c for c in result.fit["covered"])
+
+
+async def test_answers_adapt_colours_lead_capture_currency_and_inputs(
     ctx: AIContext, progress: ProgressLog
 ) -> None:
     answers = {
-        "offer": "A CRM rollout",
-        "inputs": ["investment", "monthly_revenue_gain", "gross_margin", "months"],
+        "inputs": ["hours_per_month", "hourly_cost", "provider_fee"],
         "currency": "EUR",
         "brand_colors": ["#ffd700", "#fffbea"],
         "lead_timing": "Before they see results",
         "result_style": "figures",
+        "next_step": {"label": "Get a payroll quote", "url": "https://example.org/quote"},
     }
-    turn, state = await converse(ctx, "ROI calculator for a consulting engagement", answers)
+    turn, state = await converse(ctx, "Payroll outsourcing calculator for cafe owners", answers)
     assert turn.build_brief is not None
     result = await build_tool(ctx, turn.build_brief, state, progress)
     tool = result.definition
     assert result.report.errors == []
-    assert tool.title == "What return will a CRM rollout bring?"
+    assert "payroll" in tool.title.lower()
     assert tool.currency == "EUR" and tool.lead_capture.mode == "before_results"
     assert [i.id for i in tool.inputs] == answers["inputs"]
-    assert "monthly_cost_savings" in {c.id for c in tool.constants}
+    assert "tools_cost" in {c.id for c in tool.constants}
     assert not any(block.type == "chart" for block in tool.results)
+    cta = next(b for b in tool.results if b.type == "cta")
+    assert (cta.label, cta.url) == ("Get a payroll quote", "https://example.org/quote")
     assert contrast_ratio(tool.theme.button_text, tool.theme.primary) >= AA_TEXT
     assert tool.theme.background == "#fffbea"
 
@@ -92,18 +126,18 @@ async def _built(ctx: AIContext, progress: ProgressLog, brief: str) -> ToolDefin
 EDITS = [
     ("make the button green", lambda t: t.theme.primary == "#15803d"),
     ("Make the background navy", lambda t: t.theme.background == "#1e3a8a"),
-    ('change the title to "Your practice leak check"',
-     lambda t: t.title == "Your practice leak check"),
-    ("set the headline to: You could win back {{recoverable}} a year",
-     lambda t: t.results[0].text == "You could win back {{recoverable}} a year"),
-    ("change the CTA text to 'Book a recall audit'",
-     lambda t: [b for b in t.results if b.type == "cta"][0].label == "Book a recall audit"),
+    ('change the title to "Your bookkeeping cost check"',
+     lambda t: t.title == "Your bookkeeping cost check"),
+    ("set the headline to: You could save {{annual_saving}} a year",
+     lambda t: t.results[0].text == "You could save {{annual_saving}} a year"),
+    ("change the CTA text to 'Book a bookkeeping call'",
+     lambda t: [b for b in t.results if b.type == "cta"][0].label == "Book a bookkeeping call"),
     ("turn off lead capture", lambda t: t.lead_capture.mode == "off"),
     ("ask for their email before the results", lambda t: t.lead_capture.mode == "before_results"),
     ("show euros", lambda t: t.currency == "EUR"),
     ("use pounds", lambda t: t.currency == "GBP"),
-    ("remove the treatment value input",
-     lambda t: "treatment_value" not in [i.id for i in t.inputs]),
+    ("remove the mistakes cost input",
+     lambda t: "mistakes_cost" not in [i.id for i in t.inputs]),
 ]  # fmt: skip
 
 
@@ -111,7 +145,7 @@ EDITS = [
 async def test_offline_editor_command_gives_a_verified_patch(
     ctx: AIContext, progress: ProgressLog, request_text: str, check: object
 ) -> None:
-    tool = await _built(ctx, progress, "Dental missed recall cost calculator")
+    tool = await _built(ctx, progress, "Bookkeeping outsourcing calculator")
     result = await edit_tool(ctx, tool, request_text, progress)
     assert result.report.errors == [] and verify(result.definition).errors == []
     assert result.patch and result.summary
@@ -124,14 +158,14 @@ async def test_offline_editor_command_gives_a_verified_patch(
 async def test_removing_a_quiz_question_keeps_the_quiz_valid(
     ctx: AIContext, progress: ProgressLog
 ) -> None:
-    tool = await _built(ctx, progress, "Leadership style quiz")
-    result = await edit_tool(ctx, tool, "remove the mistake question", progress)
-    assert "mistake" not in [i.id for i in result.definition.inputs]
+    tool = await _built(ctx, progress, "Which pricing model fits me? A quiz for freelancers")
+    result = await edit_tool(ctx, tool, "remove the risk question", progress)
+    assert "risk" not in [i.id for i in result.definition.inputs]
     assert result.report.errors == []
 
 
 async def test_other_requests_need_an_ai_model(ctx: AIContext, progress: ProgressLog) -> None:
-    tool = await _built(ctx, progress, "Break-even calculator")
+    tool = await _built(ctx, progress, "Cleaning outsourcing calculator")
     with pytest.raises(NeedsModel, match="needs an AI model"):
         await edit_tool(ctx, tool, "add an input for team size", progress)
 
@@ -156,12 +190,24 @@ async def test_every_offline_call_is_recorded_at_zero_cost(
         assert record["GSI2PK"] == "PROVIDER#offline"
 
 
-@pytest.mark.parametrize("template", list_templates(), ids=lambda t: t.id)
+def _entries() -> list[tuple[str, str]]:
+    kb = knowledge_base()
+    briefs = [
+        (f"{m.title} ({v.id})", m.id + "/" + v.id) for m in kb.calculators for v in m.variants
+    ]
+    briefs += [(e.title, e.id) for e in (*kb.assessments, *kb.outcomes, *kb.facts)]
+    return briefs
+
+
+@pytest.mark.parametrize(("title", "source"), _entries(), ids=[s for _, s in _entries()])
 @pytest.mark.parametrize("variant", ["defaults", "changed"])
-def test_every_template_instantiates_to_a_verified_tool(
-    template: ToolDefinition, variant: str
+def test_every_knowledge_base_entry_builds_a_verified_tool_through_the_planner(
+    title: str, source: str, variant: str
 ) -> None:
-    questions = plan_questions(template)
+    u = understand(title)
+    plan = find_plan(source, u)
+    draft = compose(plan, Slots())
+    questions = plan_questions(plan, u, draft)
     answers = {q.id: q.default for q in questions}
     if variant == "changed":
         answers |= {
@@ -169,11 +215,13 @@ def test_every_template_instantiates_to_a_verified_tool(
             "lead_timing": "Don't ask for an email",
             "result_style": "summary",
             "currency": "GBP",
+            "length": "6",
         }
         if "inputs" in answers:
             answers["inputs"] = answers["inputs"][:-1]
-    brief = BuildBrief(intent=template.title, kind=template.kind, template_id=template.id)
-    output = build(brief, ConversationState(brief=template.title, answers=answers))
+    brief = BuildBrief(intent=title, kind=draft.kind, template_id=source)
+    output = build(brief, ConversationState(brief=title, answers=answers))
     tool = ToolDefinition.model_validate(output["definition"])
+    assert output["source"] == source
     assert verify(tool).errors == []
     assert len(questions) <= MAX_QUESTIONS

@@ -112,15 +112,16 @@ async def test_verification_errors_are_fed_back_to_the_model(
     assert "repairing" in progress.stages
 
 
-async def test_three_failures_fall_back_to_the_closest_template(
+async def test_three_failures_fall_back_to_the_offline_knowledge_base(
     ctx: AIContext, progress: ProgressLog
 ) -> None:
     script = Script("{not json", draft(schema_invalid()), draft(failing_verification()))
     use_models(ctx.app, "builder", ("openai:scripted", script.model()))
     result = await build_tool(ctx, BRIEF, STATE, progress)
     assert result.fell_back and result.attempts == 3
-    assert result.template_id == "break-even-calculator"
-    assert result.report.errors == []
+    assert result.template_id is not None and result.report.errors == []
+    assert result.definition.kind == "calculator"
+    assert set(result.fit) == {"level", "covered", "missing"}
     assert "did not pass verification after 3 tries" in result.explanation
     assert len(script.seen) == 3
     records = await list_usage(ctx.app, now_iso()[:10])

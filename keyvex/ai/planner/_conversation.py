@@ -1,4 +1,9 @@
-"""The offline planner's answers to the three agents: next turn, build, edit."""
+"""The offline planner's answers to the three agents: next turn, build, edit.
+
+The planner composes tools from the knowledge base (``keyvex.knowledge``): it reads the
+brief, chooses a reviewed entry (or says plainly that it has none and builds the closest
+structure in the creator's words), asks only what the brief left open, and builds.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,11 @@ import jsonpatch
 
 from keyvex.ai.models import BuildBrief, ConversationState, EditProposal, NeedsModel, Turn
 from keyvex.ai.planner._edits import apply_edit
-from keyvex.ai.planner._instantiate import instantiate, text_of
-from keyvex.ai.planner._questions import AUDIENCE_IDS, LEAD_TIMING, RESULT_STYLES, plan_questions
-from keyvex.ai.planner._scoring import detect_industry, explain, score_templates
-from keyvex.tools import ToolDefinition, get_template, parse_tool
+from keyvex.ai.planner._instantiate import adapt, text_of
+from keyvex.ai.planner._questions import LEAD_TIMING, RESULT_STYLES, plan_questions
+from keyvex.knowledge import Plan, Slots, Understanding, choose, compose, find_plan, understand
+from keyvex.knowledge.brief import KIND_NAMES
+from keyvex.tools import ToolDefinition, parse_tool
 
 BUILD_NOW = ("just build it", "build it now", "just build")
 
@@ -21,32 +27,73 @@ def wants_build_now(state: ConversationState) -> bool:
     return state.build_now or any(p in s.lower() for s in said for p in BUILD_NOW)
 
 
+def slots_for(u: Understanding, answers: dict[str, Any]) -> Slots:
+    """The brief's words, overridden by the creator's answers, for composing the tool."""
+    audience = text_of(answers.get("audience")) or u.audience
+    length = text_of(answers.get("length"))
+    return Slots(
+        audience=audience[:120],
+        business=u.industry.business if u.industry else "",
+        offer=u.offer,
+        currency=_currency(answers.get("currency")) or (u.currency or ""),
+        questions=u.questions or (int(length) if length.isdigit() else None),
+        categories=u.categories,
+    )
+
+
+def _currency(value: Any) -> str:
+    code = text_of(value).upper()
+    return code if len(code) == 3 and code.isalpha() else ""
+
+
+def explain(plan: Plan) -> str:
+    """What was understood and where the tool will come from, in a few plain sentences."""
+    u = plan.understanding
+    understood = "; ".join(line.lower() for line in u.summary()) or "a general goal"
+    text = f"Here is what I understood: {understood}."
+    if plan.generic:
+        what = " ".join(u.subject_words) or "this subject"
+        return (
+            f"{text} My knowledge base has nothing reviewed on {what}, so I will build "
+            f"{_a(KIND_NAMES[plan.kind])} with a general structure in your words and list "
+            "what you need to fill in (in the editor, or with an AI model configured)."
+        )
+    assert plan.entry is not None
+    source = plan.entry.title if plan.variant is None else f"{plan.entry.title} ({plan.variant.id})"
+    matched = ", ".join(f"'{t.rstrip('*')}'" for t in plan.matched[:4])
+    return f"{text} I will build it from the reviewed model '{source}', matched on {matched}."
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
 def next_turn(state: ConversationState) -> Turn:
-    """Ask the chosen template's next unanswered question, or say it is ready to build."""
-    matches = score_templates(state.brief)
-    template = get_template(matches[0].template_id)
-    pending = [q for q in plan_questions(template) if q.id not in state.answers]
+    """Ask the next question the brief left open, or say it is ready to build."""
+    u = understand(state.brief)
+    plan = choose(u)
+    draft = compose(plan, slots_for(u, state.answers))
+    pending = [q for q in plan_questions(plan, u, draft) if q.id not in state.answers]
     if wants_build_now(state) or not pending:
-        brief = make_brief(state, template, explain(matches))
-        return Turn(kind="ready", message=f"Building '{template.title}' now.", build_brief=brief)
-    message = explain(matches) if not state.answers else ""
+        brief = make_brief(state, plan, draft)
+        return Turn(kind="ready", message=f"Building '{draft.title}' now.", build_brief=brief)
+    message = explain(plan) if not state.answers else ""
     return Turn(kind="question", message=message, question=pending[0])
 
 
-def make_brief(state: ConversationState, template: ToolDefinition, why: str) -> BuildBrief:
-    answers = state.answers
-    audience_id = next((i for i in AUDIENCE_IDS if i in answers), None)
+def make_brief(state: ConversationState, plan: Plan, draft: ToolDefinition) -> BuildBrief:
+    answers, u = state.answers, plan.understanding
     keep = answers.get("inputs")
     return BuildBrief(
         intent=state.brief,
-        audience=text_of(answers.get(audience_id)) if audience_id else "",
-        industry=detect_industry(state.brief),
-        kind=template.kind,
+        audience=text_of(answers.get("audience")) or u.audience,
+        industry=u.industry.label if u.industry else "",
+        kind=draft.kind,
         key_inputs=[str(k) for k in keep] if isinstance(keep, list) else [],
         result_style=_label(answers.get("result_style"), RESULT_STYLES, "chart"),
-        lead_capture=_label(answers.get("lead_timing"), LEAD_TIMING, template.lead_capture.mode),
-        template_id=template.id,
-        explanation=why,
+        lead_capture=_label(answers.get("lead_timing"), LEAD_TIMING, draft.lead_capture.mode),
+        template_id=plan.source_id,
+        explanation=explain(plan),
     )
 
 
@@ -56,10 +103,19 @@ def _label(value: Any, table: dict[str, str], default: str) -> str:
 
 
 def build(brief: BuildBrief, state: ConversationState) -> dict[str, Any]:
-    """The builder's output: the brief's template instantiated with the answers."""
-    template_id = brief.template_id or score_templates(brief.intent)[0].template_id
-    tool, notes = instantiate(get_template(template_id), brief, state.answers)
-    return {"definition": tool.model_dump(mode="json"), "notes": " ".join(notes)}
+    """The builder's output: the planned entry composed with the brief's words and answers."""
+    u = understand(brief.intent)
+    plan = find_plan(brief.template_id, u)
+    answers = dict(state.answers)
+    if brief.audience and "audience" not in answers:
+        answers["audience"] = brief.audience
+    tool = compose(plan, slots_for(u, answers))
+    tool, notes = adapt(tool, brief, answers)
+    return {
+        "definition": tool.model_dump(mode="json"),
+        "notes": " ".join(notes),
+        "source": plan.source_id,
+    }
 
 
 def edit(definition: dict[str, Any], request: str) -> dict[str, Any]:

@@ -7,9 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from keyvex.ai.models import NeedsModel
-from keyvex.ai.planner._scoring import STOP_WORDS, contains, normalise
 from keyvex.ai.planner._theme import with_background, with_primary, with_text
-from keyvex.ai.planner._vocabulary import COLORS, CURRENCIES
+from keyvex.ai.planner._vocabulary import COLORS, CURRENCIES, STOP_WORDS, contains, normalise
 from keyvex.tools import Theme, ToolDefinition, parse_tool
 
 NEEDS_MODEL = (

@@ -1,16 +1,13 @@
-"""The offline planner's questions: the template's own follow-ups plus inputs and result style."""
+"""The offline planner's questions: only what the brief did not say, with sensible defaults."""
 
 from __future__ import annotations
 
 from keyvex.ai.models import Question, QuestionOption
-from keyvex.tools import FollowupQuestion, ToolDefinition
+from keyvex.knowledge import Understanding, knowledge_base
+from keyvex.knowledge.plan import Plan
+from keyvex.tools import ToolDefinition
 
 MAX_QUESTIONS = 6
-#: Follow-ups that say who the tool is for; their answer adapts the title and copy.
-AUDIENCE_IDS = (
-    "audience", "practice_type", "asset", "business_type", "topic", "offer", "service",
-    "task", "model", "horizon",
-)  # fmt: skip
 LEAD_TIMING = {
     "Before they see results": "before_results",
     "After they see results": "after_results",
@@ -30,123 +27,108 @@ COLOR_PAIRS = [
     ("charcoal", "Charcoal on light grey", "#1f2937", "#f9fafb"),
 ]
 YES_NO_MAYBE = [("yes", "Yes"), ("no", "No"), ("maybe", "Maybe")]
+CURRENCY_CHOICES = ("USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SEK", "INR")
+#: Lengths offered when the brief states no count: (label, questions).
+LENGTHS = {
+    "assessment": (("Short: 6 statements", 6), ("Standard: 12 statements", 12),
+                   ("Thorough: 20 statements", 20)),
+    "quiz": (("Short: 5 questions", 5), ("Standard: 7 questions", 7),
+             ("Long: 10 questions", 10)),
+}  # fmt: skip
 
 
-def plan_questions(template: ToolDefinition) -> list[Question]:
-    """At most six questions whose answers the planner really applies to the template."""
-    followups = {f.id: f for f in template.followup_questions}
-    audience = next((followups[i] for i in AUDIENCE_IDS if i in followups), None)
+def plan_questions(plan: Plan, u: Understanding, draft: ToolDefinition) -> list[Question]:
+    """At most six questions, each about something the brief did not already say.
+
+    ``draft`` is the tool composed from the brief alone: its inputs, colours and call to
+    action are the defaults the creator sees."""
     picked: list[Question] = []
-    if audience is not None:
-        picked.append(_from_followup(audience, template))
-    if template.kind == "calculator":
-        picked.append(inputs_question(template))
-        if "currency" in followups:
-            picked.append(_from_followup(followups["currency"], template))
-    elif "tier_names" in followups and _ranged_outcomes(template) == 3:
-        picked.append(_from_followup(followups["tier_names"], template))
-    picked.append(colour_question(template))
-    picked.append(_from_followup(_lead_followup(followups), template))
-    picked.append(result_style_question(template))
-    if "next_step" in followups and _cta(template) is not None:
-        picked.append(_from_followup(followups["next_step"], template))
+    if not u.audience:
+        picked.append(audience_question(plan))
+    if draft.kind == "calculator":
+        picked.append(inputs_question(draft))
+        if not u.currency:
+            picked.append(currency_question(draft))
+    elif u.questions is None:
+        picked.append(length_question(draft))
+    picked.append(next_step_question(draft, u))
+    picked.append(colour_question(draft))
+    picked.append(lead_question(draft))
+    if draft.kind == "calculator":
+        picked.append(result_style_question(draft))
     return picked[:MAX_QUESTIONS]
 
 
-def _lead_followup(followups: dict[str, FollowupQuestion]) -> FollowupQuestion:
-    return followups.get("lead_timing") or FollowupQuestion(
-        id="lead_timing",
-        prompt="When should visitors leave their email?",
-        input_type="select",
-        options=list(LEAD_TIMING),
-    )
+def audience_question(plan: Plan) -> Question:
+    default = plan.entry.audience if plan.entry is not None else "small business owners"
+    suggestions = [default] + [
+        i.audience for i in knowledge_base().vocabulary.industries if i.audience != default
+    ][:7]
+    return Question(
+        id="audience", prompt="Who is the tool for? It shapes the title and the wording.",
+        input_type="text", suggestions=suggestions, allow_custom=True, placeholder=default,
+        default=default,
+    )  # fmt: skip
 
 
-def _ranged_outcomes(template: ToolDefinition) -> int:
-    return sum(1 for o in template.outcomes if o.ranged)
-
-
-def _cta(template: ToolDefinition) -> dict[str, str] | None:
-    for block in template.results:
-        if block.type == "cta":
-            return {"label": block.label, "url": block.url}
-    return None
-
-
-def _from_followup(followup: FollowupQuestion, template: ToolDefinition) -> Question:
-    kind = followup.input_type
-    options = [QuestionOption(value=o, label=o) for o in followup.options]
-    question = Question(id=followup.id, prompt=followup.prompt, input_type=kind, options=options)
-    if kind == "select":
-        question.allow_custom = followup.id in AUDIENCE_IDS
-        question.default = _select_default(followup, template)
-    elif kind == "multiselect":
-        question.max_selections = len(options)
-        question.default = list(followup.options[:3])
-    elif kind == "text":
-        question.options = []
-        question.suggestions = list(followup.options)
-        question.allow_custom = True
-        question.placeholder = followup.options[0] if followup.options else ""
-        question.default = followup.options[0] if followup.options else ""
-    elif kind == "yes_no_maybe":
-        question.options = [QuestionOption(value=v, label=label) for v, label in YES_NO_MAYBE]
-        question.default = "yes"
-    elif kind == "multipart":
-        question.parts, question.default = _parts(followup, template)
-    elif kind == "color_pair":
-        return colour_question(template)
-    return question
-
-
-def _select_default(followup: FollowupQuestion, template: ToolDefinition) -> str:
-    if followup.id == "currency":
-        return template.currency
-    if followup.id == "lead_timing":
-        mode = template.lead_capture.mode
-        return next(label for label, value in LEAD_TIMING.items() if value == mode)
-    return followup.options[0] if followup.options else ""
-
-
-def _parts(
-    followup: FollowupQuestion, template: ToolDefinition
-) -> tuple[list[Question], dict[str, str]]:
-    defaults: dict[str, str] = {}
-    if followup.id == "tier_names":
-        ranged = sorted((o for o in template.outcomes if o.ranged), key=lambda o: o.min_score or 0)
-        defaults = {p.id: o.title for p, o in zip(followup.parts, ranged, strict=False)}
-    elif followup.id == "next_step":
-        defaults = _cta(template) or {}
-    parts = [
-        Question(
-            id=p.id,
-            prompt=p.prompt,
-            input_type="select" if p.input_type == "select" else "text",
-            options=[QuestionOption(value=o, label=o) for o in p.options],
-            placeholder=defaults.get(p.id, ""),
-            default=defaults.get(p.id, ""),
-        )
-        for p in followup.parts
-    ]
-    return parts, defaults
-
-
-def inputs_question(template: ToolDefinition) -> Question:
+def inputs_question(draft: ToolDefinition) -> Question:
     return Question(
         id="inputs",
         prompt="Which figures should visitors fill in? The others use sensible fixed values.",
         input_type="multiselect",
-        options=[QuestionOption(value=i.id, label=i.label) for i in template.inputs],
-        max_selections=len(template.inputs),
-        default=[i.id for i in template.inputs],
+        options=[QuestionOption(value=i.id, label=i.label) for i in draft.inputs],
+        max_selections=len(draft.inputs),
+        default=[i.id for i in draft.inputs],
     )
+
+
+def currency_question(draft: ToolDefinition) -> Question:
+    return Question(
+        id="currency", prompt="Which currency should the figures use?", input_type="select",
+        options=[QuestionOption(value=c, label=c) for c in CURRENCY_CHOICES],
+        allow_custom=True, default=draft.currency,
+    )  # fmt: skip
+
+
+def length_question(draft: ToolDefinition) -> Question:
+    choices = LENGTHS["assessment" if draft.kind == "assessment" else "quiz"]
+    options = [QuestionOption(value=str(n), label=label) for label, n in choices]
+    return Question(
+        id="length", prompt="How long should it be?", input_type="select", options=options,
+        default=str(choices[1][1]),
+    )  # fmt: skip
+
+
+def next_step_question(draft: ToolDefinition, u: Understanding) -> Question:
+    cta = next((b for b in draft.results if b.type == "cta"), None)
+    label = getattr(cta, "label", "Book a call")
+    url = getattr(cta, "url", "")
+    parts = [
+        Question(id="label", prompt="Button text", input_type="text", placeholder=label,
+                 default=label),
+        Question(id="url", prompt="Booking page, email or phone link", input_type="text",
+                 placeholder="https://…", default=url),
+    ]  # fmt: skip
+    said = f" (you mentioned {u.offer})" if u.offer else ""
+    return Question(
+        id="next_step", prompt=f"What should a visitor do after the result{said}?",
+        input_type="multipart", parts=parts, default={"label": label, "url": url},
+    )  # fmt: skip
+
+
+def lead_question(draft: ToolDefinition) -> Question:
+    mode = draft.lead_capture.mode
+    default = next((label for label, value in LEAD_TIMING.items() if value == mode), "")
+    return Question(
+        id="lead_timing", prompt="When should visitors leave their email?", input_type="select",
+        options=[QuestionOption(value=label, label=label) for label in LEAD_TIMING],
+        default=default,
+    )  # fmt: skip
 
 
 def colour_question(template: ToolDefinition) -> Question:
     current = (template.theme.primary, template.theme.background)
-    options = [
-        QuestionOption(value="template", label="Keep the template's colours", colors=[*current])
-    ]
+    options = [QuestionOption(value="template", label="Keep these colours", colors=[*current])]
     options += [
         QuestionOption(value=v, label=label, colors=[p, b]) for v, label, p, b in COLOR_PAIRS
     ]

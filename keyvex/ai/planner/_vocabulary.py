@@ -1,166 +1,8 @@
-"""Words the offline planner understands: kinds, related terms, industries, colours, currencies."""
+"""Words the offline planner's editor understands: colours, currencies, stop words."""
 
 from __future__ import annotations
 
-#: Words that say which kind of tool the creator wants.
-KIND_WORDS: dict[str, tuple[str, ...]] = {
-    "calculator": (
-        "calculator", "calculate", "calculates", "estimator", "estimate", "cost", "costs",
-        "costing", "roi", "price", "pricing", "payment", "savings", "worth", "projection",
-        "forecast", "quote", "how much", "budget", "value",
-    ),
-    "quiz": (
-        "quiz", "trivia", "personality", "which type", "what kind of", "what type of",
-        "test your", "knowledge test", "intake", "persona", "style",
-    ),
-    "assessment": (
-        "assessment", "scorecard", "score card", "readiness", "maturity", "audit", "checkup",
-        "check-up", "health check", "self-assessment", "benchmark", "diagnostic", "rating",
-        "evaluate", "evaluation", "scoring",
-    ),
-}  # fmt: skip
-
-#: Brief words -> terms found in the templates' tags, keywords and titles.
-RELATED: dict[str, tuple[str, ...]] = {
-    "mortgage": ("loan", "monthly payment"),
-    "loan": ("loan", "financing payment"),
-    "lease": ("leasing", "loan"),
-    "leasing": ("leasing",),
-    "financing": ("loan", "equipment finance"),
-    "repayment": ("loan", "monthly payment"),
-    "installment": ("monthly payment",),
-    "churn": ("customer lifetime value", "ltv"),
-    "retention": ("customer lifetime value", "patient retention"),
-    "subscription": ("ltv", "customer lifetime value"),
-    "subscribers": ("ltv",),
-    "saas": ("ltv", "unit economics"),
-    "lifetime": ("customer lifetime value",),
-    "acquisition": ("acquisition cost", "cac"),
-    "dental": ("dental", "dental recall"),
-    "dentist": ("dental", "dental recall"),
-    "dentists": ("dental", "dental recall"),
-    "recall": ("dental recall",),
-    "recalls": ("dental recall",),
-    "patients": ("patient retention",),
-    "clinic": ("patient retention", "healthcare"),
-    "clinics": ("patient retention", "healthcare"),
-    "no-shows": ("no-shows", "missed appointments"),
-    "appointments": ("missed appointments",),
-    "optometry": ("patient retention", "healthcare"),
-    "physiotherapy": ("patient retention", "healthcare"),
-    "veterinary": ("patient retention",),
-    "salon": ("missed appointments",),
-    "manual": ("manual work cost", "automation"),
-    "hours": ("time savings",),
-    "automate": ("automation", "automation roi"),
-    "automation": ("automation",),
-    "admin": ("manual work cost",),
-    "productivity": ("productivity",),
-    "quote": ("quote", "quote estimator"),
-    "quotes": ("quote",),
-    "membership": ("pricing calculator", "quote"),
-    "memberships": ("pricing calculator", "quote"),
-    "packages": ("quote", "agency pricing"),
-    "package": ("quote",),
-    "gym": ("pricing calculator",),
-    "website": ("website cost",),
-    "agency": ("agency",),
-    "project": ("project estimate",),
-    "valuation": ("business valuation", "valuation"),
-    "worth": ("company value",),
-    "exit": ("exit planning",),
-    "sell": ("sell my business",),
-    "ebitda": ("ebitda multiple",),
-    "forecast": ("forecast", "growth forecast"),
-    "projection": ("revenue projection",),
-    "growth": ("growth",),
-    "cagr": ("cagr",),
-    "break-even": ("break-even",),
-    "breakeven": ("break-even",),
-    "margin": ("contribution margin",),
-    "restaurant": ("break-even", "small business"),
-    "roi": ("roi", "roi calculator"),
-    "return": ("return on investment",),
-    "investment": ("return on investment",),
-    "payback": ("payback period",),
-    "consulting": ("consulting value",),
-    "cyber": ("cyber security",),
-    "security": ("cyber security",),
-    "cybersecurity": ("cyber security",),
-    "ransomware": ("ransomware readiness",),
-    "phishing": ("cyber security",),
-    "backups": ("cyber security",),
-    "msp": ("it", "it risk"),
-    "ai": ("ai", "ai readiness"),
-    "chatgpt": ("ai adoption",),
-    "marketing": ("marketing",),
-    "b2b": ("b2b",),
-    "funnel": ("marketing",),
-    "seo": ("marketing",),
-    "brand": ("marketing",),
-    "wellness": ("wellness",),
-    "wellbeing": ("wellness", "wellbeing quiz"),
-    "health": ("health",),
-    "healthy": ("healthy habits",),
-    "stress": ("stress check",),
-    "burnout": ("stress check", "wellness"),
-    "engagement": ("wellness",),
-    "employee": ("wellness",),
-    "employees": ("wellness",),
-    "hr": ("wellness",),
-    "morale": ("wellness",),
-    "sleep": ("healthy habits",),
-    "fitness": ("health", "healthy habits"),
-    "leadership": ("leadership",),
-    "leader": ("leadership",),
-    "manager": ("management style",),
-    "management": ("management style",),
-    "personality": ("personality",),
-    "persona": ("personality",),
-    "intake": ("personality",),
-    "type": ("personality",),
-    "email": ("email marketing",),
-    "newsletter": ("email marketing",),
-    "deliverability": ("deliverability",),
-    "gdpr": ("gdpr consent",),
-    "knowledge": ("knowledge",),
-    "training": ("training",),
-    "trivia": ("knowledge",),
-}
-
-#: Brief words -> the industry they name (the first match wins).
-INDUSTRIES: dict[str, str] = {
-    "dental": "Dental practices",
-    "dentist": "Dental practices",
-    "dentists": "Dental practices",
-    "saas": "SaaS",
-    "software": "Software",
-    "law": "Law firms",
-    "legal": "Law firms",
-    "lawyer": "Law firms",
-    "hr": "Human resources",
-    "gym": "Fitness",
-    "fitness": "Fitness",
-    "mortgage": "Mortgage brokerage",
-    "real estate": "Real estate",
-    "restaurant": "Restaurants",
-    "restaurants": "Restaurants",
-    "cyber": "IT services",
-    "msp": "IT services",
-    "clinic": "Healthcare",
-    "physiotherapy": "Healthcare",
-    "veterinary": "Veterinary",
-    "agency": "Agencies",
-    "accounting": "Accounting",
-    "ecommerce": "E-commerce",
-    "e-commerce": "E-commerce",
-    "construction": "Construction",
-    "manufacturing": "Manufacturing",
-    "coaching": "Coaching",
-    "coach": "Coaching",
-    "insurance": "Insurance",
-    "marketing": "Marketing",
-}
+import re
 
 #: Colour names -> hex (deep enough for white text where that is the usual use).
 COLORS: dict[str, str] = {
@@ -227,3 +69,17 @@ CURRENCIES: dict[str, str] = {
     "rupees": "INR",
     "inr": "INR",
 }
+
+STOP_WORDS = frozenset(
+    "a an and are for how is of on the this that what which with your you our to in it its"
+    " do does can will my me we us be by at as or from".split()
+)
+
+
+def normalise(text: str) -> str:
+    return " " + " ".join(re.findall(r"[a-z0-9€£$][a-z0-9\-&:']*", text.lower())) + " "
+
+
+def contains(text: str, phrase: str) -> bool:
+    """Whole-word phrase match on a normalised text."""
+    return f" {phrase.lower().strip()} " in text

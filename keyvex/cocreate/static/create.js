@@ -126,12 +126,24 @@
     $("cc-change-form").hidden = false;
     $("cc-publish").hidden = false;
   }
-  function drawReport(report, explanation) {
+  var FIT_LEVELS = { high: "High", medium: "Medium", low: "Low" };
+  function drawFit(fit) {
+    var box = $("cc-fit");
+    box.hidden = !fit || !fit.level;
+    if (box.hidden) return;
+    $("cc-fit-level").textContent = FIT_LEVELS[fit.level] || fit.level;
+    [["cc-fit-covered", fit.covered, "Covers "], ["cc-fit-missing", fit.missing, "Missing: "]].forEach(function (x) {
+      var list = $(x[0]);
+      list.textContent = "";
+      (x[1] || []).forEach(function (t) { list.appendChild(h("li", { text: x[2] + t })); });
+    });
+  }
+  function drawReport(report, explanation, fit) {
     var box = $("cc-report"), list = $("cc-warnings");
     box.hidden = !report;
     if (!report) return;
     var warnings = report.warnings || [], stats = report.stats || {}, bits = [];
-    bits.push("Quality " + report.quality + "/100");
+    bits.push((report.errors || []).length ? "Failed" : "Passed");
     bits.push((report.errors || []).length + " errors");
     bits.push(warnings.length + (warnings.length === 1 ? " warning" : " warnings"));
     if (stats.samples) bits.push(stats.samples + " sampled inputs checked");
@@ -140,6 +152,7 @@
     $("cc-explanation").textContent = explanation || "";
     list.textContent = "";
     warnings.forEach(function (w) { list.appendChild(h("li", { text: w.message + (w.path ? " (" + w.path + ")" : "") })); });
+    drawFit(fit);
   }
   function drawMessages(messages) {
     (messages || []).forEach(function (m) {
@@ -162,7 +175,7 @@
     if (!S.form || !current || S.form.el.getAttribute("data-question") !== current.id) showQuestion(current);
     $("cc-build").hidden = S.status !== "asking";
     drawHistory();
-    drawReport(data.report, data.explanation);
+    drawReport(data.report, data.explanation, data.fit);
     if (data.status === "building") status("Building your tool…");
   }
   function refresh() {
@@ -189,8 +202,9 @@
       S.reply = null;
       S.tool = d;
       reloadPreview(d.version);
-      say("Version " + d.version + " is ready: quality " + d.quality + "/100, " + d.errors + " errors, " +
-        d.warnings + " warnings.", "ai");
+      var fit = d.fit && d.fit.level ? "; fit to your brief: " + d.fit.level : "";
+      say("Version " + d.version + " is ready: checks passed with " + d.warnings +
+        (d.warnings === 1 ? " warning" : " warnings") + fit + ".", "ai");
       refresh().then(function () { status("Version " + d.version + " is ready."); });
     },
     error: function (d) {
