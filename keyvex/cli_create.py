@@ -17,8 +17,45 @@ TURN_TIMEOUT = 120.0
 
 
 def register(app: typer.Typer) -> None:
-    """Add `keyvex create` to ``app``."""
+    """Add `keyvex create` and `keyvex ideas` to ``app``."""
     app.command("create")(create_command)
+    app.command("ideas")(ideas_command)
+
+
+def ideas_command(
+    expertise: Annotated[str, typer.Option("--expertise", help="What you are expert in.")],
+    audience: Annotated[str, typer.Option("--audience", help="Who your clients are.")],
+    offer: Annotated[str, typer.Option("--offer", help="What you sell.")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the ideas as JSON.")] = False,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Data directory (default ./keyvex-data).")
+    ] = None,
+) -> None:
+    """Suggest 3-5 lead-magnet ideas; each idea's brief starts `keyvex create --brief`."""
+    from keyvex.ai import AIContext, tool_ideas
+    from keyvex.app import build_app
+    from keyvex.settings import load_settings
+
+    try:
+        overrides = {"data_dir": data_dir} if data_dir is not None else {}
+        state = build_app(load_settings(**overrides))
+    except KeyvexError as exc:
+        raise _fail(exc) from None
+    try:
+        ideas = asyncio.run(tool_ideas(AIContext(app=state), expertise, audience, offer))
+    except KeyvexError as exc:
+        raise _fail(exc) from None
+    finally:
+        state.close()
+    if as_json:
+        typer.echo(json.dumps([idea.as_json() for idea in ideas], ensure_ascii=False))
+        return
+    for number, idea in enumerate(ideas, 1):
+        general = " (general structure: edit the questions)" if idea.general else ""
+        typer.echo(f"{number}. {idea.title} [{idea.kind.replace('_', ' ')}]{general}")
+        typer.echo(f"   For the visitor: {idea.value}")
+        typer.echo(f"   Why it brings leads: {idea.why}")
+        typer.echo(f"   Start it: keyvex create --brief {json.dumps(idea.brief)}")
 
 
 def create_command(

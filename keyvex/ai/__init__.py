@@ -27,6 +27,7 @@ from keyvex.ai.models import (
 
 if TYPE_CHECKING:
     from keyvex.ai.agents import AgentDeps, builder_agent, conversation_agent, editor_agent
+    from keyvex.ai.ideas import tool_ideas
     from keyvex.ai.planner import fit_report
     from keyvex.ai.providers import use_models
     from keyvex.ai.service import build_tool, edit_tool, next_turn
@@ -45,6 +46,7 @@ _LAZY = {
     "next_turn": "keyvex.ai.service",
     "list_usage": "keyvex.ai.usage",
     "fit_report": "keyvex.ai.planner",
+    "tool_ideas": "keyvex.ai.ideas",
 }
 
 
@@ -76,5 +78,6 @@ __all__ = [
     "fit_report",
     "list_usage",
     "next_turn",
+    "tool_ideas",
     "use_models",
 ]

@@ -11,8 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from keyvex.errors import ConfigError
 
-Process = Literal["conversation", "builder", "editor", "brand", "data_mapping"]
-PROCESSES: tuple[Process, ...] = ("conversation", "builder", "editor", "brand", "data_mapping")
+Process = Literal["conversation", "builder", "editor", "brand", "data_mapping", "ideas"]
+PROCESSES: tuple[Process, ...] = (
+    "conversation", "builder", "editor", "brand", "data_mapping", "ideas"
+)  # fmt: skip
 
 
 class ProcessConfig(BaseModel):

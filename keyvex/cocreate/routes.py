@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keyvex.cocreate import preview, service
 from keyvex.cocreate.sse import event_response, parse_last_event_id
-from keyvex.errors import KeyvexError, RateLimited
+from keyvex.errors import Invalid, KeyvexError, RateLimited
 from keyvex.web.deps import AppDep, CsrfChecked, CurrentUser
 from keyvex.web.templating import render
 
@@ -84,8 +84,24 @@ ACCEPTED = {"status": "accepted"}
 
 
 @pages.get("/create", response_class=HTMLResponse)
-async def create_page(request: Request, user: CurrentUser) -> HTMLResponse:
-    return render(request, "cocreate/create.html", {"session_id": None})
+async def create_page(
+    request: Request,
+    app: AppDep,
+    user: CurrentUser,
+    expertise: str | None = None,
+    audience: str | None = None,
+    offer: str | None = None,
+) -> HTMLResponse:
+    """The creator page; with ``expertise`` and ``audience`` it also shows tool ideas."""
+    asked = {"expertise": expertise or "", "audience": audience or "", "offer": offer or ""}
+    ideas, errors = [], {}
+    if expertise is not None or audience is not None:
+        try:
+            ideas = await service.ideas(app, user, **asked)
+        except Invalid as exc:
+            errors = exc.fields
+    context = {"session_id": None, "ideas": ideas, "idea_form": asked, "idea_errors": errors}
+    return render(request, "cocreate/create.html", context)
 
 
 @pages.get("/create/{sid}", response_class=HTMLResponse)

@@ -189,6 +189,14 @@ async def publish_session(app: App, user: User, sid: str) -> str:
     return live.slug
 
 
+async def ideas(app: App, user: User, expertise: str, audience: str, offer: str) -> list[Any]:
+    """3-5 tool ideas (``keyvex.knowledge.ideas.Idea``) for the creator's words; each idea's
+    brief starts a session. Invalid names the field that is missing or too long."""
+    return list(
+        await ai.tool_ideas(AIContext(app=app, user_id=user.id), expertise, audience, offer)
+    )
+
+
 def public_url(app: App, slug: str, base: str | None = None) -> str:
     root = app.settings.base_url or base or f"http://{app.settings.host}:{app.settings.port}"
     return f"{str(root).rstrip('/')}/t/{slug}"

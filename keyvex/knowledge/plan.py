@@ -70,7 +70,7 @@ class Plan:
     @property
     def source_id(self) -> str:
         """``entry`` or ``entry/variant``: where the tool came from."""
-        if self.entry is None:
+        if self.entry is None or self.generic:
             return f"generic-{self.kind}"
         return f"{self.entry.id}/{self.variant.id}" if self.variant else self.entry.id
 

@@ -246,6 +246,7 @@
       S.sid = data.session_id;
       history.replaceState(null, "", "/create/" + encodeURIComponent(S.sid));
       $("cc-brief-form").hidden = true;
+      if ($("cc-ideas")) $("cc-ideas").hidden = true;
       say(brief, "user");
       S.status = buildNow ? "building" : "asking";
       $("cc-build").hidden = buildNow;
@@ -262,6 +263,14 @@
     form.classList.add("cc-sending");
     start(brief, buildNow).catch(function (x) { err.textContent = x.message; $("cc-brief").focus(); })
       .then(function () { form.classList.remove("cc-sending"); });
+  });
+  Array.prototype.forEach.call(document.querySelectorAll(".cc-idea-start"), function (button) {
+    button.addEventListener("click", function () {
+      $("cc-brief").value = button.getAttribute("data-brief") || "";
+      var ideas = $("cc-ideas");
+      if (ideas) ideas.hidden = true;
+      $("cc-brief-form").requestSubmit();
+    });
   });
   $("cc-brief").addEventListener("keydown", function (e) {
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); $("cc-brief-form").requestSubmit(); }
