@@ -67,12 +67,23 @@ class BuildBrief(BaseModel):
 
 
 class Turn(BaseModel):
-    """The conversation agent's answer: ask one more question, or ready to build."""
+    """The conversation agent's answer: ask one more question, or ready to build.
+
+    With a question it may also plan the rest of the conversation: ``plan`` holds the
+    questions still to ask after this one and ``build_brief`` the brief to build from once
+    they are answered, so the happy path needs one conversation request, not one per answer.
+    """
 
     kind: Literal["question", "ready"]
     message: str = ""
     question: Question | None = None
-    build_brief: BuildBrief | None = None
+    plan: list[Question] = Field(
+        default_factory=list,
+        description="With a question: the questions to ask after it, in order (at most 5).",
+    )
+    build_brief: BuildBrief | None = Field(
+        default=None, description="Ready: what to build. With a question: the planned brief."
+    )
 
 
 class ConversationState(BaseModel):

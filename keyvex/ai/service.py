@@ -14,6 +14,7 @@ from pydantic_ai.messages import ModelMessage, ModelResponse
 from pydantic_ai.models import Model
 from pydantic_ai.models.fallback import FallbackModel
 
+from keyvex.ai._reference import closest_examples
 from keyvex.ai.agents import (
     MAX_TRIES,
     AgentDeps,
@@ -73,11 +74,14 @@ async def build_tool(
     planner's composition from the knowledge base. Its fit to the brief is judged either way."""
     await progress("planning", f"Planning a {brief.kind} for: {brief.intent[:120]}")
     deps = AgentDeps(ctx, progress)
-    payload = {
+    payload: dict[str, Any] = {
         "task": "build",
         "brief": brief.model_dump(mode="json"),
         "state": state.model_dump(mode="json"),
     }
+    if any(c.spec.provider != "offline" for c in chain(ctx.app, "builder")):
+        # a model starts from reviewed structures; the offline planner composes them itself
+        payload["examples"] = closest_examples(state.brief or brief.intent)
     with capture_run_messages() as messages:
         try:
             result = await _run(ctx, "builder", builder_agent, payload, deps, stream=True)

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from keyvex.ai import Question
+from keyvex.ai import BuildBrief, Question
 
 SessionStatus = Literal["asking", "building", "ready", "failed"]
 EventType = Literal["text", "question", "progress", "tool", "error", "done"]
@@ -69,6 +69,10 @@ class Session(BaseModel):
     status: SessionStatus = "asking"
     asked: list[Question] = Field(default_factory=list)
     answers: dict[str, Any] = Field(default_factory=dict)
+    #: The conversation agent's plan: questions still to ask and the brief to build from.
+    #: Answers that follow it need no model request; one that changes direction clears it.
+    planned: list[Question] = Field(default_factory=list)
+    planned_brief: BuildBrief | None = None
     build_now: bool = False
     #: A data source attached at the start ("create a tool from this data").
     source_id: str | None = None

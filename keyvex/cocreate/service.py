@@ -124,9 +124,26 @@ async def answer(app: App, user: User, sid: str, question_id: Any, value: Any) -
     def change(s: Session) -> None:
         s.answers = {**s.answers, question.id: stored}
         s.say("user", shown_answer(question, stored), now_iso())
+        if changes_direction(question, stored):  # the plan no longer holds: ask the agent
+            s.planned, s.planned_brief = [], None
 
     await _mutate(app, user, sid, change)
     _submit(app, user, sid, "cocreate.turn", _advance)
+
+
+def changes_direction(question: Question, value: Any) -> bool:
+    """True for an answer the plan could not foresee: the creator's own words where the
+    question offered choices or suggestions (a picked option, a default or a structured
+    answer follows the plan)."""
+    if not question.allow_custom or not isinstance(value, str) or not value.strip():
+        return False
+    foreseen = {o.value.lower() for o in question.options} | {
+        o.label.lower() for o in question.options
+    }
+    foreseen |= {s.lower() for s in question.suggestions}
+    if isinstance(question.default, str):
+        foreseen.add(question.default.lower())
+    return value.strip().lower() not in foreseen
 
 
 def shown_answer(question: Question, value: Any) -> str:
@@ -276,6 +293,13 @@ async def _advance(app: App, user: User, sid: str) -> None:
         await _advance_data(app, user, session)
         return
     state = await _state(app, user, session)
+    if session.planned_brief is not None:  # following the agent's plan: no model request
+        planned = next((q for q in session.planned if q.id not in session.answers), None)
+        if planned is not None and not state.build_now:
+            await _ask(app, user, sid, planned)
+        else:
+            await _build(app, user, sid, session.planned_brief, state)
+        return
     relay = TextRelay(app, sid)
     try:
         turn = await ai.next_turn(_context(app, user, sid), state, on_text=relay.push)
@@ -283,11 +307,25 @@ async def _advance(app: App, user: User, sid: str) -> None:
         await relay.close()
     await _say(app, user, sid, turn.message, streamed=relay.text)
     if turn.kind == "question" and turn.question is not None:
+        await _plan(app, user, sid, turn)
         await _ask(app, user, sid, turn.question)
     elif turn.build_brief is not None:
         await _build(app, user, sid, turn.build_brief, state)
     else:
         raise Invalid("The assistant did not say what to ask or build; please try again.")
+
+
+async def _plan(app: App, user: User, sid: str, turn: ai.Turn) -> None:
+    """Keep the agent's plan (the questions after this one, the brief to build from)."""
+    if turn.build_brief is None:
+        return
+    asked = {q.id for q in [turn.question] if q is not None}
+    planned = [q for q in turn.plan if q.id not in asked][:MAX_QUESTIONS]
+
+    def change(s: Session) -> None:
+        s.planned, s.planned_brief = planned, turn.build_brief
+
+    await _mutate(app, user, sid, change)
 
 
 async def _advance_data(app: App, user: User, session: Session) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from keyvex.ai import AIContext, BuildBrief, ConversationState, build_tool, use_models
+from keyvex.formula import FUNCTIONS
 from keyvex.knowledge import Slots, compose, find_plan, understand
 from keyvex.tools import get_template
 
@@ -39,3 +42,21 @@ async def test_a_model_tool_on_the_subject_fits(ctx: AIContext, progress: Progre
     fit = await _built_by_model(ctx, progress, on_topic.model_dump(mode="json"))
     assert fit["level"] in ("high", "medium"), fit
     assert "GDPR readiness" in fit["covered"]
+
+
+async def test_a_model_builder_gets_the_language_reference_and_the_closest_examples(
+    ctx: AIContext, progress: ProgressLog
+) -> None:
+    u = understand(GDPR)
+    on_topic = compose(find_plan("gdpr-readiness", u), Slots(audience="marketing agencies"))
+    script = Script(draft(on_topic.model_dump(mode="json")))
+    use_models(ctx.app, "builder", ("openai:scripted", script.model()))
+    brief = BuildBrief(intent=GDPR, kind="assessment")
+    await build_tool(ctx, brief, ConversationState(brief=GDPR), progress)
+    request = script.seen[0][0]
+    instructions = str(getattr(request, "instructions", ""))
+    for name in FUNCTIONS:  # every function of the registry is described
+        assert f"- {name}" in instructions or f"- {name}(" in instructions, name
+    assert "table_recommendations" in instructions and '"formula":' in instructions
+    sent = json.loads(str(request.parts[-1].content))  # type: ignore[union-attr]
+    assert sent["examples"] and sent["examples"][0]["title"].startswith("How GDPR-ready")

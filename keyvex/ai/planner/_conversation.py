@@ -31,9 +31,11 @@ def slots_for(u: Understanding, answers: dict[str, Any]) -> Slots:
     """The brief's words, overridden by the creator's answers, for composing the tool."""
     audience = text_of(answers.get("audience")) or u.audience
     length = text_of(answers.get("length"))
+    industry = understand(audience).industry if "audience" in answers else None
+    industry = industry or u.industry
     return Slots(
         audience=audience[:120],
-        business=u.industry.business if u.industry else "",
+        business=industry.business if industry else "",
         offer=u.offer,
         currency=_currency(answers.get("currency")) or (u.currency or ""),
         questions=u.questions or (int(length) if length.isdigit() else None),
@@ -78,7 +80,10 @@ def next_turn(state: ConversationState) -> Turn:
         brief = make_brief(state, plan, draft)
         return Turn(kind="ready", message=f"Building '{draft.title}' now.", build_brief=brief)
     message = explain(plan) if not state.answers else ""
-    return Turn(kind="question", message=message, question=pending[0])
+    return Turn(
+        kind="question", message=message, question=pending[0], plan=pending[1:],
+        build_brief=make_brief(state, plan, draft),
+    )  # fmt: skip
 
 
 def make_brief(state: ConversationState, plan: Plan, draft: ToolDefinition) -> BuildBrief:
