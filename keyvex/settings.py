@@ -149,6 +149,12 @@ class Settings(BaseSettings):
     data_timeout_seconds: float = Field(
         30.0, gt=0, le=600, description="Time limit of one data source fetch or SQL statement."
     )
+    data_reader_memory_bytes: int = Field(
+        256_000_000,
+        ge=64_000_000,
+        description="Memory limit of the child process that parses an uploaded workbook or "
+        "Access file; a file needing more is refused with a clear message.",
+    )
     google_sheets_api_url: str = Field(
         "https://sheets.googleapis.com",
         description="Google Sheets API root (a local stand-in in tests).",

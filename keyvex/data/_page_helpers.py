@@ -289,7 +289,12 @@ def _sheets(app: App, blob_key: str, filename: str) -> list[str]:
         with app.blobs.open(blob_key) as source, local.open("wb") as out:
             while chunk := source.read(1 << 20):
                 out.write(chunk)
-        return list_sheets(local, filename=filename)
+        return list_sheets(
+            local,
+            filename=filename,
+            timeout=app.settings.data_timeout_seconds,
+            memory=app.settings.data_reader_memory_bytes,
+        )
 
 
 async def upload_answer(app: App, info: Mapping[str, Any]) -> dict[str, Any]:

@@ -151,6 +151,7 @@ class SourceContext:
     max_rows: int = 100_000
     max_bytes: int = 50_000_000
     timeout: float = 30.0
+    reader_memory: int = 256_000_000  # of the child process that parses a workbook
     allow_loopback: bool = False
     google_sheets_api_url: str = "https://sheets.googleapis.com"
     google_token_url: str = "https://oauth2.googleapis.com/token"
@@ -164,6 +165,7 @@ class SourceContext:
             max_rows=settings.data_max_rows,
             max_bytes=settings.data_max_upload_bytes,
             timeout=settings.data_timeout_seconds,
+            reader_memory=settings.data_reader_memory_bytes,
             allow_loopback=settings.outbound_allow_loopback,
             google_sheets_api_url=settings.google_sheets_api_url,
             google_token_url=settings.google_token_url,

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from keyvex.cli import app
+
+from ._workbooks import FILES, write_xlsx_cells
 
 runner = CliRunner()
 
@@ -83,3 +88,21 @@ def test_data_is_listed_in_the_main_help() -> None:
     result = runner.invoke(app, ["--help"])
     assert "data" in result.stdout
     assert "analyze" in runner.invoke(app, ["data", "--help"]).stdout
+
+
+def test_a_hostile_workbook_is_one_error_line_and_exit_1_in_a_real_process(
+    tmp_path: Path,
+) -> None:
+    """The probe's workbooks (A1 and XFD1048576; A1 and IV65536 in .xls) aborted the CLI with a
+    Rust backtrace; the command runs as it would from a shell, in a process of its own."""
+    far = write_xlsx_cells(tmp_path / "far.xlsx", {"A1": "a", "XFD1048576": 1})
+    for path in (far, FILES / "a_to_iv65536.xls"):
+        done = subprocess.run(
+            [sys.executable, "-m", "keyvex", "data", "analyze", str(path)],
+            capture_output=True, text=True, timeout=120, env={**os.environ, "RUST_BACKTRACE": "1"},
+        )  # fmt: skip
+        assert done.returncode == 1, done.stderr
+        assert done.stdout == ""
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
+        assert "backtrace" not in done.stderr and "Traceback" not in done.stderr

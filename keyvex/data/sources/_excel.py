@@ -5,7 +5,10 @@ entries; declared uncompressed total at most 20 x ``max_bytes`` (1 GB for the 50
 no entry above 1 MB unpacking more than 200:1 (real sheets compress 5-30:1); only stored or
 deflated entries. Declared sizes can lie, so every entry is then inflated in bounded chunks and
 its real size checked against what it declared: the check costs one decompression pass and
-never holds more than a megabyte. ``.xls`` (OLE2) is bounded by the file size limit alone.
+never holds more than a megabyte. The same pass measures how large a grid calamine would build
+for each sheet and refuses a sheet spanning too many cells (``_grid``: a workbook holding A1
+and XFD1048576 would otherwise ask for 17 billion cells). ``.xls`` (OLE2) is bounded by the
+file size limit and, like every workbook, by the sandbox that reads it (``_sandbox``).
 
 calamine quirks normalised: integral floats become ``int``; datetimes, dates and times become
 ISO-8601 text; durations (timedelta) become a number of seconds (formulas compute with
@@ -26,7 +29,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -41,12 +44,21 @@ from python_calamine import (
 )
 
 from keyvex.data._types import Cell, Dataset, SourceError, unique_columns
+from keyvex.data.sources._grid import (
+    MAX_COLUMNS,
+    Box,
+    OdsScan,
+    SharedStringsScan,
+    XlsxSheetScan,
+    check_box,
+    column_index,
+    column_letters,
+)
 
 MAX_ENTRIES = 10_000
 MAX_RATIO = 200
 RATIO_FLOOR = 1_000_000  # entries smaller than this may compress as well as they like
 UNPACK_FACTOR = 20
-MAX_COLUMNS = 1_000
 _ERROR_CELL = re.compile(rb"""<c\b[^>]*?\bt=["']e["'][^>]*>""")
 _CELL_REF = re.compile(rb"""\br=["']([A-Z]{1,3})([0-9]{1,7})["']""")
 _ODS_ERROR = b'value-type="error"'
@@ -59,11 +71,13 @@ _DOC_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationship
 
 @dataclass
 class ZipFacts:
-    """What the guard learnt: the workbook kind and the error cells found per sheet part."""
+    """What the guard learnt: the workbook kind, the error cells and the bounding box of the
+    cells found per xlsx sheet part (ods tables are checked during the pass itself)."""
 
     kind: str
     xlsx_errors: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     ods_has_errors: bool = False
+    boxes: dict[str, Box] = field(default_factory=dict)
 
 
 def _mb(size: int) -> str:
@@ -71,7 +85,8 @@ def _mb(size: int) -> str:
 
 
 def inspect_zip(path: Path, max_bytes: int) -> ZipFacts:
-    """Refuse zip bombs and forged sizes; tell xlsx from ods; find error cells."""
+    """Refuse zip bombs, forged sizes and sheets too large to build; tell xlsx from ods;
+    find error cells."""
     try:
         with zipfile.ZipFile(path) as zf, path.open("rb") as raw:
             infos = zf.infolist()
@@ -148,10 +163,22 @@ def _chunks(raw: IO[bytes], info: zipfile.ZipInfo) -> Iterator[bytes]:
         yield inflater.flush()
 
 
+def _scanner(
+    info: zipfile.ZipInfo, kind: str
+) -> XlsxSheetScan | OdsScan | SharedStringsScan | None:
+    name = info.filename
+    if kind == "ods":
+        return OdsScan() if name == "content.xml" else None
+    if name.startswith("xl/worksheets/"):
+        return XlsxSheetScan(name)
+    return SharedStringsScan(name) if name.lower().endswith("sharedstrings.xml") else None
+
+
 def _inflate_checked(raw: IO[bytes], info: zipfile.ZipInfo, budget: int, facts: ZipFacts) -> int:
     size, carry = 0, b""
     errors: list[tuple[int, int]] = []
-    sheet = info.filename.startswith("xl/worksheets/") and facts.kind == "xlsx"
+    scan = _scanner(info, facts.kind)
+    sheet = isinstance(scan, XlsxSheetScan)
     for chunk in _chunks(raw, info):
         size += len(chunk)
         if size > info.file_size or size > budget:
@@ -160,16 +187,30 @@ def _inflate_checked(raw: IO[bytes], info: zipfile.ZipInfo, budget: int, facts: 
                 f"The workbook part {info.filename!r} unpacks to more than it declares "
                 "(a forged or damaged archive, possibly a zip bomb).",
             )
+        if scan is not None:
+            scan.feed(chunk)
         if sheet:
             carry = _scan_errors(carry + chunk, errors)
-        elif info.filename == "content.xml" and facts.kind == "ods":
+        elif isinstance(scan, OdsScan):
             facts.ods_has_errors = facts.ods_has_errors or _ODS_ERROR in carry + chunk
             carry = chunk[-64:]
-    if sheet:
+    if scan is not None:
+        scan.feed(b"", final=True)
+    if isinstance(scan, XlsxSheetScan):
+        # an unusual cell form (no reference, a namespace prefix): scanned again, cell by cell
+        facts.boxes[info.filename] = _exact_box(raw, info) if scan.needs_exact else scan.box
         _scan_errors(carry, errors, final=True)
     if errors:
         facts.xlsx_errors[info.filename] = errors
     return size
+
+
+def _exact_box(raw: IO[bytes], info: zipfile.ZipInfo) -> Box:
+    scan = XlsxSheetScan(info.filename, exact=True)
+    for chunk in _chunks(raw, info):
+        scan.feed(chunk)
+    scan.feed(b"", final=True)
+    return scan.box
 
 
 def _scan_errors(data: bytes, found: list[tuple[int, int]], final: bool = False) -> bytes:
@@ -180,23 +221,8 @@ def _scan_errors(data: bytes, found: list[tuple[int, int]], final: bool = False)
             return data[match.start() :]
         ref = _CELL_REF.search(match.group())
         if ref:
-            found.append((int(ref.group(2)) - 1, _column_index(ref.group(1).decode())))
+            found.append((int(ref.group(2)) - 1, column_index(ref.group(1).decode())))
     return data[safe:]
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index - 1
-
-
-def _column_letters(index: int) -> str:
-    letters, index = "", index + 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _xlsx_sheet_parts(path: Path) -> dict[str, str]:
@@ -296,11 +322,25 @@ def _choose(book: CalamineWorkbook, sheet: str | None) -> str:
 
 
 def read_workbook(
-    path: Path, facts: ZipFacts | None, *, sheet: str | None, limit: int | None, max_rows: int
+    path: Path,
+    facts: ZipFacts | None,
+    *,
+    sheet: str | None,
+    limit: int | None,
+    max_rows: int,
+    sink: Callable[[list[Cell]], None] | None = None,
 ) -> Dataset:
-    """Rows of one worksheet (the first visible one unless ``sheet`` names another)."""
+    """Rows of one worksheet (the first visible one unless ``sheet`` names another).
+
+    With a ``sink`` each kept row goes there as it is read, without its trailing empty cells,
+    and the returned Dataset has no rows (the sandbox streams rows to the server this way);
+    without one they are in the Dataset, padded to its columns.
+    """
     book = _open(path)
     name = _choose(book, sheet)
+    part = _xlsx_part(path, name) if facts is not None and facts.kind == "xlsx" else None
+    if facts is not None and part is not None:
+        check_box(name, facts.boxes.get(part) or _scan_part(path, part))
     try:
         data = book.get_sheet_by_name(name)
     except Exception:
@@ -309,10 +349,10 @@ def read_workbook(
         raise SourceError(
             "too_large", f"Sheet {name!r} is {data.width:,} columns wide; at most {MAX_COLUMNS:,}."
         )
-    errors = _sheet_errors(path, facts, name)
-    dataset = _collect(data, errors, limit=limit, max_rows=max_rows)
+    errors = _sheet_errors(path, facts, name, part)
+    dataset = _collect(data, errors, limit=limit, max_rows=max_rows, sink=sink)
     if errors:
-        refs = ", ".join(f"{_column_letters(c)}{r + 1}" for r, c in sorted(errors)[:5])
+        refs = ", ".join(f"{column_letters(c)}{r + 1}" for r, c in sorted(errors)[:5])
         more = ", ..." if len(errors) > 5 else ""
         dataset.warnings.append(
             f"Sheet {name!r} has {len(errors):,} error cell(s) ({refs}{more}); "
@@ -321,12 +361,36 @@ def read_workbook(
     return dataset
 
 
-def _sheet_errors(path: Path, facts: ZipFacts | None, name: str) -> set[tuple[int, int]]:
+def _xlsx_part(path: Path, name: str) -> str | None:
+    """The zip entry holding sheet ``name`` (matched without regard to case, as calamine)."""
+    try:
+        wanted = _xlsx_sheet_parts(path).get(name, "")
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+    except (ElementTree.ParseError, KeyError, ValueError, zipfile.BadZipFile):
+        raise SourceError("format", "The workbook's XML looks damaged.") from None
+    return next((n for n in names if n.lower() == wanted.lower()), None)
+
+
+def _scan_part(path: Path, part: str) -> Box:
+    """The cells' bounding box of a sheet part the guard pass did not scan (it lies outside
+    ``xl/worksheets/``); the guard has already checked the part's size."""
+    scan = XlsxSheetScan(part, exact=True)
+    with zipfile.ZipFile(path) as zf, zf.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            scan.feed(chunk)
+    scan.feed(b"", final=True)
+    return scan.box
+
+
+def _sheet_errors(
+    path: Path, facts: ZipFacts | None, name: str, part: str | None
+) -> set[tuple[int, int]]:
     if facts is None:
         return set()
     try:
-        if facts.kind == "xlsx" and facts.xlsx_errors:
-            return set(facts.xlsx_errors.get(_xlsx_sheet_parts(path).get(name, ""), []))
+        if facts.kind == "xlsx" and part is not None:
+            return set(facts.xlsx_errors.get(part, []))
         if facts.kind == "ods" and facts.ods_has_errors:
             return set(_ods_errors(path, name))
     except (ElementTree.ParseError, KeyError, ValueError):
@@ -335,16 +399,22 @@ def _sheet_errors(path: Path, facts: ZipFacts | None, name: str) -> set[tuple[in
 
 
 def _collect(
-    data: CalamineSheet, errors: set[tuple[int, int]], *, limit: int | None, max_rows: int
+    data: CalamineSheet,
+    errors: set[tuple[int, int]],
+    *,
+    limit: int | None,
+    max_rows: int,
+    sink: Callable[[list[Cell]], None] | None,
 ) -> Dataset:
-    first_col = data.start[1] if data.start else 0
+    first_col = data.start[1] if data.start else 0  # rows are counted from the first row
     by_row: dict[int, list[int]] = {}
     for er, ec in errors:
         by_row.setdefault(er, []).append(ec - first_col)
     keep = limit if limit is not None else max_rows
     header: list[Cell] | None = None
     rows: list[list[Cell]] = []
-    count = width = 0
+    emit = rows.append if sink is None else sink
+    count = width = kept = 0
     for r, raw in enumerate(data.iter_rows()):
         cells = [_cell(v) for v in raw]
         for c in by_row.get(r, ()):
@@ -363,10 +433,11 @@ def _collect(
                 "too_large",
                 f"The sheet has more than {max_rows:,} data rows; the limit is {max_rows:,}.",
             )
-        if len(rows) < keep:
-            rows.append(cells)
+        if kept < keep:
+            emit(cells[: used[-1] + 1])
+            kept += 1
     if header is None:
         return Dataset(columns=[], rows=[], row_count=0, warnings=["The sheet is empty."])
     columns = unique_columns([header[i] if i < len(header) else None for i in range(width)])
-    trimmed = [row[:width] + [None] * (width - len(row)) for row in rows]
-    return Dataset(columns, trimmed, row_count=count, truncated=count > len(trimmed))
+    padded = [row + [None] * (width - len(row)) for row in rows]
+    return Dataset(columns, padded, row_count=count, truncated=count > kept)

@@ -8,19 +8,31 @@ many rows, with ``row_count`` still the exact count; without it, more than ``max
 rows is ``too_large``, as is a file above ``max_bytes``. CSV cells are text (type inference
 belongs to the analysis); workbook and Access cells keep their types (see ``_excel`` and
 ``_access`` for the normalisation, ``_csv`` for encodings and hostile-input bounds).
+
+CSV is read here, in bounded memory. Workbooks and Access files are parsed by native or
+trusting code, so :func:`read_file` and :func:`list_sheets` check their size and signature
+here and parse them in a child process with memory and time limits (``_sandbox``, which calls
+:func:`parse_file` and :func:`parse_sheets`): no file can take the server down.
 """
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import anyio
 
-from keyvex.data._types import Connector, Dataset, SourceConfig, SourceContext, SourceError
-from keyvex.data.sources import register
+from keyvex.data._types import (
+    Cell,
+    Connector,
+    Dataset,
+    SourceConfig,
+    SourceContext,
+    SourceError,
+)
+from keyvex.data.sources import _sandbox, register
 from keyvex.data.sources._access import access_tables, read_access
 from keyvex.data.sources._csv import CsvDialect, read_csv, sniff_csv
 from keyvex.data.sources._excel import inspect_zip, read_workbook, workbook_sheets
@@ -116,13 +128,55 @@ def read_file(
     limit: int | None = None,
     max_rows: int = 100_000,
     max_bytes: int = 50_000_000,
+    timeout: float = 30.0,
+    memory: int = _sandbox.DEFAULT_MEMORY,
 ) -> Dataset:
-    """The rows of a data file; ``sheet``/``table`` pick a worksheet or Access table."""
+    """The rows of a data file; ``sheet``/``table`` pick a worksheet or Access table.
+
+    A workbook or Access file is parsed in a child process that may use ``memory`` bytes and
+    ``timeout`` seconds (see ``_sandbox``).
+    """
     kind, name = _format(path, filename)
     _check_size(path, name, max_bytes)
     _confirm(path, kind, name)
     if kind in ("csv", "tsv"):
         return read_csv(path, dialect=None, tsv=kind == "tsv", limit=limit, max_rows=max_rows)
+    options = {"filename": name, "sheet": sheet, "table": table, "limit": limit}
+    options |= {"max_rows": max_rows, "max_bytes": max_bytes}
+    return _sandbox.read(path, options, timeout=timeout, memory=memory)
+
+
+def list_sheets(
+    path: Path,
+    *,
+    filename: str | None = None,
+    timeout: float = 30.0,
+    memory: int = _sandbox.DEFAULT_MEMORY,
+) -> list[str]:
+    """Worksheet names of a workbook, user table names of an Access file, ``[]`` for CSV
+    (workbooks and Access files are opened in a child process, as by :func:`read_file`)."""
+    kind, name = _format(path, filename)
+    _check_size(path, name, DEFAULT_MAX_BYTES)
+    _confirm(path, kind, name)
+    if kind in ("csv", "tsv"):
+        return []
+    return _sandbox.sheets(path, name, timeout=timeout, memory=memory)
+
+
+def parse_file(
+    path: Path,
+    *,
+    filename: str,
+    sheet: str | None,
+    table: str | None,
+    limit: int | None,
+    max_rows: int,
+    max_bytes: int,
+    sink: Callable[[list[Cell]], None] | None = None,
+) -> Dataset:
+    """Parse a workbook or Access file in this process: only the sandbox's child calls this.
+    Workbook rows go to ``sink`` as they are read (see ``_excel.read_workbook``)."""
+    kind, name = _format(path, filename)
     if kind == "access":
         return read_access(path, repr(name), table=table, limit=limit, max_rows=max_rows)
     facts = inspect_zip(path, max_bytes) if kind in ("xlsx", "ods") else None
@@ -131,16 +185,12 @@ def read_file(
         raise SourceError(
             "format", f"{name!r} does not look like its extension says: it is {real}."
         )
-    return read_workbook(path, facts, sheet=sheet, limit=limit, max_rows=max_rows)
+    return read_workbook(path, facts, sheet=sheet, limit=limit, max_rows=max_rows, sink=sink)
 
 
-def list_sheets(path: Path, *, filename: str | None = None) -> list[str]:
-    """Worksheet names of a workbook, user table names of an Access file, ``[]`` for CSV."""
+def parse_sheets(path: Path, filename: str) -> list[str]:
+    """Worksheet or table names, parsed in this process: only the sandbox's child calls this."""
     kind, name = _format(path, filename)
-    _check_size(path, name, DEFAULT_MAX_BYTES)
-    _confirm(path, kind, name)
-    if kind in ("csv", "tsv"):
-        return []
     if kind == "access":
         return access_tables(path, repr(name))
     if kind in ("xlsx", "ods"):
@@ -185,6 +235,8 @@ def _fetch_sync(config: FileConfig, ctx: SourceContext, limit: int | None) -> Da
             limit=limit,
             max_rows=ctx.max_rows,
             max_bytes=ctx.max_bytes,
+            timeout=ctx.timeout,
+            memory=ctx.reader_memory,
         )
 
 

@@ -1,6 +1,8 @@
-"""Write the small .xls (BIFF8) fixture, sample.xls, with xlwt (a PyPI writer; not a dependency).
+"""Write the .xls (BIFF8) fixtures with xlwt (a PyPI writer; not a dependency): sample.xls, and
+a_to_iv65536.xls, a hostile two-cell workbook (A1 and IV65536, the last cell of a BIFF8 sheet:
+a 16.8-million-cell grid for calamine, about 1 GB).
 
-Run once from the repository root; the committed file is what the tests read:
+Run once from the repository root; the committed files are what the tests read:
 
     pip install --target /tmp/xlwt xlwt
     PYTHONPATH=/tmp/xlwt python tests/data/files/make_xls.py
@@ -36,6 +38,11 @@ def main() -> None:
                 sheet.write(r, c, value)
     book.add_sheet("Notes").write(0, 0, "Nothing here yet")
     book.save(str(HERE / "sample.xls"))
+    hostile = xlwt.Workbook()
+    far = hostile.add_sheet("S")
+    far.write(0, 0, 1)
+    far.write(65535, 255, 2)
+    hostile.save(str(HERE / "a_to_iv65536.xls"))
 
 
 if __name__ == "__main__":
