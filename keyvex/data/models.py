@@ -53,6 +53,8 @@ class DataSource(BaseModel):
     secrets_set: list[str] = Field(default_factory=list)
     frequency: Frequency = "manual"
     paused: bool = False
+    #: Why syncing was paused automatically (failed syncs in a row); None if not, or by hand.
+    pause_reason: str | None = None
     next_sync_at: str | None = None
     snapshot: Snapshot | None = None
     health: Health = Field(default_factory=Health)

@@ -4,6 +4,8 @@ Items (see README, "Item store"):
 - ``USER#{uid}`` / ``DATA_SOURCE#{id}``: name, type, validated config, secrets as one Fernet
   token (``secrets_enc``), schedule, snapshot reference, health, accepted mappings; while a
   schedule is active it also sits in ``GSI1PK=SYNC_DUE`` ordered by the next sync time.
+  ``sync_started`` (epoch seconds) is set while a sync runs; ``pause_reason`` says why the
+  source was paused after ``MAX_FAILED_SYNCS`` failed syncs in a row (see ``after_failure``).
 - ``DATA_SOURCE#{id}`` / ``ACTIVITY#{ts}#{n}``: the activity log, kept 30 days (``ttl``).
 - ``DATA_SOURCE#{id}`` / ``TOOL#{tool_id}`` and ``TOOL#{tool_id}`` / ``DATA_SOURCE#{id}``:
   which tools read which sources (written when a bound tool is published or synced).
@@ -40,6 +42,8 @@ log = structlog.get_logger("keyvex.data")
 SYNC_DUE = "SYNC_DUE"
 ACTIVITY_DAYS = 30
 MAX_SOURCES = 50
+MAX_FAILED_SYNCS = 5
+MAX_BACKOFF_SECONDS = 86_400
 FREQUENCIES = ("manual", "hourly", "daily", "realtime")
 
 
@@ -130,12 +134,47 @@ def _to_model(item: Mapping[str, Any]) -> DataSource:
     )
 
 
-def schedule_fields(frequency: str, paused: bool, after: float | None = None) -> dict[str, Any]:
-    """The due-index attributes for an active schedule (None values are removed)."""
+def schedule_fields(
+    frequency: str, paused: bool, after: float | None = None, delay: float | None = None
+) -> dict[str, Any]:
+    """The due-index attributes for an active schedule (None values are removed): due one
+    interval (or ``delay`` seconds) after ``after`` (default now)."""
     if frequency == "manual" or paused:
         return {"next_sync_at": None, "GSI1PK": None, "GSI1SK": None}
-    due = (time.time() if after is None else after) + INTERVALS[frequency]
+    wait = INTERVALS[frequency] if delay is None else delay
+    due = (time.time() if after is None else after) + wait
     return {"next_sync_at": _iso(due), "GSI1PK": SYNC_DUE, "GSI1SK": f"{due:017.3f}"}
+
+
+def backoff_seconds(frequency: str, failures: int) -> float:
+    """The wait before the next scheduled sync after ``failures`` failed syncs in a row: the
+    interval, doubled after each failure, at most a day (or the interval if longer)."""
+    interval = INTERVALS[frequency]
+    return float(min(interval * 2 ** max(failures - 1, 0), max(interval, MAX_BACKOFF_SECONDS)))
+
+
+async def after_failure(app: App, item: Mapping[str, Any], exc: SourceError, kind: str) -> None:
+    """Record a failed sync; back the schedule off, or pause it after ``MAX_FAILED_SYNCS``
+    failures in a row with a notice (``pause_reason``) on the source and in its activity.
+    A paused source syncs again once the creator resumes it (or syncs it by hand)."""
+    await record_failure(app, item, exc, activity=kind)
+    failures = int((item.get("health") or {}).get("consecutive_errors", 0)) + 1
+    frequency, paused = item["frequency"], bool(item.get("paused"))
+    fields: dict[str, Any] = {"sync_started": None}
+    if frequency != "manual" and not paused and failures >= MAX_FAILED_SYNCS:
+        reason = (
+            f"Syncing was paused after {failures} failed syncs in a row. The last error: "
+            f"{exc.message} Fix the source, then resume it."
+        )
+        fields |= {"paused": True, "pause_reason": reason} | schedule_fields(frequency, True)
+        await log_activity(app, item["source_id"], "error", reason)
+    elif frequency != "manual" and not paused:
+        fields |= schedule_fields(frequency, False, delay=backoff_seconds(frequency, failures))
+    set_fields, removed = split_update(dict(item), fields)
+    await app.store.update(
+        item["PK"], item["SK"], set=set_fields, remove=sorted({*removed, "sync_started"}),
+        condition=Condition.exists(),
+    )  # fmt: skip
 
 
 def _iso(epoch: float) -> str:
@@ -248,6 +287,8 @@ async def update_source(
         fields |= {"frequency": new_frequency, "paused": new_paused}
         fields |= schedule_fields(new_frequency, new_paused)
         changed.append("paused" if paused else "schedule")
+    if paused is False and item.get("pause_reason"):  # resumed after failures: start afresh
+        fields |= {"pause_reason": None, "health": {**item["health"], "consecutive_errors": 0}}
     if not fields:
         return _to_model(item)
     set_fields, removed = split_update(item, fields)

@@ -10,6 +10,13 @@ activity log and the tool's ``data_notice`` (shown on the dashboard).
 Sources on a schedule sit in ``GSI1PK=SYNC_DUE`` ordered by their next sync time; the poller
 claims each with a conditional update (moving its due time forward by a lease), so two
 processes never sync the same source at once.
+
+A failed sync backs the schedule off (the interval doubles after each failure in a row) and
+the fifth failure in a row pauses the source with a notice (``service.after_failure``). A sync
+marks the source while it runs (``sync_started``): when the lease runs out and the mark is
+still there, the sync never finished (the process died during it). That counts as a failure
+and is backed off like one, instead of starting the same sync again at once, so a source
+that kills its process cannot do so in a loop.
 """
 
 from __future__ import annotations
@@ -60,14 +67,19 @@ async def sync_source(
         return {"status": "gone"}
     kind = connector(item["source_type"])
     config = kind.config_model.model_validate(item["config"])
+    try:
+        await app.store.update(
+            item["PK"], item["SK"], set={"sync_started": time.time()}, condition=Condition.exists()
+        )
+    except ConditionFailed:  # deleted meanwhile
+        return {"status": "gone"}
     await app.jobs.progress(f"Fetching data from '{item['name']}'...")
     started = time.perf_counter()
     try:
         secrets = service.secrets_of(app, item)
         dataset = await service.read_source(kind, config, secrets, service.context(app))
     except SourceError as exc:
-        await service.record_failure(app, item, exc, activity="sync")
-        await _reschedule(app, item)
+        await service.after_failure(app, item, exc, "sync")
         return {"status": "error", "error": exc.message, "kind": exc.kind}
     elapsed = round((time.perf_counter() - started) * 1000, 1)
     body = json.dumps(dataset.to_json(), separators=(",", ":"), ensure_ascii=False)
@@ -89,7 +101,9 @@ async def sync_source(
     fields = {"snapshot": snapshot.model_dump(mode="json"), "health": health}
     fields |= service.schedule_fields(item["frequency"], bool(item.get("paused")))
     set_fields, removed = service.split_update(item, fields)
-    await app.store.update(item["PK"], item["SK"], set=set_fields, remove=removed)
+    await app.store.update(
+        item["PK"], item["SK"], set=set_fields, remove=sorted({*removed, "sync_started"})
+    )
     if changed:
         _drop_old(app, previous, snapshot)
     failures = int((item.get("health") or {}).get("consecutive_errors", 0))
@@ -144,13 +158,6 @@ def _drop_old(app: App, previous: dict[str, Any], current: Snapshot) -> None:
         old = previous.get(name)
         if old and old not in (current.blob_key, current.analysis_key):
             app.blobs.delete(old)
-
-
-async def _reschedule(app: App, item: dict[str, Any]) -> None:
-    fields = service.schedule_fields(item["frequency"], bool(item.get("paused")))
-    set_fields, removed = service.split_update(item, fields)
-    if set_fields or removed:
-        await app.store.update(item["PK"], item["SK"], set=set_fields, remove=removed)
 
 
 async def refresh_bound_tools(app: App, owner_id: str, source_id: str) -> list[dict[str, Any]]:
@@ -223,7 +230,8 @@ async def _published_definition(app: App, tool_item: dict[str, Any]) -> Any:
 
 
 async def sync_due(app: App, now: float | None = None, limit: int = 50) -> int:
-    """Start a sync job for every scheduled source whose time has come."""
+    """Start a sync job for every scheduled source whose time has come (see the module for
+    a sync that is still running, or never finished, when its lease runs out)."""
     moment = time.time() if now is None else now
     page = await app.store.query(
         service.SYNC_DUE, SK.le(f"{moment:017.3f}"), index="GSI1", limit=limit
@@ -232,12 +240,26 @@ async def sync_due(app: App, now: float | None = None, limit: int = 50) -> int:
     for item in page.items:
         lease = f"{moment + LEASE_SECONDS:017.3f}"
         try:
-            await app.store.update(
+            claimed = await app.store.update(
                 item["PK"], item["SK"], set={"GSI1SK": lease},
                 condition=Condition.version_is(item["version"]),
             )  # fmt: skip
         except ConditionFailed:
             continue  # another process claimed it
+        running = item.get("sync_started")
+        if running is not None and moment - float(running) < LEASE_SECONDS:
+            continue  # still running (a manual sync, or a slow one): leased again
+        if running is not None:
+            await service.after_failure(app, claimed, _unfinished(), "sync")
+            continue
         await start_sync(app, item["owner_id"], item["source_id"], reason="scheduled")
         started += 1
     return started
+
+
+def _unfinished() -> SourceError:
+    return SourceError(
+        "timeout",
+        "The previous sync did not finish: the server stopped while it ran. "
+        "It is retried later, with a growing pause.",
+    )
