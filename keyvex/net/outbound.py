@@ -142,13 +142,8 @@ async def send(
 ) -> OutboundResponse:
     """One request to a checked address; redirects are returned, never followed."""
     target = await resolve_target(url, allow_loopback=allow_loopback)
-    literal = f"[{target.address}]" if ":" in target.address else target.address
-    pinned = target.url.copy_with(host=literal.strip("[]")) if ":" not in literal else None
-    request_url = (
-        pinned
-        if pinned is not None
-        else httpx.URL(str(target.url).replace(target.url.host, literal, 1))
-    )
+    # httpx takes a bare address for either family and brackets an IPv6 one itself.
+    request_url = target.url.copy_with(host=target.address)
     extensions = {"sni_hostname": target.host} if target.url.scheme == "https" else {}
     sent_headers = {**(headers or {}), "Host": target.url.netloc.decode("ascii")}
     started = time.perf_counter()
