@@ -4,12 +4,23 @@ Every outbound request to a user-supplied URL goes through :func:`send`:
 - only ``http``/``https``, no credentials in the URL;
 - the host is resolved once and *every* address must be public: private, loopback,
   link-local, multicast, reserved, unspecified, carrier-grade NAT and cloud metadata
-  addresses are refused (IPv4-mapped IPv6 is unwrapped first);
+  addresses are refused;
+- IPv6 transition addresses are judged by the IPv4 address they embed, so none can smuggle
+  an internal IPv4 address past the guard: IPv4-mapped ``::ffff:a.b.c.d`` and NAT64
+  ``64:ff9b::a.b.c.d`` (how DNS64 in an IPv6-only network, e.g. an AWS subnet, presents
+  IPv4-only hosts) and ISATAP interface ids are allowed when the embedded address is public.
+  The deprecated relay and tunnel forms are refused altogether, public embedding or not:
+  6to4 ``2002::/16`` (RFC 7526), Teredo ``2001::/32`` (server and client), IPv4-compatible
+  ``::a.b.c.d`` (RFC 4291), IPv4-translated ``::ffff:0:a.b.c.d`` and the local-use NAT64
+  prefix ``64:ff9b:1::/48`` (its mapping is the operator's choice, so it cannot be checked).
+  No real webhook receiver or API is reachable only through them, and where a relay delivers
+  such a packet is decided by the network, not by this guard;
 - the connection goes to the address that was checked (the URL's host is replaced by it;
   ``Host`` and TLS SNI keep the name, so certificates are still verified), so DNS
   rebinding between check and connect is impossible;
 - redirects are never followed; timeouts and a response size limit always apply.
-Tests may allow loopback through an explicit test-only setting.
+Tests may allow loopback through an explicit test-only setting (``::1``, ``127.0.0.0/8`` and
+its IPv4-mapped form only; a loopback address embedded in a transition address stays refused).
 """
 
 from __future__ import annotations
@@ -54,11 +65,67 @@ class OutboundResponse:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
+_COMPATIBLE = ipaddress.IPv6Network("::/96")
+_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")
+_ISATAP = 0x0000_5EFE  # the interface id's upper half, with the u/l bit cleared
+
+
+@dataclass(frozen=True, slots=True)
+class _Embedding:
+    """An IPv6 transition address: what it is, the IPv4 addresses it embeds, and why it is
+    refused even when they are public (None: usable then)."""
+
+    kind: str
+    embedded: tuple[ipaddress.IPv4Address, ...]
+    refused: str | None = None
+
+
+def _embedding(ip: ipaddress.IPv6Address) -> _Embedding | None:
+    low = ipaddress.IPv4Address(int(ip) & 0xFFFF_FFFF)
+    deprecated = "a deprecated IPv6 transition mechanism"
+    if ip.ipv4_mapped is not None:
+        return _Embedding("an IPv4-mapped address", (ip.ipv4_mapped,))
+    if ip in _NAT64:
+        return _Embedding("a NAT64 address", (low,))
+    if ip.sixtofour is not None:
+        return _Embedding("a 6to4 address", (ip.sixtofour,), deprecated)
+    if ip.teredo is not None:
+        return _Embedding("a Teredo address", ip.teredo, deprecated)
+    if ip in _NAT64_LOCAL:
+        return _Embedding("a local-use NAT64 address", (), "its IPv4 mapping cannot be checked")
+    if ip in _TRANSLATED:
+        return _Embedding("an IPv4-translated address", (low,), deprecated)
+    if ip in _COMPATIBLE and int(ip) > 1:  # :: and ::1 are not IPv4-compatible addresses
+        return _Embedding("an IPv4-compatible address", (low,), deprecated)
+    if (int(ip) >> 32) & 0xFDFF_FFFF == _ISATAP:
+        return _Embedding("an ISATAP address", (low,))
+    return None
+
+
 def refusal(address: str, *, allow_loopback: bool = False) -> str | None:
     """Why ``address`` may not be contacted, or None when it is a public address."""
     ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    embedding = _embedding(ip) if isinstance(ip, ipaddress.IPv6Address) else None
+    if embedding is None or not isinstance(ip, ipaddress.IPv6Address):
+        return _plain_refusal(ip, allow_loopback=allow_loopback)
+    if ip.ipv4_mapped is not None:  # the very socket of the IPv4 address: judged as that
+        return _plain_refusal(ip.ipv4_mapped, allow_loopback=allow_loopback)
+    for inner in embedding.embedded:
+        reason = _plain_refusal(inner)
+        if reason:
+            return f"{embedding.kind} embedding {inner} ({reason})"
+    if embedding.refused:
+        return f"{embedding.kind} ({embedding.refused})"
+    if ip in _NAT64:  # the well-known prefix is never "global" itself; its IPv4 address is
+        return None
+    return _plain_refusal(ip)
+
+
+def _plain_refusal(
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address, *, allow_loopback: bool = False
+) -> str | None:
     if allow_loopback and ip.is_loopback:
         return None
     if ip in METADATA:
