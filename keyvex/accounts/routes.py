@@ -9,6 +9,9 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from keyvex.accounts import service, tokens
+from keyvex.accounts._devices import DEVICE_COOKIE
+from keyvex.accounts._devices import MAX_AGE as DEVICE_MAX_AGE
+from keyvex.accounts.models import User
 from keyvex.errors import Invalid, KeyvexError, RateLimited
 from keyvex.web.deps import (
     SESSION_COOKIE,
@@ -39,7 +42,8 @@ def _form_error(
     return render(request, template, context, status_code=status, headers=headers)
 
 
-def _signed_in(request: Request, app: AppDep, token: str, target: str) -> Response:
+def _signed_in(request: Request, app: AppDep, user: User, token: str, target: str) -> Response:
+    """Redirect with the session cookie and a fresh known-device cookie for ``user``."""
     response = RedirectResponse(safe_next(target), status_code=303)
     secure = app.settings.cookie_secure == "always" or (
         app.settings.cookie_secure == "auto" and is_https(request.scope)
@@ -52,6 +56,15 @@ def _signed_in(request: Request, app: AppDep, token: str, target: str) -> Respon
         samesite="lax",
         secure=secure,
         path="/",
+    )
+    response.set_cookie(
+        DEVICE_COOKIE,
+        service.known_device_cookie(app, user),
+        max_age=DEVICE_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/login",  # read only by the sign-in form's handler
     )
     return response
 
@@ -77,7 +90,7 @@ async def signup(request: Request, app: AppDep) -> Response:
     except (Invalid, RateLimited) as exc:
         return _form_error(request, "accounts/signup.html", exc, {"email": values["email"]})
     token = await service.start_session(app, user, request.headers.get("user-agent", ""))
-    return _signed_in(request, app, token, "/dashboard")
+    return _signed_in(request, app, user, token, "/dashboard")
 
 
 @router.get("/login", include_in_schema=False)
@@ -93,7 +106,11 @@ async def login(request: Request, app: AppDep) -> Response:
     values = await form_fields(request, "email", "password", "next")
     try:
         user = await service.authenticate(
-            app, values["email"], values["password"], _client_ip(request)
+            app,
+            values["email"],
+            values["password"],
+            _client_ip(request),
+            request.cookies.get(DEVICE_COOKIE),
         )
     except (Invalid, RateLimited) as exc:
         kept = {"email": values["email"], "next": values["next"]}
@@ -102,7 +119,7 @@ async def login(request: Request, app: AppDep) -> Response:
     if old:
         await service.end_session(app, old)
     token = await service.start_session(app, user, request.headers.get("user-agent", ""))
-    return _signed_in(request, app, token, values["next"])
+    return _signed_in(request, app, user, token, values["next"])
 
 
 @router.post("/logout", include_in_schema=False, dependencies=[CsrfChecked])

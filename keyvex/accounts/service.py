@@ -1,4 +1,18 @@
-"""Accounts: sign-up, sign-in with rate limits, sessions, password change."""
+"""Accounts: sign-up, sign-in with rate limits, sessions, password change.
+
+Failed sign-ins are limited so that guessing is slow and a stranger cannot lock an owner out
+(OWASP's "device cookies"):
+
+- per IP address (``KEYVEX_LOGIN_LIMIT_IP``), for every attempt: a password spray from one
+  address stops there, whatever accounts it tries;
+- every successful sign-in (and sign-up) gives the browser a signed known-device cookie for
+  that account (``kvx_device``, HttpOnly, a year, sent only to ``/login``). A browser carrying
+  one is limited by its own failures only (``KEYVEX_LOGIN_LIMIT_ACCOUNT`` per device), so the
+  owner's right password still works however many failures strangers cause elsewhere;
+- every other client (strangers, and the owner on a new browser) shares the account's limit
+  (``KEYVEX_LOGIN_LIMIT_ACCOUNT`` per account), which refuses even the right password until
+  the window moves on: a distributed attack gets the same few guesses per hour as one client.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +24,7 @@ from anyio import to_thread
 from argon2 import PasswordHasher
 from email_validator import EmailNotValidError, validate_email
 
+from keyvex.accounts import _devices
 from keyvex.accounts._keys import COUNTERS, email_key, login_key, logins_index, user_key
 from keyvex.accounts.models import User
 from keyvex.accounts.passwords import check_password_rules, make_hasher, verify_password
@@ -91,14 +106,18 @@ async def _must_get(app: App, uid: str) -> User:
     return user
 
 
-async def authenticate(app: App, email: str, password: str, ip: str) -> User:
-    """Check credentials under per-IP and per-account limits on failed attempts."""
+async def authenticate(
+    app: App, email: str, password: str, ip: str, device_cookie: str | None = None
+) -> User:
+    """Check credentials under the limits on failed attempts (see the module docstring)."""
     limiter, settings = app.limiter, app.settings
     account = email.strip().lower()
-    rules = (
-        (settings.login_limit_ip, ("ip", ip)),
-        (settings.login_limit_account, ("acct", account)),
-    )
+    device = _devices.device_id(app.secret_key, account, device_cookie)
+    rules = [(settings.login_limit_ip, ("ip", ip))]
+    if device is not None:  # the owner's browser: its own failures only
+        rules.append((settings.login_limit_account, ("device", device)))
+    else:  # strangers and new browsers share the account's limit
+        rules.append((settings.login_limit_account, ("acct", account)))
     for rule, key in rules:
         if not limiter.allowed(rule, "login", *key):
             wait = limiter.retry_after(rule, "login", *key)
@@ -110,10 +129,15 @@ async def authenticate(app: App, email: str, password: str, ip: str) -> User:
     stored = found[1] if found else None
     ok = await to_thread.run_sync(verify_password, _hasher(app), stored, password)
     if not ok or found is None:
-        limiter.hit(settings.login_limit_ip, "login", "ip", ip)
-        limiter.hit(settings.login_limit_account, "login", "acct", account)
+        for rule, key in rules:
+            limiter.hit(rule, "login", *key)
         raise Invalid("Wrong email or password.", fields={"password": "Wrong email or password."})
     return found[0]
+
+
+def known_device_cookie(app: App, user: User) -> str:
+    """A fresh known-device cookie value for a browser that just signed in as ``user``."""
+    return _devices.issue(app.secret_key, user.email)
 
 
 async def start_session(app: App, user: User, user_agent: str = "") -> str:
