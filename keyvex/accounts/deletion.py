@@ -11,7 +11,9 @@ What goes, found from the user's own partition and their GSI1 index entries:
   an email or webhook attempt in flight only writes back to items that still exist;
 - ``WEBHOOK#{id}`` delivery logs and ``SESSION#{sid}`` event logs;
 - ``EMAIL#{email}`` (the address can sign up again), ``LOGIN#`` sessions and ``APITOKEN#``
-  tokens (``USER#{uid}#LOGINS`` / ``USER#{uid}#TOKENS``).
+  tokens (``USER#{uid}#LOGINS`` / ``USER#{uid}#TOKENS``);
+- data sources with their activity, tool links, snapshots, analyses, uploads and the data
+  snapshots of published tools: ``keyvex.data.deletion`` deletes those first.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from keyvex.accounts.models import User
 from keyvex.accounts.passwords import make_hasher, verify_password
 from keyvex.accounts.service import find_user
 from keyvex.app import App
+from keyvex.data.deletion import delete_account_data
 from keyvex.errors import Invalid
 
 BATCH = 25  # DynamoDB's BatchWriteItem limit
@@ -61,8 +64,9 @@ async def _index(app: App, gsi1pk: str) -> list[Key]:
 
 
 async def delete_account(app: App, user: User) -> int:
-    """Delete every item of ``user``; returns how many items were deleted."""
+    """Delete every item of ``user`` (and their data blobs); returns how many went."""
     uid = user.id
+    data = await delete_account_data(app, uid)  # data sources, their logs, links and blobs
     own = [item async for item in app.store.query_all(f"USER#{uid}")]
     keys: dict[Key, None] = dict.fromkeys((item["PK"], item["SK"]) for item in own)
     tool_ids: set[str] = set()
@@ -101,4 +105,4 @@ async def delete_account(app: App, user: User) -> int:
     cache = app.cache(_PUBLISHED_CACHE)
     for slug in slugs:
         cache.pop(slug, None)
-    return len(ordered)
+    return len(ordered) + data
