@@ -103,9 +103,21 @@ def _kinds_allowed(u: Understanding) -> set[Kind]:
     return set(KIND_NAMES)
 
 
-def candidates(u: Understanding) -> list[Plan]:
-    """Every entry (and variant) that matches the brief, best first."""
+def subject_text(u: Understanding) -> str:
+    """The brief's words that can name its subject: what the creator sells (the offer)
+    describes the creator, not the tool, so it does not count ("We offer managed IT
+    support" must not turn a downtime calculator into an IT-outsourcing one)."""
     text = normalise(u.text)
+    if u.offer:
+        text = text.replace(normalise(u.offer), " ", 1)
+    return text
+
+
+def candidates(u: Understanding) -> list[Plan]:
+    """Every entry (and variant) that matches the brief, best first. Terms found only in
+    the creator's offer count half: the offer usually describes the creator, sometimes the
+    tool ("I sell website design packages ... a quote estimator")."""
+    text, core = normalise(u.text), subject_text(u)
     allowed = _kinds_allowed(u)
     scored: list[tuple[float, int, Plan]] = []
     for order, entry in enumerate(knowledge_base().entries()):
@@ -119,7 +131,8 @@ def candidates(u: Understanding) -> list[Plan]:
         for variant, hits in options:
             if not hits or (variant is not None and hits == base):
                 continue
-            score = sum(_weight(t) for t in hits) + (0.5 if variant is not None else 0)
+            score = sum(_weight(t) * (1 if has_term(core, t) else 0.5) for t in hits)
+            score += 0.5 if variant is not None else 0
             scored.append((score, order, Plan(u, kind, entry, variant, hits)))
     scored.sort(key=lambda s: (-s[0], s[1]))
     return [plan for _, _, plan in scored]
@@ -204,7 +217,12 @@ def compose(plan: Plan, slots: Slots) -> ToolDefinition:
     if plan.generic:
         slots.extra = {"subject": subject_of(plan), **slots.extra}
     if isinstance(entry, CalculatorModel):
-        return calculator_tool(entry, plan.variant, slots)
+        tool = calculator_tool(entry, plan.variant, slots)
+        if plan.generic and plan.understanding.subject_words:  # say whose words it is about
+            subject = " ".join(plan.understanding.subject_words)
+            title = f"{subject[:1].upper()}{subject[1:]}: {tool.title}"[:160]
+            tool = tool.model_copy(update={"title": title})
+        return tool
     if isinstance(entry, OutcomeSet):
         return outcome_tool(entry, slots)
     if isinstance(entry, FactBank):
