@@ -27,7 +27,7 @@ KIND_PHRASES: dict[Kind, tuple[str, ...]] = {
     "assessment": (
         "assessment", "scorecard", "score card", "readiness", "maturity", "audit",
         "health check", "healthcheck", "check-up", "checkup", "self-assessment", "diagnostic",
-        "benchmark", "how ready", "checklist", "gap analysis",
+        "benchmark", "how ready", "checklist", "gap analysis", "check",
     ),
     "calculator": (
         "calculator", "calculate", "estimator", "estimate", "estimates", "how much",

@@ -132,7 +132,8 @@ def candidates(u: Understanding) -> list[Plan]:
             if not hits or (variant is not None and hits == base):
                 continue
             score = sum(_weight(t) * (1 if has_term(core, t) else 0.5) for t in hits)
-            score += 0.5 if variant is not None else 0
+            if variant is not None:  # a variant alone (no family term) is a weak signal:
+                score = score + 0.5 if base else score / 2  # "nurses" is no turnover brief
             scored.append((score, order, Plan(u, kind, entry, variant, hits)))
     scored.sort(key=lambda s: (-s[0], s[1]))
     return [plan for _, _, plan in scored]
