@@ -17,6 +17,7 @@ from keyvex.ai.planner._instantiate import adapt, text_of
 from keyvex.ai.planner._questions import LEAD_TIMING, RESULT_STYLES, plan_questions
 from keyvex.knowledge import Plan, Slots, Understanding, choose, compose, find_plan, understand
 from keyvex.knowledge.brief import KIND_NAMES
+from keyvex.knowledge.plan import subject_of
 from keyvex.tools import ToolDefinition, parse_tool
 
 BUILD_NOW = ("just build it", "build it now", "just build")
@@ -61,9 +62,11 @@ def explain(plan: Plan) -> str:
             "what you need to fill in (in the editor, or with an AI model configured)."
         )
     assert plan.entry is not None
-    source = plan.entry.title if plan.variant is None else f"{plan.entry.title} ({plan.variant.id})"
     matched = ", ".join(f"'{t.rstrip('*')}'" for t in plan.matched[:4])
-    return f"{text} I will build it from the reviewed model '{source}', matched on {matched}."
+    return (
+        f"{text} I will build {_a(KIND_NAMES[plan.kind])} on {subject_of(plan)} from the "
+        f"reviewed knowledge base ('{plan.source_id}'), matched on {matched}."
+    )
 
 
 def _a(noun: str) -> str:
