@@ -11,6 +11,7 @@ from keyvex.tools._definition import (
 )
 from keyvex.tools._inputs import Input, Option, Step
 from keyvex.tools._parse import ToolValidationError, json_schema, parse_tool
+from keyvex.tools._presentation import Cover, Presentation
 from keyvex.tools._report import Issue, VerificationReport, VerificationStats
 from keyvex.tools._results import (
     Calculation,
@@ -40,6 +41,7 @@ __all__ = [
     "Category",
     "ChartBlock",
     "Constant",
+    "Cover",
     "CtaBlock",
     "DataBinding",
     "DataTable",
@@ -54,6 +56,7 @@ __all__ = [
     "Option",
     "Outcome",
     "OutcomeBlock",
+    "Presentation",
     "RecommendationsBlock",
     "ResultBlock",
     "Scoring",

@@ -18,6 +18,7 @@ from keyvex.tools._common import (
     Title,
 )
 from keyvex.tools._inputs import AnswerValue, Input, Step
+from keyvex.tools._presentation import Presentation
 from keyvex.tools._results import Calculation, Constant, Outcome, ResultBlock, Scoring
 from keyvex.tools._theme import LeadCapture, Theme
 
@@ -112,6 +113,7 @@ class ToolDefinition(Strict):
     results: list[ResultBlock] = Field(default_factory=list)
     lead_capture: LeadCapture = Field(default_factory=LeadCapture)
     theme: Theme = Field(default_factory=Theme)
+    presentation: Presentation = Field(default_factory=Presentation)
     tables: list[DataTable] = Field(default_factory=list)
     test_cases: list[ToolTestCase] = Field(default_factory=list)
     followup_questions: list[FollowupQuestion] = Field(default_factory=list)
