@@ -10,8 +10,9 @@ What goes, found from the user's own partition and their GSI1 index entries:
 - ``NOTIFY`` (with its ``DIGEST_DUE`` index entry) and ``SMTP`` go with the user's partition;
   an email or webhook attempt in flight only writes back to items that still exist;
 - ``WEBHOOK#{id}`` delivery logs and ``SESSION#{sid}`` event logs;
-- ``EMAIL#{email}`` (the address can sign up again), ``LOGIN#`` sessions and ``APITOKEN#``
-  tokens (``USER#{uid}#LOGINS`` / ``USER#{uid}#TOKENS``);
+- ``EMAIL#{email}`` (the address can sign up again), ``LOGIN#`` sessions, ``APITOKEN#``
+  tokens and ``JOB#`` records of the user's jobs (``USER#{uid}#LOGINS`` / ``#TOKENS`` /
+  ``#JOBS``);
 - data sources with their activity, tool links, snapshots, analyses, uploads and the data
   snapshots of published tools: ``keyvex.data.deletion`` deletes those first.
 """
@@ -92,7 +93,7 @@ async def delete_account(app: App, user: User) -> int:
         claim = await app.store.get(f"SLUG#{slug}", "SLUG")
         if claim is not None and claim.get("owner_id") == uid:
             keys[(claim["PK"], claim["SK"])] = None
-    for suffix in ("LOGINS", "TOKENS"):
+    for suffix in ("LOGINS", "TOKENS", "JOBS"):
         keys.update(dict.fromkeys(await _index(app, f"USER#{uid}#{suffix}")))
     guard = await app.store.get(*email_key(user.email))
     if guard is not None and guard.get("uid") == uid:

@@ -227,7 +227,7 @@ def _submit(app: App, user: User, sid: str, name: str, step: Step) -> str:
         async with hub(app).lock(sid, "work"):
             await _run(app, user, sid, step)
 
-    return jobs(app).submit(name, work)
+    return jobs(app).submit(name, work, owner=user.id)
 
 
 async def _run(app: App, user: User, sid: str, step: Step) -> None:

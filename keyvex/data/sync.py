@@ -55,7 +55,7 @@ async def start_sync(app: App, owner_id: str, source_id: str, reason: str = "man
     async def work() -> None:
         await sync_source(app, owner_id, source_id, reason=reason)
 
-    return app.jobs.submit(f"data.sync:{source_id}", work)
+    return app.jobs.submit(f"data.sync:{source_id}", work, owner=owner_id)
 
 
 async def sync_source(
@@ -101,9 +101,17 @@ async def sync_source(
     fields = {"snapshot": snapshot.model_dump(mode="json"), "health": health}
     fields |= service.schedule_fields(item["frequency"], bool(item.get("paused")))
     set_fields, removed = service.split_update(item, fields)
-    await app.store.update(
-        item["PK"], item["SK"], set=set_fields, remove=sorted({*removed, "sync_started"})
-    )
+    try:
+        await app.store.update(
+            item["PK"],
+            item["SK"],
+            set=set_fields,
+            remove=sorted({*removed, "sync_started"}),
+            condition=Condition.exists(),
+        )
+    except ConditionFailed:  # deleted (or its account) while fetching: leave nothing behind
+        await to_thread.run_sync(app.blobs.delete_prefix, f"data/{source_id}/")
+        return {"status": "gone"}
     if changed:
         _drop_old(app, previous, snapshot)
     failures = int((item.get("health") or {}).get("consecutive_errors", 0))

@@ -9,7 +9,14 @@ kept for seven days.
 
 from keyvex.jobs._protocol import JobRunner
 from keyvex.jobs.local import LocalJobRunner
-from keyvex.jobs.records import JOB_TTL_SECONDS, JobRecord, JobStatus, get_job, job_key
+from keyvex.jobs.records import (
+    JOB_TTL_SECONDS,
+    JobRecord,
+    JobStatus,
+    get_job,
+    job_key,
+    owner_jobs_index,
+)
 
 __all__ = [
     "JOB_TTL_SECONDS",
@@ -19,4 +26,5 @@ __all__ = [
     "LocalJobRunner",
     "get_job",
     "job_key",
+    "owner_jobs_index",
 ]

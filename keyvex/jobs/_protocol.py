@@ -12,8 +12,10 @@ Work = Callable[[], Awaitable[None]]
 class JobRunner(Protocol):
     """Runs work in the background; ``submit`` returns at once with the job id."""
 
-    def submit(self, name: str, work: Work) -> str:
-        """Queue ``work`` under a descriptive ``name``; never blocks the caller."""
+    def submit(self, name: str, work: Work, *, owner: str | None = None) -> str:
+        """Queue ``work`` under a descriptive ``name``; never blocks the caller. ``owner``
+        (a user id) files the job record under ``USER#{owner}#JOBS`` so that deleting the
+        account finds it."""
         ...
 
     async def progress(self, message: str) -> None:

@@ -29,18 +29,18 @@ class LocalJobRunner:
         self.store = store
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def submit(self, name: str, work: Work) -> str:
+    def submit(self, name: str, work: Work, *, owner: str | None = None) -> str:
         job_id = secrets.token_hex(8)
         task = asyncio.get_running_loop().create_task(
-            self._run(job_id, name, work), name=f"job:{name}:{job_id}"
+            self._run(job_id, name, work, owner), name=f"job:{name}:{job_id}"
         )
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return job_id
 
-    async def _run(self, job_id: str, name: str, work: Work) -> None:
+    async def _run(self, job_id: str, name: str, work: Work, owner: str | None) -> None:
         _current.set(job_id)
-        await self._record(job_id, name, status="running")
+        await self._record(job_id, name, status="running", owner=owner or "")
         try:
             await work()
         except asyncio.CancelledError:
@@ -57,7 +57,8 @@ class LocalJobRunner:
             return
         try:
             if fields.get("status") == "running":
-                await self.store.put({**new_job_item(job_id, name), **fields})
+                owner = fields.pop("owner", "") or None
+                await self.store.put({**new_job_item(job_id, name, owner), **fields})
             else:
                 await self.store.update(*job_key(job_id), set=dict(fields))
         except Exception as exc:  # bookkeeping must never break the work itself

@@ -39,9 +39,18 @@ class JobRecord:
         )
 
 
-def new_job_item(job_id: str, name: str) -> dict[str, Any]:
+def owner_jobs_index(uid: str) -> str:
+    """The GSI1 partition listing the job records of one user (account deletion reads it)."""
+    return f"USER#{uid}#JOBS"
+
+
+def new_job_item(job_id: str, name: str, owner: str | None = None) -> dict[str, Any]:
     pk, sk = job_key(job_id)
+    owned = {} if owner is None else {
+        "owner_id": owner, "GSI1PK": owner_jobs_index(owner), "GSI1SK": job_id
+    }  # fmt: skip
     return {
+        **owned,
         "PK": pk,
         "SK": sk,
         "entity_type": "job",

@@ -76,10 +76,19 @@ async def submit_lead(
     stored = await _store_once(app, lead, submission.idempotency_key)
     if stored is not lead:
         return stored, await _result_for(tool, stored, result)
+    await _count_conversion(app, tool, meta)
     await webhooks.emit(app, lead.owner_id, "lead.created", lead.to_json(), tool_id=lead.tool_id)
     if await lead_emails_wanted(app, tool):
-        app.jobs.submit("email.lead", lambda: notify_new_lead(app, lead, tool))
+        app.jobs.submit("email.lead", lambda: notify_new_lead(app, lead, tool), owner=lead.owner_id)
     return lead, result
+
+
+async def _count_conversion(app: App, tool: PublishedTool, meta: RequestMeta) -> None:
+    """The visit that left the lead counts as converted; best effort, like every beacon."""
+    try:
+        await analytics.record_converted_visit(app, tool, meta.ip, meta.user_agent)
+    except Exception as exc:  # noqa: BLE001 - the lead is stored; counting must not fail it
+        log.warning("conversion not counted", tool_id=tool.tool_id, error=str(exc))
 
 
 def _new_lead(

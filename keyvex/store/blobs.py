@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,6 +41,11 @@ class BlobStore(Protocol):
     def get(self, key: str) -> bytes: ...
 
     def delete(self, key: str) -> None: ...
+
+    def delete_prefix(self, prefix: str) -> int:
+        """Delete every blob whose key starts with ``prefix`` (a folder: it ends with '/');
+        returns how many went. Used where no item names a blob any more (account deletion)."""
+        ...
 
 
 def check_blob_key(key: str) -> str:
@@ -87,3 +93,15 @@ class LocalBlobStore:
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+    def delete_prefix(self, prefix: str) -> int:
+        if not prefix.endswith("/"):
+            raise Invalid(f"Blob prefix {prefix!r} must name a folder (end with '/').")
+        folder = self._path(prefix.rstrip("/"))
+        if not folder.is_dir():
+            return 0
+        files = [path for path in folder.rglob("*") if path.is_file()]
+        for path in files:
+            path.unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        return len(files)

@@ -158,11 +158,11 @@ async def _queue(app: App, endpoint: Endpoint, event: str, data: dict[str, Any])
         "GSI1SK": _due_sk(now, delivery_id),
     }
     await app.store.put(item, Condition.not_exists())
-    _submit_attempt(app, item["PK"], item["SK"])
+    _submit_attempt(app, item["PK"], item["SK"], item.get("owner_id"))
 
 
-def _submit_attempt(app: App, pk: str, sk: str) -> None:
-    app.jobs.submit("webhook", lambda: attempt(app, pk, sk))
+def _submit_attempt(app: App, pk: str, sk: str, owner: str | None) -> None:
+    app.jobs.submit("webhook", lambda: attempt(app, pk, sk), owner=owner)
 
 
 async def deliver_due(app: App, now: float | None = None, limit: int = 100) -> int:
@@ -294,6 +294,6 @@ async def resend(app: App, user: User, webhook_id: str, delivery_id: str) -> Non
                     "round_start": len(item.get("attempts", [])),
                 },
             )
-            _submit_attempt(app, item["PK"], item["SK"])
+            _submit_attempt(app, item["PK"], item["SK"], item.get("owner_id"))
             return
     raise NotFound("There is no such delivery.")

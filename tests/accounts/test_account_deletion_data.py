@@ -110,15 +110,13 @@ def test_deleting_an_account_leaves_no_data_item_or_blob_behind(
     assert any(name.startswith(f"uploads/{ids['uid']}/") for name in blobs)
     assert any(name.startswith(f"data/{ids['source']}/analysis-") for name in blobs)
     assert any(name.startswith(f"tooldata/{ids['tool']}/") for name in blobs)
+    assert any(row.startswith('["JOB#') and ids["source"] in row for row in _rows(client))
 
     done = browser.submit("/account/delete", "/account/delete", password=PASSWORD)
     assert done.status_code == 303
     _wait_jobs(client)
 
-    # Job records (``JOB#``: name, status, progress) have no owner key to find them by; they
-    # expire after 7 days (keyvex.jobs.records.JOB_TTL_SECONDS).
-    left = [row for row in _mentioning(_rows(client), ids) if not row.startswith('["JOB#')]
-    assert left == []
+    assert _mentioning(_rows(client), ids) == []  # job records (JOB#) included
     assert not [row for row in _rows(client) if row.startswith(f'["SLUG#{slug}",')]
     assert _mentioning(_blobs(client), ids) == []
     assert len(_mentioning(_blobs(client), kept)) == len(_mentioning(blobs, kept))
@@ -126,11 +124,6 @@ def test_deleting_an_account_leaves_no_data_item_or_blob_behind(
     assert client.get(f"/t/{kept['slug']}").status_code == 200
 
 
-@pytest.mark.xfail(
-    reason="the blob store cannot list keys and no item names an upload before a source uses "
-    "it, so key queries cannot find it (needs BlobStore.delete_prefix or an upload item)",
-    strict=True,
-)
 def test_an_upload_no_source_uses_goes_with_the_account(
     browser: Browser, client: TestClient
 ) -> None:
@@ -140,3 +133,33 @@ def test_an_upload_no_source_uses_goes_with_the_account(
     done = browser.submit("/account/delete", "/account/delete", password=PASSWORD)
     assert done.status_code == 303
     assert [name for name in _blobs(client) if uid in name] == []
+
+
+def test_a_sync_running_while_the_account_goes_writes_nothing_back(
+    browser: Browser, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The source is deleted between the fetch and the write of its snapshot: the sync finds
+    it gone and removes the snapshot it had just stored."""
+    from keyvex.accounts.deletion import delete_account
+    from keyvex.accounts.service import find_user
+    from keyvex.data import sync
+
+    alice = ApiUser(browser, "alice@example.com")
+    source = file_source(alice, RATES)
+    app = client.app.state.keyvex  # type: ignore[attr-defined]
+    found = client.portal.call(find_user, app, "alice@example.com")  # type: ignore[union-attr]
+    assert found is not None
+    user = found[0]
+    read = sync.service.read_source
+
+    async def read_then_account_goes(*args: Any) -> Any:
+        dataset = await read(*args)
+        await delete_account(app, user)  # the account goes while the rows are in memory
+        return dataset
+
+    # Interleaving only: the real read runs, then the real deletion, then the real write.
+    monkeypatch.setattr(sync.service, "read_source", read_then_account_goes)
+    outcome = client.portal.call(sync.sync_source, app, user.id, source["id"])  # type: ignore[union-attr]
+    assert outcome == {"status": "gone"}
+    assert [name for name in _blobs(client) if source["id"] in name or user.id in name] == []
+    assert _mentioning(_rows(client), {"source": source["id"], "uid": user.id}) == []
