@@ -1,4 +1,9 @@
-"""A creator's view of one tool's counters: daily series, totals, funnel and step drop-off."""
+"""A creator's view of one tool's counters: daily series, totals, funnel and step drop-off.
+
+The funnel counts visits (see ``_visits``): views, starts, steps reached, completions and
+converted visits (visits that left a lead). ``leads`` in the totals is every lead received,
+which the leads table lists; a visitor who sends the form twice is two leads, one conversion.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from keyvex.accounts.models import User
+from keyvex.analytics._visits import planned_steps
 from keyvex.analytics.service import MAX_STEP, stat_key
 from keyvex.app import App
 from keyvex.errors import Invalid
 from keyvex.store import SK
-from keyvex.tools import ToolDefinition
 from keyvex.tools.service import get_tool
 
 MAX_RANGE_DAYS = 366
-DAILY = ("views", "starts", "completions", "leads", "abandons")
+DAILY = ("views", "starts", "completions", "converted", "leads", "abandons")
 
 
 async def tool_stats(app: App, user: User, tool_id: str, start: date, end: date) -> dict[str, Any]:
@@ -36,7 +41,7 @@ async def tool_stats(app: App, user: User, tool_id: str, start: date, end: date)
         for day in (start + timedelta(n) for n in range((end - start).days + 1))
     ]
     steps = _sum_steps(found.values())
-    step_count = max([_planned_steps(tool.definition), *steps.keys()])
+    step_count = max([planned_steps(tool.definition, MAX_STEP), *steps.keys()])
     totals = {name: sum(day[name] for day in days) for name in DAILY}
     return {
         "from": start.isoformat(),
@@ -46,13 +51,6 @@ async def tool_stats(app: App, user: User, tool_id: str, start: date, end: date)
         "funnel": _funnel(totals, steps, step_count),
         "steps": _drop_off(totals["starts"], steps, step_count),
     }
-
-
-def _planned_steps(definition: ToolDefinition) -> int:
-    """Pages the public runtime shows: declared steps, or one per question in a quiz."""
-    if definition.steps:
-        return min(len(definition.steps), MAX_STEP)
-    return 0 if definition.kind == "calculator" else min(len(definition.inputs), MAX_STEP)
 
 
 def _day(item: dict[str, Any], day: date) -> dict[str, Any]:
@@ -69,16 +67,20 @@ def _sum_steps(items: Any) -> dict[int, int]:
 
 
 def _rate(count: int, previous: int | None) -> float | None:
-    """``count`` as a percentage of ``previous`` (one decimal); None when there is no base."""
+    """``count`` as a percentage of ``previous`` (one decimal); None when there is no base.
+
+    Capped at 100: counters recorded before stages counted visits (starts per page load)
+    can hold more starts than views, and a share above 100% means nothing to a reader.
+    """
     if not previous:
         return None
-    return round(100 * count / previous, 1)
+    return min(round(100 * count / previous, 1), 100.0)
 
 
 def _funnel(totals: dict[str, int], steps: dict[int, int], step_count: int) -> list[dict[str, Any]]:
     stages = [("views", totals["views"]), ("starts", totals["starts"])]
     stages += [(f"step {n}", steps.get(n, 0)) for n in range(1, step_count + 1)]
-    stages += [("completions", totals["completions"]), ("leads", totals["leads"])]
+    stages += [("completions", totals["completions"]), ("leads", totals["converted"])]
     funnel: list[dict[str, Any]] = []
     previous: int | None = None
     for stage, count in stages:

@@ -1,8 +1,9 @@
 """Analytics events as per-tool per-day atomic counters, with cookie-free view de-duplication.
 
 ``TOOL#{tool_id}`` / ``STAT#{YYYY-MM-DD}`` holds the day's counters (``views``, ``starts``,
-``completions``, ``leads``, ``abandons``, ``step_{n}``), each bumped with an atomic add: no
-scans, no read-modify-write. A view counts once per visitor per tool per 30 minutes; the
+``step_{n}``, ``completions``, ``converted``, ``abandons``: visits that reached each stage;
+``leads``: leads stored), bumped with atomic adds: no scans. Every stage counts a visit once,
+on the day the visit began (``_visits``), so no share of the funnel can pass 100%. The
 visitor is ``sha256(daily salt + ip + user agent + tool id)`` and only that hash, as the key
 of a short-lived marker item, is ever written.
 """
@@ -14,9 +15,10 @@ from typing import TYPE_CHECKING
 
 from keyvex.analytics._bots import is_bot
 from keyvex.analytics._salt import cached_salt, daily_salt, visitor_hash
+from keyvex.analytics._visits import advance_visit, implied_stages, planned_steps
 from keyvex.app import App
 from keyvex.errors import Invalid
-from keyvex.store import Condition, ConditionFailed, Update
+from keyvex.store import Update
 
 if TYPE_CHECKING:
     from keyvex.tools.publishing import PublishedTool
@@ -30,7 +32,6 @@ COUNTERS = {
     "abandon": "abandons",
 }
 MAX_STEP = 50
-VIEW_WINDOW_SECONDS = 30 * 60
 _LIMIT_KEY = "event"  # one rate-limit bucket per address for views and beacons alike
 
 
@@ -87,7 +88,8 @@ def over_event_limit(app: App, ip: str) -> bool:
 async def record_event(
     app: App, tool: PublishedTool, event: str, *, step: int | None, ip: str, user_agent: str
 ) -> bool:
-    """Count a visitor's event; False when it is not counted (bot, repeat view, flood).
+    """Count a visitor's event once per visit; False when it is not counted (bot, a stage
+    this visit already reached, flood). See ``_visits`` for what a visit is.
 
     ``lead`` is accepted but never counted from a beacon: the server counts a lead when it
     stores one, so a forged beacon cannot inflate conversions.
@@ -97,10 +99,30 @@ async def record_event(
         return False
     if not app.limiter.hit(app.settings.event_limit_ip, _LIMIT_KEY, ip):
         return False
-    if event == "view" and not await _first_view(app, tool.tool_id, ip, user_agent):
+    if event == "view" and view_already_counted(app, tool.tool_id, ip, user_agent):
         return False
-    await count(app, tool.tool_id, event, step)
-    return True
+    return await _advance(app, tool, event, step, ip, user_agent)
+
+
+async def record_converted_visit(app: App, tool: PublishedTool, ip: str, user_agent: str) -> bool:
+    """Mark the visit that just left a stored lead as converted (and so started and
+    completed); called by the lead service, never from a beacon."""
+    if is_bot(user_agent):
+        return False
+    return await _advance(app, tool, "lead", None, ip, user_agent)
+
+
+async def _advance(
+    app: App, tool: PublishedTool, event: str, step: int | None, ip: str, user_agent: str
+) -> bool:
+    today = utc_day()
+    salt = await daily_salt(app, today)
+    visitor = visitor_hash(salt, ip, user_agent, tool.tool_id)
+    planned = planned_steps(tool.definition, MAX_STEP)
+    stages = implied_stages(event, step, planned)
+    counted, until = await advance_visit(app, tool.tool_id, view_key(visitor), stages, today)
+    _remember(app, visitor, until)
+    return counted
 
 
 _RECENT = "recent_views"
@@ -126,31 +148,3 @@ def view_already_counted(app: App, tool_id: str, ip: str, user_agent: str) -> bo
     if salt is None:
         return False
     return _remembered(app, visitor_hash(salt, ip, user_agent, tool_id), app.store.now())
-
-
-async def _first_view(app: App, tool_id: str, ip: str, user_agent: str) -> bool:
-    """Leave a 30-minute marker for this visitor and tool; False when one is already there.
-
-    A per-process memo of live markers saves the store write for repeat views.
-    """
-    salt = await daily_salt(app, utc_day())
-    visitor = visitor_hash(salt, ip, user_agent, tool_id)
-    now = app.store.now()
-    if _remembered(app, visitor, now):
-        return False
-    pk, sk = view_key(visitor)
-    marker = {
-        "PK": pk,
-        "SK": sk,
-        "entity_type": "view_marker",
-        "ttl": int(now) + VIEW_WINDOW_SECONDS,
-    }
-    try:
-        await app.store.put(marker, Condition.not_exists())
-    except ConditionFailed:
-        existing = await app.store.get(pk, sk)
-        if existing is not None:
-            _remember(app, visitor, float(existing.get("ttl", now)))
-        return False
-    _remember(app, visitor, now + VIEW_WINDOW_SECONDS)
-    return True

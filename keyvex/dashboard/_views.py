@@ -25,16 +25,24 @@ SHOW = (("", "Active tools"), ("archived", "Archived tools"), ("all", "All tools
 
 @dataclass(frozen=True, slots=True)
 class ToolRow:
-    """One line of the tools table: the tool and its last-30-days figures."""
+    """One line of the tools table: the tool and its last-30-days figures.
+
+    ``leads`` is every lead received; conversion is converted visits over views (both count
+    visits, see ``keyvex.analytics``), so it never passes 100% even when one visitor sends
+    the form twice.
+    """
 
     tool: StoredTool
     views: int
     leads: int
     last_lead: str | None
+    converted: int = 0
 
     @property
     def conversion(self) -> float | None:
-        return round(100 * self.leads / self.views, 1) if self.views else None
+        if not self.views:
+            return None
+        return min(round(100 * self.converted / self.views, 1), 100.0)
 
 
 def today() -> date:
@@ -51,7 +59,7 @@ async def _row(app: App, user: User, tool: StoredTool, start: date, end: date) -
         tool_stats(app, user, tool.id, start, end), last_lead_at(app, tool.id)
     )
     totals = stats["totals"]
-    return ToolRow(tool, int(totals["views"]), int(totals["leads"]), last)
+    return ToolRow(tool, int(totals["views"]), int(totals["leads"]), last, int(totals["converted"]))
 
 
 def _wanted(tool: StoredTool, q: str, kind: str, status: str, show: str = "") -> bool:

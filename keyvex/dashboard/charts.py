@@ -34,9 +34,15 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}%"
 
 
+def share(part: int, whole: int) -> str:
+    """``part`` as a percentage of ``whole``, never above 100% (counters from before visits
+    were counted once could hold more starts than views); '–' without a base."""
+    return percent(min(100.0, 100 * part / whole)) if whole else "–"
+
+
 def drop_off(rate: float | None) -> str:
-    """The share lost since the previous stage (never below zero: leads may outnumber
-    completions when a tool asks for contact details before the result)."""
+    """The share lost since the previous stage (never below zero; every stage counts visits,
+    so a stage cannot outnumber the one before it, but old counters might)."""
     return "–" if rate is None else percent(max(0.0, 100 - rate))
 
 

@@ -116,17 +116,18 @@ def test_the_salt_lives_apart_and_is_never_written_with_events(kit: Any) -> None
     asyncio.run(scenario())
 
 
-def test_events_bump_their_own_counters(kit: Any) -> None:
+def test_events_bump_their_own_counters_once_per_visit(kit: Any) -> None:
     async def scenario() -> None:
         tool = await kit.publish(await kit.user("owner@example.com"))
-        sent = [("start", None), ("step", 1), ("step", 2), ("step", 2), ("complete", None)]
+        sent = [("view", None), ("start", None), ("step", 1), ("step", 2), ("complete", None)]
         sent += [("abandon", None)]
         for event, step in sent:
             assert await record_event(kit.app, tool, event, step=step, ip="1", user_agent=PHONE)
+        assert not await record_event(kit.app, tool, "step", step=2, ip="1", user_agent=PHONE)
         # Leads are counted when stored, never from a beacon.
         assert not await record_event(kit.app, tool, "lead", step=None, ip="1", user_agent=PHONE)
         got = await _counters(kit, tool.tool_id)
-        assert (got["starts"], got["step_1"], got["step_2"]) == (1, 1, 2)
+        assert (got["views"], got["starts"], got["step_1"], got["step_2"]) == (1, 1, 1, 1)
         assert (got["completions"], got["abandons"], got.get("leads")) == (1, 1, None)
 
     asyncio.run(scenario())
@@ -150,9 +151,9 @@ def test_event_floods_from_one_address_stop_counting(kit: Any) -> None:
 
     async def scenario() -> None:
         tool = await kit.publish(await kit.user("owner@example.com"))
-        counted = [
-            await record_event(kit.app, tool, "start", step=None, ip="9", user_agent=PHONE)
-            for _ in range(8)
+        counted = [  # eight browsers behind one address: a new visit each
+            await record_event(kit.app, tool, "start", step=None, ip="9", user_agent=f"{PHONE} {n}")
+            for n in range(8)
         ]
         assert counted == [True] * 5 + [False] * 3
 

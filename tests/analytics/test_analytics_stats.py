@@ -38,11 +38,12 @@ def test_stats_fill_missing_days_with_zeros_and_sum_totals(kit: Any) -> None:
             "views": 0,
             "starts": 0,
             "completions": 0,
+            "converted": 0,
             "leads": 0,
             "abandons": 0,
         }
         assert stats["totals"] == {
-            "views": 15, "starts": 8, "completions": 4, "leads": 2, "abandons": 1
+            "views": 15, "starts": 8, "completions": 4, "converted": 0, "leads": 2, "abandons": 1
         }  # fmt: skip
 
     asyncio.run(scenario())
@@ -55,7 +56,7 @@ def test_funnel_and_step_drop_off(kit: Any) -> None:
         assert len(tool.definition.steps) == 3
         await _seed(kit, tool.tool_id, DAY, views=200, starts=100, step_1=100, step_2=80)
         await _seed(kit, tool.tool_id, DAY + timedelta(1), step_2=0, step_3=50, completions=40)
-        await _seed(kit, tool.tool_id, DAY + timedelta(1), leads=10)
+        await _seed(kit, tool.tool_id, DAY + timedelta(1), leads=12, converted=10)
         stats = await tool_stats(kit.app, owner, tool.tool_id, DAY, DAY + timedelta(1))
         funnel = [(s["stage"], s["count"], s["rate_from_previous"]) for s in stats["funnel"]]
         assert funnel == [
@@ -133,7 +134,7 @@ def test_recorded_events_and_stored_leads_show_up_today(kit: Any) -> None:
         today = datetime.now(UTC).date()
         stats = await tool_stats(kit.app, owner, tool.tool_id, today, today)
         assert stats["totals"] == {
-            "views": 1, "starts": 1, "completions": 1, "leads": 1, "abandons": 0
+            "views": 1, "starts": 1, "completions": 1, "converted": 1, "leads": 1, "abandons": 0
         }  # fmt: skip
 
     asyncio.run(scenario())

@@ -74,7 +74,8 @@ def test_funnel_shows_counters_and_charts(alice: Any, published: Any, client: An
     assert visitor.get("/t/alice-roi").status_code == 200
     visitor.post("/t/alice-roi/events", json={"event": "start"})
     page = alice.get(f"/dashboard/tools/{tool_id}/funnel").text
-    for stage, count in (("views", 1), ("starts", 1), ("leads", 1)):
+    # The fixture's lead came from a visitor who never loaded the page: that is a visit too.
+    for stage, count in (("views", 2), ("starts", 2), ("leads", 1)):
         assert f'<tr data-stage="{stage}"><th scope="row">{stage.title()}</th>' in page
         row = page.split(f'data-stage="{stage}"')[1].split("</tr>")[0]
         assert f'<td class="num">{count}</td>' in row
@@ -82,3 +83,21 @@ def test_funnel_shows_counters_and_charts(alice: Any, published: Any, client: An
     assert '<svg class="dash-chart dash-trend"' in page
     backwards = alice.get(f"/dashboard/tools/{tool_id}/funnel?from=2025-02-01&to=2025-01-01")
     assert backwards.status_code == 422 and 'id="e-to"' in backwards.text
+
+
+def test_funnel_counts_visits_so_no_share_passes_100_percent(
+    alice: Any, published: Any, client: Any
+) -> None:
+    tool_id, _ = published
+    visitor = TestClient(client.app, headers={"user-agent": "Mozilla/5.0 Reloader"})
+    for _ in range(3):  # reloads and second tabs: each page load beacons its own start
+        assert visitor.get("/t/alice-roi").status_code == 200
+        visitor.post("/t/alice-roi/events", json={"event": "start"})
+    page = alice.get(f"/dashboard/tools/{tool_id}/funnel").text
+    shares = re.findall(r'<td class="num">([0-9.]+)%</td>', page.split('id="funnel-table"')[1])
+    assert shares and all(float(share) <= 100 for share in shares)
+    assert 'id="funnel-definition"' in page and "Every stage counts <strong>visits</strong>" in page
+    conversion = re.search(r'id="kpi-conversion">([^<]+)<', page)
+    assert conversion and conversion.group(1) != "–" and float(conversion.group(1)[:-1]) <= 100
+    home = alice.get("/dashboard").text
+    assert "visits that left a lead ÷ views" in home
