@@ -65,9 +65,21 @@ def slug_key(slug: str) -> tuple[str, str]:
     return (f"SLUG#{slug}", "SLUG")
 
 
-def slugify(title: str) -> str:
+SLUG_FROM_TITLE_MAX = 50
+
+
+def slugify(title: str, limit: int = SLUG_FROM_TITLE_MAX) -> str:
+    """The address made from a title: ASCII words joined by dashes, at most ``limit`` long.
+
+    A long title is cut at the last dash that fits, so the address ends with a whole word
+    ("return-on-investment", never "return-on-invest"); only a first word longer than the
+    limit on its own is cut, as there is no boundary to cut at.
+    """
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:50].strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    if len(slug) > limit:
+        cut = slug.rfind("-", 0, limit + 1)
+        slug = slug[:cut] if cut > 0 else slug[:limit]
     return slug or "tool"
 
 

@@ -71,6 +71,20 @@ def test_publish_assigns_a_slug_and_unpublish_takes_the_page_down(alice: Any) ->
     assert alice.get(f"/api/v1/tools/{tool['id']}").json()["status"] == "draft"
 
 
+def test_an_address_from_a_long_title_ends_with_a_whole_word(alice: Any) -> None:
+    title = "How much could a marketing automation platform save your growing agency each year"
+    tool = alice.post("/api/v1/tools", json={**roi(), "title": title}).json()
+    slug = alice.post(f"/api/v1/tools/{tool['id']}/publish").json()["slug"]
+    assert slug == "how-much-could-a-marketing-automation-platform"  # not "...-platform-sa"
+    assert len(slug) <= 50 and title.lower().replace(" ", "-").startswith(slug + "-")
+    other = alice.post("/api/v1/tools", json={**roi(), "title": title}).json()
+    again = alice.post(f"/api/v1/tools/{other['id']}/publish").json()["slug"]
+    assert again == f"{slug}-2"
+    word = alice.post("/api/v1/tools", json={**roi(), "title": "Supercalifragilistic" * 4}).json()
+    only = alice.post(f"/api/v1/tools/{word['id']}/publish").json()["slug"]
+    assert only == ("supercalifragilistic" * 4)[:50]  # one word longer than the limit
+
+
 def test_slugs_are_unique_site_wide_and_reserved_words_refused(alice: Any, bob: Any) -> None:
     a = alice.post("/api/v1/tools", json=roi()).json()
     b = bob.post("/api/v1/tools", json=roi()).json()
