@@ -24,7 +24,10 @@ _HTTP_ERRORS: dict[int, tuple[str, str]] = {
 
 
 def is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    """API paths, and a page's own scripts that send JSON: both get problem JSON."""
+    if request.url.path.startswith("/api/"):
+        return True
+    return request.headers.get("content-type", "").startswith("application/json")
 
 
 def problem_response(request: Request, exc: KeyvexError) -> Response:

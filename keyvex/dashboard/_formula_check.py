@@ -1,0 +1,34 @@
+"""The editor's formula help: ``POST /dashboard/tools/{tool_id}/edit/check`` with the draft.
+
+Answers each formula's problems at their positions and its live value on sample answers
+(``keyvex.tools.formula_check``); nothing is saved. The tool must be the creator's own (404
+otherwise, like every tool page); the body is the draft as ``{"draft": {...}}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from anyio import to_thread
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from keyvex.tools.formula_check import check_formulas
+from keyvex.tools.service import get_tool
+from keyvex.web.deps import AppDep, CsrfChecked, CurrentUser
+
+router = APIRouter(include_in_schema=False)
+
+
+class CheckBody(BaseModel):
+    draft: dict[str, Any] = Field(description="The tool definition as the editor holds it.")
+
+
+@router.post("/dashboard/tools/{tool_id}/edit/check", dependencies=[CsrfChecked])
+async def check_draft(
+    app: AppDep, user: CurrentUser, tool_id: str, body: CheckBody
+) -> JSONResponse:
+    await get_tool(app, user, tool_id)
+    report = await to_thread.run_sync(check_formulas, body.draft)
+    return JSONResponse(report.to_json(), headers={"Cache-Control": "no-store"})
