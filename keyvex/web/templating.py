@@ -63,7 +63,11 @@ def render(
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    """Render a page with the request, the signed-in user and a CSRF token in scope."""
+    """Render a page with the request, the signed-in user and a CSRF token in scope.
+
+    ``product_version`` (the footer's) is set after the page's own context, so a page that
+    passes a tool's ``version`` (an edit form's guard) can never show it as Keyvex's.
+    """
     app = request.app.state.keyvex
     state = request.scope.get("state", {})
     ctx = {
@@ -71,9 +75,9 @@ def render(
         "user": state.get("user"),
         "csrf_field": FIELD,
         "csrf_token": _LazyToken(request, app.secret_key),
-        "version": __version__,
         "settings": app.settings,
         **(context or {}),
+        "product_version": __version__,
     }
     html = env.get_template(name).render(ctx)
     return HTMLResponse(html, status_code=status_code, headers=headers)
