@@ -44,22 +44,6 @@ MAPPING_LABELS = {
     "filter": "Filter visitors choose",
     "ignore": "Ignore",
 }
-LABELS = {"url": "URL", "record_path": "Record path", "max_pages": "Most pages"}
-HINTS = {
-    ("sql", "url"): "SQLAlchemy URL without the password, e.g. "
-    "postgresql://reader@db.example.com/shop (leave empty for an uploaded SQLite file).",
-    ("sql", "query"): "One SELECT statement; it runs read-only with a time limit.",
-    ("sql", "blob_key"): "Optional: an SQLite database file instead of a server.",
-    ("rest", "headers"): 'Optional JSON object, e.g. {"Accept": "application/json"}.',
-    ("rest", "body"): "Optional JSON body (POST only).",
-    ("rest", "record_path"): "Dotted path to the list of records, e.g. data.items.",
-    ("rest", "pagination"): 'Optional JSON: {"mode": "next_link", "path": "links.next"} or '
-    '{"mode": "page", "param": "page"}.',
-    ("rest", "secret_headers"): 'JSON object, e.g. {"Authorization": "Bearer ..."}.',
-    ("google_sheets", "service_account_json"): "The whole service-account key file (JSON).",
-    ("file", "sheet"): "Which worksheet to read; empty: the first.",
-    ("file", "table"): "Which Access table to read; empty: the first.",
-}
 #: The form fields a failure of each kind is most likely about, most likely first.
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "unreachable": ("url", "my_domain_url", "spreadsheet_id", "base_id"),
@@ -73,33 +57,47 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
-    """One form field of a source's settings (``config.<name>`` or ``secrets.<name>``)."""
+    """One form field of a source's settings (``config.<name>`` or ``secrets.<name>``).
+
+    ``choices`` are (value, label) pairs of a select; ``accept`` the file suffixes an upload
+    takes. Label and hint come from the connector (field titles and descriptions of its
+    config model, ``secret_help`` for secrets), so the API schema and the form say the same.
+    """
 
     name: str
     label: str
     widget: Widget
     required: bool = False
-    choices: tuple[str, ...] = ()
+    choices: tuple[tuple[str, str], ...] = ()
     hint: str = ""
     secret: bool = False
     default: Any = None
+    accept: str = ""
     key: str = field(init=False, default="")
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "key", ("secrets." if self.secret else "config.") + self.name)
 
 
-def _widget(name: str, info: FieldInfo) -> tuple[Widget, tuple[str, ...]]:
+def _extra(info: FieldInfo) -> dict[str, Any]:
+    extra = info.json_schema_extra
+    return extra if isinstance(extra, dict) else {}
+
+
+def _widget(name: str, info: FieldInfo) -> tuple[Widget, tuple[tuple[str, str], ...]]:
     annotation = info.annotation
     args = [a for a in get_args(annotation) if a is not type(None)]
     if get_origin(annotation) in (Union, types.UnionType) and len(args) == 1:
         annotation = args[0]
-    if name == "blob_key":
+    extra = _extra(info)
+    if extra.get("widget") == "upload":
         return "upload", ()
     if name == "filename":
         return "hidden", ()
     if get_origin(annotation) is Literal:
-        return "select", tuple(str(a) for a in get_args(annotation))
+        labels = extra.get("choice_labels", {})
+        values = [str(a) for a in get_args(annotation)]
+        return "select", tuple((v, str(labels.get(v, v))) for v in values)
     if annotation is int:
         return "number", ()
     if annotation is str:
@@ -108,24 +106,30 @@ def _widget(name: str, info: FieldInfo) -> tuple[Widget, tuple[str, ...]]:
 
 
 def config_fields(kind: Connector) -> list[FieldSpec]:
-    """The settings form of a source type, from its config model, then its secrets."""
+    """The settings form of a source type, from its config model, then its secrets.
+
+    A field without a title reads as its name in words ("Record path"): every connector
+    shipped here titles its fields, this only keeps a new one usable.
+    """
     specs = []
     for name, info in kind.config_model.model_fields.items():
         widget, choices = _widget(name, info)
         specs.append(
             FieldSpec(
                 name=name,
-                label=LABELS.get(name, name.replace("_", " ").capitalize()),
+                label=info.title or name.replace("_", " ").capitalize(),
                 widget=widget,
                 required=info.is_required(),
                 choices=choices,
-                hint=HINTS.get((kind.source_type, name), info.description or ""),
+                hint=info.description or "",
                 default=None if info.is_required() else info.get_default(call_default_factory=True),
+                accept=",".join(_extra(info).get("accept", ())),
             )
         )
     for name in kind.secret_fields:
-        label = name.replace("_", " ").capitalize()
-        hint = HINTS.get((kind.source_type, name), "")
+        help_ = kind.secret_help.get(name)
+        label = help_.label if help_ else name.replace("_", " ").capitalize()
+        hint = help_.hint if help_ else ""
         specs.append(
             FieldSpec(name, label, "text", name not in kind.optional_secrets, (), hint, True)
         )

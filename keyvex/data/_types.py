@@ -145,6 +145,24 @@ def unique_columns(names: Sequence[Any]) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class SecretField:
+    """How a secret is asked for on a form: its label and the hint under it."""
+
+    label: str
+    hint: str = ""
+
+
+def upload_field(accept: Sequence[str]) -> dict[str, Any]:
+    """``json_schema_extra`` of a field filled by uploading a file with these suffixes."""
+    return {"widget": "upload", "accept": list(accept)}
+
+
+def choice_labels(**labels: str) -> dict[str, Any]:
+    """``json_schema_extra`` naming a Literal field's choices for people (value=label)."""
+    return {"choice_labels": labels}
+
+
+@dataclass(frozen=True, slots=True)
 class SourceContext:
     """What a connector may use: limits, timeouts, service roots and the blob store."""
 
@@ -176,7 +194,13 @@ class SourceContext:
 
 
 class SourceConfig(BaseModel):
-    """Base of every connector's non-secret settings (stored as plain data)."""
+    """Base of every connector's non-secret settings (stored as plain data).
+
+    Each field's ``title`` is its label on the settings form and in the API's
+    ``config_schema``, its ``description`` the hint under it: written for a creator, never
+    the field's name. :func:`upload_field` and :func:`choice_labels` add what a form needs
+    beyond that (an upload widget and what it accepts; readable names of fixed choices).
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -195,6 +219,8 @@ class Connector(ABC):
     secret_fields: ClassVar[tuple[str, ...]] = ()
     #: Secret fields the source can work without (e.g. a REST API with no auth).
     optional_secrets: ClassVar[tuple[str, ...]] = ()
+    #: Label and hint of each secret on the settings form (every secret has one).
+    secret_help: ClassVar[Mapping[str, SecretField]] = {}
 
     @abstractmethod
     async def fetch(

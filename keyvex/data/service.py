@@ -83,8 +83,7 @@ def validate_config(
     try:
         model = kind.config_model.model_validate(dict(config))
     except ValidationError as exc:
-        problems = {f"config.{e['path']}": e["message"] for e in readable_errors(exc)}
-        raise Invalid("The source settings are not valid.", fields=problems) from None
+        raise _settings_invalid(kind, exc) from None
     clean: dict[str, Any] = model.model_dump(mode="json")
     blob_key = clean.get("blob_key")
     if blob_key is not None and not str(blob_key).startswith(f"uploads/{owner_id}/"):
@@ -93,6 +92,24 @@ def validate_config(
             fields={"config.blob_key": "Upload the file first and use the key it returns."},
         )
     return clean
+
+
+def _settings_invalid(kind: Connector, exc: ValidationError) -> Invalid:
+    """One sentence per field, led by the field's label when the message is a predicate
+    ("File is required."); a problem of the settings as a whole ends the headline."""
+    problems: dict[str, str] = {}
+    general: list[str] = []
+    fields = kind.config_model.model_fields
+    for error in readable_errors(exc):
+        path, message = error["path"], error["message"]
+        info = fields.get(path.split(".")[0].split("[")[0])
+        if info is None:
+            general.append(message[:1].upper() + message[1:])
+            continue
+        label = info.title or path.replace("_", " ").capitalize()
+        problems[f"config.{path}"] = f"{label} {message}" if message[:1].islower() else message
+    headline = " ".join(["The source settings are not valid.", *general])
+    return Invalid(headline, fields=problems)
 
 
 def _check_secrets(

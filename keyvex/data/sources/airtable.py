@@ -30,6 +30,7 @@ from keyvex.data._types import (
     Cell,
     Connector,
     Dataset,
+    SecretField,
     SourceConfig,
     SourceContext,
     SourceError,
@@ -46,13 +47,28 @@ _READABLE = ("filename", "name", "email", "label", "text", "value")
 class AirtableConfig(SourceConfig):
     """Which base and table to read, optionally through a view and a filter formula."""
 
-    base_id: str = Field(description="The base id from its URL, e.g. appXXXXXXXXXXXXXX.")
-    table: str = Field(min_length=1, max_length=255, description="Table name or id (tbl...).")
+    base_id: str = Field(
+        title="Base ID",
+        description="From the base's address: the part that starts with app, e.g. "
+        "appXXXXXXXXXXXXXX.",
+    )
+    table: str = Field(
+        min_length=1,
+        max_length=255,
+        title="Table",
+        description="The table's name, or its ID (starts with tbl).",
+    )
     view: str | None = Field(
-        default=None, max_length=255, description="Only the records of this view."
+        default=None,
+        max_length=255,
+        title="View",
+        description="Read only the records this view shows; empty: the whole table.",
     )
     formula: str | None = Field(
-        default=None, max_length=MAX_FORMULA, description="filterByFormula, e.g. {Status}='Active'."
+        default=None,
+        max_length=MAX_FORMULA,
+        title="Filter formula",
+        description="An Airtable formula records must match, e.g. {Status}='Active'.",
     )
 
     @field_validator("base_id")
@@ -73,6 +89,13 @@ class AirtableConnector(Connector):
     label: ClassVar[str] = "Airtable"
     config_model: ClassVar[type[SourceConfig]] = AirtableConfig
     secret_fields: ClassVar[tuple[str, ...]] = ("api_key",)
+    secret_help: ClassVar[Mapping[str, SecretField]] = {
+        "api_key": SecretField(
+            "Personal access token",
+            "Create one at airtable.com/create/tokens with the data.records:read scope and "
+            "access to this base. Stored encrypted.",
+        )
+    }
 
     async def fetch(
         self,

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+from pydantic import Field
 
 from keyvex.data._types import (
     Cell,
@@ -31,6 +32,7 @@ from keyvex.data._types import (
     SourceConfig,
     SourceContext,
     SourceError,
+    upload_field,
 )
 from keyvex.data.sources import _sandbox, register
 from keyvex.data.sources._access import access_tables, read_access
@@ -201,10 +203,19 @@ def parse_sheets(path: Path, filename: str) -> list[str]:
 class FileConfig(SourceConfig):
     """An uploaded file in the blob store, and which sheet or table of it to read."""
 
-    blob_key: str
-    filename: str
-    sheet: str | None = None
-    table: str | None = None
+    blob_key: str = Field(
+        title="File",
+        description="CSV, TSV, Excel (.xlsx, .xls), OpenDocument (.ods) or Access (.mdb, "
+        ".accdb), with the column names in the first row.",
+        json_schema_extra=upload_field(tuple(FORMATS)),
+    )
+    filename: str = Field(title="File name", description="The uploaded file's own name.")
+    sheet: str | None = Field(
+        None, title="Worksheet", description="Which worksheet to read; empty: the first."
+    )
+    table: str | None = Field(
+        None, title="Access table", description="Which table to read; empty: the first."
+    )
 
 
 def _copy_limited(blobs: Any, key: str, target: Path, max_bytes: int, name: str) -> None:

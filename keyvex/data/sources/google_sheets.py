@@ -35,9 +35,11 @@ from keyvex.data._types import (
     Cell,
     Connector,
     Dataset,
+    SecretField,
     SourceConfig,
     SourceContext,
     SourceError,
+    choice_labels,
     clean_cell,
     unique_columns,
 )
@@ -52,11 +54,26 @@ _URL_ID = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
 class GoogleSheetsConfig(SourceConfig):
     """Which spreadsheet and range to read, and how to authenticate."""
 
-    spreadsheet_id: str = Field(description="The id in the sheet's URL (the URL itself works).")
-    range: str | None = Field(
-        default=None, max_length=200, description="A1 notation; empty: 1st sheet."
+    spreadsheet_id: str = Field(
+        title="Spreadsheet",
+        description="The sheet's address (copy it from the browser) or the ID in it.",
     )
-    auth: Literal["api_key", "service_account"] = "api_key"
+    range: str | None = Field(
+        default=None,
+        max_length=200,
+        title="Range",
+        description="Which cells, in A1 notation, e.g. Sheet1!A1:D200; empty: the whole "
+        "first sheet.",
+    )
+    auth: Literal["api_key", "service_account"] = Field(
+        "api_key",
+        title="Sign in with",
+        description="An API key reads sheets shared with anyone who has the link; a service "
+        "account reads sheets shared with its email address.",
+        json_schema_extra=choice_labels(
+            api_key="An API key", service_account="A service account (JSON key file)"
+        ),
+    )
 
     @field_validator("spreadsheet_id", mode="before")
     @classmethod
@@ -82,6 +99,18 @@ class GoogleSheetsConnector(Connector):
     config_model: ClassVar[type[SourceConfig]] = GoogleSheetsConfig
     secret_fields: ClassVar[tuple[str, ...]] = ("api_key", "service_account_json")
     optional_secrets: ClassVar[tuple[str, ...]] = ("api_key", "service_account_json")
+    secret_help: ClassVar[Mapping[str, SecretField]] = {
+        "api_key": SecretField(
+            "API key",
+            "A Google Cloud API key with the Google Sheets API enabled (for 'An API key'). "
+            "Stored encrypted.",
+        ),
+        "service_account_json": SecretField(
+            "Service account key (JSON)",
+            "The whole key file of the service account (for 'A service account'). Stored "
+            "encrypted.",
+        ),
+    }
 
     async def fetch(
         self,

@@ -41,6 +41,7 @@ from keyvex.data._types import (
     Connector,
     Dataset,
     FailureKind,
+    SecretField,
     SourceConfig,
     SourceContext,
     SourceError,
@@ -107,13 +108,36 @@ def _check_headers(headers: Mapping[str, Any], *, secret: bool) -> dict[str, str
 class RestConfig(SourceConfig):
     """Where the records are and how to page through them (no secrets here)."""
 
-    url: str = Field(min_length=1, max_length=2000)
-    method: Literal["GET", "POST"] = "GET"
-    headers: dict[str, str] = Field(default_factory=dict)
-    body: JsonValue = None
-    record_path: str = Field("", max_length=200)
-    pagination: Pagination = Field(default_factory=NoPagination)
-    max_pages: int = Field(50, ge=1, le=1000)
+    url: str = Field(
+        min_length=1,
+        max_length=2000,
+        title="API URL",
+        description="The address that answers with JSON, e.g. https://api.example.com/v1/items.",
+    )
+    method: Literal["GET", "POST"] = Field("GET", title="Request method")
+    headers: dict[str, str] = Field(
+        default_factory=dict,
+        title="Headers",
+        description='A JSON object, e.g. {"Accept": "application/json"}. Put tokens and keys '
+        "in the secret headers.",
+    )
+    body: JsonValue = Field(None, title="Request body", description="JSON, for POST only.")
+    record_path: str = Field(
+        "",
+        max_length=200,
+        title="Where the records are",
+        description="A dotted path to the list of records in the answer, e.g. data.items; "
+        "empty: the answer itself is the list.",
+    )
+    pagination: Pagination = Field(
+        default_factory=NoPagination,
+        title="Pagination",
+        description='JSON: {"mode": "next_link", "path": "links.next"} or {"mode": "page", '
+        '"param": "page"}; empty: one page.',
+    )
+    max_pages: int = Field(
+        50, ge=1, le=1000, title="Most pages to read", description="From 1 to 1,000."
+    )
 
     @field_validator("headers")
     @classmethod
@@ -395,6 +419,13 @@ class RestConnector(Connector):
     config_model = RestConfig
     secret_fields = ("secret_headers",)
     optional_secrets = ("secret_headers",)
+    secret_help = {
+        "secret_headers": SecretField(
+            "Secret headers",
+            'A JSON object, e.g. {"Authorization": "Bearer ..."}. Stored encrypted and sent '
+            "only to this API's host.",
+        )
+    }
 
     async def fetch(
         self,

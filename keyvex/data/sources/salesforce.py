@@ -40,9 +40,11 @@ from simple_salesforce.login import SalesforceLogin
 from keyvex.data._types import (
     Connector,
     Dataset,
+    SecretField,
     SourceConfig,
     SourceContext,
     SourceError,
+    choice_labels,
     clean_cell,
 )
 from keyvex.data.sources import _cloud, register
@@ -56,13 +58,31 @@ _TRUSTED = (".salesforce.com", ".force.com")
 class SalesforceConfig(SourceConfig):
     """The SOQL query to run and how to log in."""
 
-    query: str = Field(min_length=8, max_length=20_000, description="One SOQL SELECT statement.")
-    auth: Literal["password", "client_credentials"] = "password"
-    username: str | None = Field(default=None, max_length=255, description="For password login.")
+    query: str = Field(
+        min_length=8,
+        max_length=20_000,
+        title="SOQL query",
+        description="One SELECT statement, e.g. SELECT Name, Industry FROM Account.",
+    )
+    auth: Literal["password", "client_credentials"] = Field(
+        "password",
+        title="Sign in with",
+        json_schema_extra=choice_labels(
+            password="Username and password",
+            client_credentials="A connected app (client credentials)",
+        ),
+    )
+    username: str | None = Field(
+        default=None,
+        max_length=255,
+        title="Username",
+        description="For 'Username and password'.",
+    )
     my_domain_url: str | None = Field(
         default=None,
         max_length=255,
-        description="https://yourcompany.my.salesforce.com (client credentials).",
+        title="My Domain URL",
+        description="For a connected app, e.g. https://yourcompany.my.salesforce.com.",
     )
 
     @field_validator("query")
@@ -88,9 +108,9 @@ class SalesforceConfig(SourceConfig):
     @model_validator(mode="after")
     def _auth_fields(self) -> SalesforceConfig:
         if self.auth == "password" and not self.username:
-            raise ValueError("username is required for password login")
+            raise ValueError("the username is required to sign in with a password")
         if self.auth == "client_credentials" and not self.my_domain_url:
-            raise ValueError("my_domain_url is required for the client credentials flow")
+            raise ValueError("the My Domain URL is required to sign in with a connected app")
         return self
 
 
@@ -105,6 +125,20 @@ class SalesforceConnector(Connector):
         "consumer_secret",
     )
     optional_secrets: ClassVar[tuple[str, ...]] = secret_fields
+    secret_help: ClassVar[Mapping[str, SecretField]] = {
+        "password": SecretField("Password", "For 'Username and password'. Stored encrypted."),
+        "security_token": SecretField(
+            "Security token",
+            "Emailed by Salesforce (Settings, Reset My Security Token); not needed from a "
+            "trusted network. Stored encrypted.",
+        ),
+        "consumer_key": SecretField(
+            "Consumer key", "Of the connected app (for 'A connected app'). Stored encrypted."
+        ),
+        "consumer_secret": SecretField(
+            "Consumer secret", "Of the connected app (for 'A connected app'). Stored encrypted."
+        ),
+    }
 
     def __init__(self, verify: bool | str = True) -> None:
         self.verify = verify

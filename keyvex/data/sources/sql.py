@@ -56,11 +56,13 @@ from keyvex.data._types import (
     Cell,
     Connector,
     Dataset,
+    SecretField,
     SourceConfig,
     SourceContext,
     SourceError,
     clean_cell,
     unique_columns,
+    upload_field,
 )
 from keyvex.data.sources import register
 from keyvex.data.sources._sqlcheck import check_select
@@ -85,10 +87,27 @@ _FETCH_CHUNK = 1000
 class SqlConfig(SourceConfig):
     """A database URL without password (or an uploaded SQLite file) and one SELECT."""
 
-    url: str = Field("", max_length=2000)
-    query: str = Field(min_length=1, max_length=20_000)
+    url: str = Field(
+        "",
+        max_length=2000,
+        title="Database URL",
+        description="Without the password, e.g. postgresql://reader@db.example.com/shop "
+        "(PostgreSQL, MySQL, MariaDB or SQL Server). Leave it empty for an SQLite file.",
+    )
+    query: str = Field(
+        min_length=1,
+        max_length=20_000,
+        title="Query",
+        description="One SELECT statement; it runs read-only with a time limit.",
+    )
     #: An uploaded SQLite file (``uploads/{owner}/...`` in the blob store) instead of a URL.
-    blob_key: str | None = Field(default=None, max_length=512)
+    blob_key: str | None = Field(
+        default=None,
+        max_length=512,
+        title="SQLite database file",
+        description="Instead of a database server: an SQLite file (.sqlite, .sqlite3 or .db).",
+        json_schema_extra=upload_field((".sqlite", ".sqlite3", ".db")),
+    )
 
     @model_validator(mode="after")
     def _one_target(self) -> SqlConfig:
@@ -378,6 +397,11 @@ class SqlConnector(Connector):
     config_model = SqlConfig
     secret_fields = ("password",)
     optional_secrets = ("password",)
+    secret_help = {
+        "password": SecretField(
+            "Password", "The database user's password, if it has one. Stored encrypted."
+        )
+    }
 
     async def fetch(
         self,
