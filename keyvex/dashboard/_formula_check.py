@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from anyio import to_thread
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
+from keyvex.errors import Invalid
 from keyvex.tools.formula_check import check_formulas
 from keyvex.tools.service import get_tool
 from keyvex.web.deps import AppDep, CsrfChecked, CurrentUser
@@ -27,8 +28,15 @@ class CheckBody(BaseModel):
 
 @router.post("/dashboard/tools/{tool_id}/edit/check", dependencies=[CsrfChecked])
 async def check_draft(
-    app: AppDep, user: CurrentUser, tool_id: str, body: CheckBody
+    request: Request, app: AppDep, user: CurrentUser, tool_id: str
 ) -> JSONResponse:
-    await get_tool(app, user, tool_id)
+    await get_tool(app, user, tool_id)  # another creator's tool is a 404 before anything else
+    try:
+        body = CheckBody.model_validate_json(await request.body())
+    except ValidationError:
+        raise Invalid(
+            'Send the draft as JSON: {"draft": {...}}.',
+            fields={"draft": "is missing or not an object."},
+        ) from None
     report = await to_thread.run_sync(check_formulas, body.draft)
     return JSONResponse(report.to_json(), headers={"Cache-Control": "no-store"})

@@ -203,12 +203,12 @@ def _calculations_only(draft: Mapping[str, Any], broken: set[str | None]) -> dic
     """The draft reduced to what calculations need, without the broken ones and whatever
     reads them (results, outcomes and follow-ups left out)."""
     calcs = [dict(c) for c in _list(draft, "calculations")]
-    dropped = {name for name in broken if name}
+    dropped: set[str] = {name for name in broken if name}
     changed = True
     while changed:
         changed = False
         for calc in calcs:
-            source, name = _text(calc.get("formula")), calc.get("id")
+            source, name = _text(calc.get("formula")), _text(calc.get("id"))
             if name in dropped:
                 continue
             try:
