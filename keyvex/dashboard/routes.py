@@ -14,7 +14,9 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from keyvex.dashboard import _views as views
+from keyvex.dashboard._builder_routes import router as builder_router
 from keyvex.dashboard._editor_routes import router as editor_router
+from keyvex.dashboard._formula_check import router as formula_router
 from keyvex.dashboard._lead_routes import router as lead_router
 from keyvex.dashboard._tool_routes import router as tool_router
 from keyvex.dashboard.leads import delete_tool_leads
@@ -147,3 +149,5 @@ async def delete(request: Request, tool_id: str, app: AppDep, user: CurrentUser)
 router.include_router(tool_router)
 router.include_router(lead_router)
 router.include_router(editor_router)
+router.include_router(builder_router)
+router.include_router(formula_router)

@@ -177,6 +177,10 @@
     drawHistory();
     drawReport(data.report, data.explanation, data.fit);
     if (data.status === "building") status("Building your tool…");
+    if (data.tool_id) {  // a saved tool: the visual editor can open it
+      $("cc-editor-link").href = "/dashboard/tools/" + encodeURIComponent(data.tool_id) + "/edit";
+      $("cc-editor").hidden = false;
+    }
   }
   function refresh() {
     return api("GET", base()).then(function (data) { draw(data, false); }).catch(function (e) { status(e.message); });

@@ -1,0 +1,248 @@
+/* Keyvex tool editor, part 2: add, remove and reorder items (buttons, Alt+Up/Down, drag),
+   announce changes (the keyvex-editor-change event on the form), save the draft as JSON and
+   show refused saves next to their fields. Needs editor-form.js; no innerHTML. */
+(function () {
+  "use strict";
+  var form = document.getElementById("tool-editor"), E = window.KeyvexEditor;
+  if (!form || !E) return;
+  var $ = function (id) { return document.getElementById(id); };
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  var CSRF = meta ? meta.getAttribute("content") : "";
+  var dirty = false, saving = false, dragged = null, errorCount = 0;
+
+  function announce(text) { $("ed-live").textContent = text; }
+  function changed() {
+    dirty = true;
+    form.dispatchEvent(new CustomEvent("keyvex-editor-change", { bubbles: true }));
+  }
+  function listOf(item) { return item.parentElement.closest("[data-list]"); }
+  function firstControl(root) {
+    return root.querySelector("input:not([type=hidden]):not([type=checkbox]), select, textarea");
+  }
+
+  /* ---- items ---- */
+  function add(list, templateId) {
+    var tpl = $(templateId);
+    if (!tpl) return null;
+    var node = tpl.content.firstElementChild.cloneNode(true);
+    list.querySelector(":scope > .ed-items").appendChild(node);
+    E.prepare(node);
+    E.refresh();
+    var first = firstControl(node);
+    if (first) first.focus();
+    announce("Added " + (node.getAttribute("data-what") || "an item") + ".");
+    changed();
+    return node;
+  }
+  function remove(item) {
+    var list = listOf(item), siblings = E.items(list), index = siblings.indexOf(item);
+    var what = item.getAttribute("data-what") || "item";
+    item.remove();
+    E.refresh();
+    var rest = E.items(list), next = rest[Math.min(index, rest.length - 1)];
+    var target = next ? next.querySelector("[data-act=remove]") : list.querySelector(":scope > .ed-add [data-act=add]");
+    if (target) target.focus();
+    announce("Removed the " + what + ". Save to keep the change.");
+    changed();
+  }
+  function move(item, delta) {
+    var siblings = E.items(listOf(item)), from = siblings.indexOf(item), to = from + delta;
+    if (to < 0 || to >= siblings.length) {
+      announce("Already " + (delta < 0 ? "first." : "last."));
+      return;
+    }
+    var active = document.activeElement;
+    if (delta < 0) siblings[to].before(item);
+    else siblings[to].after(item);
+    E.refresh();
+    if (active && item.contains(active)) active.focus();
+    announce("Moved to position " + (to + 1) + " of " + siblings.length + ".");
+    changed();
+  }
+
+  form.addEventListener("click", function (e) {
+    var button = e.target.closest("button[data-act]");
+    if (!button || !form.contains(button)) return;
+    var act = button.getAttribute("data-act"), item = button.closest("[data-item]");
+    if (act === "add") {
+      var picker = button.parentElement.querySelector("[data-picker]");
+      add(button.closest("[data-list]"), picker ? picker.value : button.getAttribute("data-template"));
+    } else if (act === "remove" && item) remove(item);
+    else if ((act === "up" || act === "down") && item) move(item, act === "up" ? -1 : 1);
+  });
+  form.addEventListener("keydown", function (e) {
+    if (!e.altKey || (e.key !== "ArrowUp" && e.key !== "ArrowDown")) return;
+    var item = e.target.closest("[data-item]");
+    if (!item) return;
+    e.preventDefault();
+    move(item, e.key === "ArrowUp" ? -1 : 1);
+  });
+
+  /* ---- drag and drop (the handle starts it; drops land among the same list's items) ---- */
+  function dropTarget(e) {
+    var over = dragged && e.target.closest ? e.target.closest("[data-item]") : null;
+    while (over && over.parentElement !== dragged.parentElement) over = over.parentElement.closest("[data-item]");
+    return over && over !== dragged ? over : null;
+  }
+  form.addEventListener("dragstart", function (e) {
+    var handle = e.target.closest && e.target.closest(".ed-drag");
+    if (!handle) return;
+    dragged = handle.closest("[data-item]");
+    dragged.classList.add("ed-dragging");
+    e.dataTransfer.effectAllowed = "move";
+    e.dataTransfer.setData("text/plain", dragged.getAttribute("data-path") || "");
+  });
+  form.addEventListener("dragover", function (e) { if (dropTarget(e)) e.preventDefault(); });
+  form.addEventListener("drop", function (e) {
+    var over = dropTarget(e);
+    if (!over) return;
+    e.preventDefault();
+    var box = over.getBoundingClientRect();
+    if (e.clientY > box.top + box.height / 2) over.after(dragged);
+    else over.before(dragged);
+    E.refresh();
+    announce("Moved to position " + (E.items(listOf(dragged)).indexOf(dragged) + 1) + ".");
+    changed();
+  });
+  form.addEventListener("dragend", function () {
+    if (dragged) dragged.classList.remove("ed-dragging");
+    dragged = null;
+  });
+
+  /* ---- typing ---- */
+  form.addEventListener("input", function (e) {
+    var el = e.target;
+    if (el.hasAttribute("data-autoid")) el.removeAttribute("data-auto");
+    if (el.hasAttribute("data-title")) { E.nameFromTitle(el); E.refresh(); }
+    if (el.getAttribute("data-key") === "title" && E.scopeOf(el) === form) $("ed-heading").textContent = el.value;
+    changed();
+  });
+  form.addEventListener("change", function (e) {
+    var el = e.target;
+    if (el.hasAttribute("data-type-select")) el.closest("[data-item]").setAttribute("data-type", el.value);
+    if (el.hasAttribute("data-type-select") || el.hasAttribute("data-kind-select")) E.refresh();
+    changed();
+  });
+  window.addEventListener("beforeunload", function (e) {
+    if (dirty) { e.preventDefault(); e.returnValue = ""; }
+  });
+
+  /* ---- saving ---- */
+  function status(text, problem) {
+    var el = $("ed-status");
+    el.textContent = text;
+    el.classList.toggle("field-error", !!problem);
+  }
+  function clearErrors() {
+    form.querySelectorAll(".ed-error").forEach(function (p) { p.remove(); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) {
+      el.removeAttribute("aria-invalid");
+      var keep = (el.getAttribute("aria-describedby") || "").split(" ").filter(function (id) { return id.indexOf("ed-e-") !== 0; });
+      if (keep.length) el.setAttribute("aria-describedby", keep.join(" "));
+      else el.removeAttribute("aria-describedby");
+    });
+    $("ed-problems").textContent = "";
+    $("ed-problems").hidden = true;
+    $("ed-offers").textContent = "";
+    $("ed-offers").hidden = true;
+  }
+  /* The message goes under the field (or at the top of the item or list it names). */
+  function mark(target, message) {
+    var p = document.createElement("p");
+    p.className = "field-error ed-error";
+    p.id = "ed-e-" + (++errorCount);
+    p.textContent = message;
+    var control = target.matches("input, select, textarea") ? target : null;
+    if (control) {
+      control.closest(".ed-field").appendChild(p);
+      control.setAttribute("aria-invalid", "true");
+      control.setAttribute("aria-describedby", ((control.getAttribute("aria-describedby") || "") + " " + p.id).trim());
+      return control;
+    }
+    var place = target.querySelector(":scope > .ed-grid, :scope > .ed-items") || target;
+    place.insertBefore(p, place.firstChild);
+    return firstControl(target) || target;
+  }
+  function showProblems(data) {
+    var unplaced = [], first = null;
+    (data.errors || []).forEach(function (err) {
+      var target = err.path ? E.find(err.path) : null;
+      if (!target) { unplaced.push(err); return; }
+      var marked = mark(target, err.message);
+      if (!first) first = marked;
+    });
+    var placed = (data.errors || []).length - unplaced.length;
+    var note = placed ? (placed === 1 ? " It is marked below its field." : " Each is marked below its field.") : "";
+    status((data.message || "Not saved.") + note, true);
+    unplaced.forEach(function (err) {
+      var li = document.createElement("li"), code = document.createElement("code");
+      code.textContent = err.path || "tool";
+      li.appendChild(code);
+      li.appendChild(document.createTextNode(" " + err.message));
+      $("ed-problems").appendChild(li);
+    });
+    $("ed-problems").hidden = !unplaced.length;
+    offers(data.removed || []);
+    if (data.results_changed) offer("Update the test cases to the new results and save", function () { save(true); });
+    if (first && first.focus) first.focus();
+  }
+  /* A removed question still used by formulas: keep its name as a constant holding its
+     default, so every formula reads the same value as before. */
+  function offer(text, action) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary small";
+    button.textContent = text;
+    button.addEventListener("click", action);
+    $("ed-offers").appendChild(button);
+    $("ed-offers").hidden = false;
+  }
+  function offers(removed) {
+    removed.filter(function (r) { return r.kind === "input"; }).forEach(function (r) {
+      offer("Replace '" + r.name + "' with a constant of " + r.default + " and save", function () { replaceWithConstant(r); });
+    });
+  }
+  function replaceWithConstant(r) {
+    var list = form.querySelector('[data-list="constants"]'), node = add(list, "tpl-constant");
+    if (!node) return;
+    var set = function (key, value) {
+      var el = node.querySelector('[data-key="' + key + '"]');
+      el.value = String(value);
+      el.removeAttribute("data-auto");
+    };
+    set("id", r.name);
+    set("label", r.label);
+    set("value", r.default);
+    E.refresh();
+    save();
+  }
+  function saved(data) {
+    form.setAttribute("data-version", String(data.version));
+    if (data.definition) form.setAttribute("data-orig", JSON.stringify(data.definition));
+    dirty = false;
+    status(data.message || "Saved.");
+  }
+  function save(updateTests) {
+    if (saving) return;
+    saving = true;
+    clearErrors();
+    status("Saving…");
+    var body = JSON.stringify({ version: Number(form.getAttribute("data-version")), definition: E.collect(),
+      update_tests: updateTests === true });
+    fetch(form.getAttribute("data-save-url"), {
+      method: "POST", credentials: "same-origin", body: body,
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": CSRF }
+    }).then(function (res) {
+      return res.json().catch(function () { return {}; }).then(function (data) {
+        if (res.ok) saved(data);
+        else if (res.status === 422) showProblems(data);
+        else status(data.message || data.detail || "Not saved (error " + res.status + "). Try again.", true);
+      });
+    }, function () {
+      status("Not saved: the server could not be reached. Check your connection and try again.", true);
+    }).then(function () { saving = false; });
+  }
+  form.addEventListener("submit", function (e) { e.preventDefault(); save(); });
+
+  window.KeyvexEditorActions = { add: add, move: move, remove: remove, save: save };
+})();
