@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from keyvex.public._payload import build_payload, payload_json, steps_of
+from keyvex.public._copy import lead_copy
+from keyvex.public._payload import build_payload, payload_json, screens_of
 from keyvex.tools import ToolDefinition
 from keyvex.web.middleware import CSP
 
@@ -129,18 +130,38 @@ def cached_payload(tool: Any) -> str:
     return text
 
 
+def question_count(tool: ToolDefinition) -> str:
+    """'9 questions' for a quiz or assessment ('up to' when some are conditional), else ''."""
+    if tool.kind == "calculator":
+        return ""
+    count = len(tool.inputs)
+    noun = "question" if count == 1 else "questions"
+    conditional = any(item.visible_if for item in tool.inputs)
+    return f"{'Up to ' if conditional else ''}{count} {noun}"
+
+
 def render_page(tool: Any, *, embed: bool, transparent: bool = False, origin: str = "") -> str:
     """The public page HTML of a published tool (``tool`` is a PublishedTool)."""
     definition: ToolDefinition = tool.definition
     inputs = {item.id: item for item in definition.inputs}
+    layout = definition.presentation.layout_for(definition.kind)
+    screens = [
+        {**screen, "inputs": [inputs[i] for i in screen["inputs"]]}
+        for screen in screens_of(definition)
+    ]
+    stepped = layout == "one_per_screen"
     context = {
         "tool": definition,
         "slug": tool.slug,
         "version": tool.version,
-        "steps": [
-            {**step, "inputs": [inputs[i] for i in step["inputs"]]} for step in steps_of(definition)
-        ],
+        "screens": screens,
+        "layout": layout,
+        "live": definition.kind == "calculator" and not stepped,
+        "cover": definition.presentation.cover,
+        "question_count": question_count(definition),
+        "keys_hint": stepped and any(i.options or i.type == "yes_no" for i in definition.inputs),
         "lead": definition.lead_capture,
+        "copy": lead_copy(definition.lead_capture),
         "payload": cached_payload(tool),
         "embed": embed,
         "transparent": transparent,

@@ -42,6 +42,46 @@ def steps_of(tool: ToolDefinition) -> list[dict[str, Any]]:
     return [{"id": i.id, "title": "", "description": "", "inputs": [i.id]} for i in tool.inputs]
 
 
+def _screen(
+    inputs: list[str], step: int | None, title: str = "", description: str = "", kicker: str = ""
+) -> dict[str, Any]:
+    return {
+        "title": title,
+        "description": description,
+        "kicker": kicker,
+        "inputs": inputs,
+        "step": step,
+    }
+
+
+def screens_of(tool: ToolDefinition) -> list[dict[str, Any]]:
+    """What the page shows at once, per ``presentation.layout``.
+
+    One per screen: a quiz or assessment shows one question per screen (its declared step's
+    title above it as a kicker), a calculator one declared step (or one input) per screen.
+    All on one: the declared steps as titled sections, or one section with every input.
+    ``step`` is the funnel step the screen counts as (keyvex.analytics counts declared
+    steps, else a quiz's questions), None when the screen is not counted.
+    """
+    declared = [
+        _screen(list(s.inputs), n + 1, s.title, s.description) for n, s in enumerate(tool.steps)
+    ]
+    if tool.presentation.layout_for(tool.kind) == "all_on_one":
+        for screen in declared:
+            screen["step"] = None
+        return declared or [_screen([i.id for i in tool.inputs], None)]
+    if tool.kind == "calculator":
+        return declared or [_screen([i.id], None) for i in tool.inputs]
+    if not declared:
+        return [_screen([i.id], n + 1) for n, i in enumerate(tool.inputs)]
+    screens = []
+    for group in declared:
+        for k, input_id in enumerate(group["inputs"]):
+            described = group["description"] if k == 0 else ""
+            screens.append(_screen([input_id], group["step"], "", described, group["title"]))
+    return screens
+
+
 def _input(tool: ToolDefinition, index: int) -> dict[str, Any]:
     item = tool.inputs[index]
     return {
@@ -89,6 +129,7 @@ def build_payload(tool: ToolDefinition, *, slug: str, version: int) -> dict[str,
         "slug": slug,
         "version": version,
         "kind": tool.kind,
+        "layout": tool.presentation.layout_for(tool.kind),
         "currency": tool.currency,
         "symbols": CURRENCY_SYMBOLS,
         "inputs": [_input(tool, i) for i in range(len(tool.inputs))],

@@ -32,8 +32,11 @@
   }
   function polar(cx, cy, r, angle) { return [cx + r * Math.cos(angle), cy + r * Math.sin(angle)]; }
   function gauge(b, s) {
-    var p = b.points[0] || { label: "", display: "", value: 0 }, top = b.max || 100;
-    var share = Math.max(0, Math.min(1, num(p) / top)), g = root(200, 120, summary(b.points));
+    var p = b.points[0] || { label: "", display: "", value: 0 }, pct = /^-?[\d,.]+%$/.test(p.display || "");
+    /* Without a full-scale value a percentage fills to 100%; any other figure fills the arc. */
+    var share = b.max ? num(p) / b.max : pct ? parseFloat(p.display.replace(/,/g, "")) / 100 : num(p) ? 1 : 0;
+    share = Math.max(0, Math.min(1, share));
+    var g = root(200, 120, summary(b.points));
     var a = polar(100, 100, 80, Math.PI), z = polar(100, 100, 80, Math.PI + share * Math.PI);
     svg("path", { d: "M20 100 A80 80 0 0 1 180 100", "class": "kvx-track" }, g);
     if (share > 0) svg("path", { d: "M" + a[0] + " " + a[1] + " A80 80 0 0 1 " + z[0].toFixed(2) + " " + z[1].toFixed(2), "class": "kvx-arc" }, g);
@@ -76,7 +79,11 @@
     if (b.title) make("h3", "", b.title, fig);
     (DRAW[b.chart] || bar)(b, fig);
     var list = make("ul", "kvx-legend", "", fig);
-    b.points.forEach(function (p) { make("li", "", p.label + ": " + (p.display || "–"), list); });
+    b.points.forEach(function (p, i) {
+      var li = make("li", "", "", list);
+      if (b.chart === "donut") make("span", "kvx-key kvx-key-" + (i % 4), "", li).setAttribute("aria-hidden", "true");
+      li.appendChild(document.createTextNode(p.label + ": " + (p.display || "–")));
+    });
   }
   window.KeyvexCharts = { draw: draw };
 })();

@@ -10,8 +10,9 @@
   var base = "/t/" + encodeURIComponent(T.slug), STORE = "kvx:" + T.slug + ":" + T.version;
   var INPUTS = dict(), form = $("kvx-form"), resultBox = $("kvx-result"), leadBox = $("kvx-lead");
   var leadForm = $("kvx-lead-form"), status = $("kvx-status"), steps = form.querySelectorAll(".kvx-step");
-  var quiz = T.kind !== "calculator", mode = T.lead.mode;
-  var S = { step: 0, key: null, lead: false, started: false, done: false, seen: dict(), result: null };
+  var quiz = T.kind !== "calculator", mode = T.lead.mode, stepped = T.layout === "one_per_screen";
+  var live = !quiz && !stepped, startButton = $("kvx-start");
+  var S = { step: 0, key: null, lead: false, started: false, done: false, seen: dict(), resumed: false };
   T.inputs.forEach(function (i) { INPUTS[i.id] = i; });
 
   /* ---- formatting: the same text keyvex/engine/_format.py produces ---- */
@@ -257,20 +258,28 @@
     if (parent) parent.appendChild(n);
     return n;
   }
-  function drawBlocks(blocks, teaser) {
-    var box = doc.createDocumentFragment(), metrics = null;
+  function drawBlocks(blocks, teaser, result) {
+    var box = doc.createDocumentFragment(), metrics = null, lead = true;
     if (teaser) {
       var first = blocks.filter(function (b) { return b.type === "headline" || (b.type === "outcome" && b.title); })[0];
       blocks = first ? [first] : [];
+    }
+    var scores = result && result.scores, hasMetric = blocks.some(function (b) { return b.type === "metric"; });
+    var hero = null, headed = blocks.some(function (b) { return b.type === "headline"; });
+    if (!teaser && scores && scores.percent !== null && !hasMetric) {  /* the big score, under the headline */
+      hero = make("div", "kvx-hero", "", headed ? null : box);
+      make("span", "kvx-hero-value", result.display.score_percent, hero);
+      make("span", "kvx-hero-label", "Your score", hero);
     }
     blocks.forEach(function (b) {
       if (b.type !== "metric") metrics = null;
       if (b.type === "headline") {
         make("h2", "kvx-headline", b.text, box).tabIndex = -1;
         if (b.subtext) make("p", "kvx-subtext", b.subtext, box);
+        if (hero && headed) { box.appendChild(hero); headed = false; }
       } else if (b.type === "text") make("p", "kvx-text", b.text, box);
       else if (b.type === "metric") {
-        metrics = metrics || make("div", "kvx-metrics", "", box);
+        if (!metrics) { metrics = make("div", lead ? "kvx-metrics kvx-metrics-lead" : "kvx-metrics", "", box); lead = false; }
         var m = make("div", "kvx-metric", "", metrics);
         make("span", "kvx-metric-value", b.display || "–", m);
         make("span", "kvx-metric-label", b.label, m);
@@ -324,6 +333,7 @@
       T.inputs.forEach(function (i) { writeRaw(i, saved.raw[i.id]); });
       S.step = Math.min(Math.max(0, saved.step | 0), steps.length - 1);
       if (typeof saved.key === "string") S.key = saved.key;
+      S.resumed = true;
     } catch (e) { /* a corrupt entry is ignored */ }
   }
   function forget() { try { localStorage.removeItem(STORE); } catch (e) { /* ignore */ } }
@@ -399,13 +409,20 @@
       });
   }
   function leadAccepted(data) {
+    var thanks = $("kvx-lead-thanks");
     S.lead = true;
     leadBox.hidden = true;
     forget();
     completed();
-    if (data.result && data.result.blocks) drawBlocks(data.result.blocks, false);
-    if (!quiz) update();
-    announce("Thank you! Your results are ready.");
+    if (mode === "after_results") {
+      thanks.hidden = false;
+      announce(thanks.textContent);
+      thanks.focus();
+      return;
+    }
+    if (data.result && data.result.blocks) drawBlocks(data.result.blocks, false, data.result);
+    if (live) update();
+    announce(thanks.textContent);
     focusFirst(resultBox);
   }
 
@@ -416,9 +433,9 @@
     T.inputs.forEach(function (i) {
       var out = $("kvx-in-" + i.id + "-out");
       if (out) out.textContent = answerText(i, state.normal[i.id]);
-      if (!quiz) showError(i.id, state.errors[i.id]);
+      if (live) showError(i.id, state.errors[i.id]);
     });
-    if (quiz) return;
+    if (!live) return;
     var ok = !Object.keys(state.errors).length;
     var locked = mode === "before_results" && !S.lead, teaser = mode === "teaser" && !S.lead;
     if (locked) resultBox.hidden = true;
@@ -431,35 +448,46 @@
       return state.visible[f.getAttribute("data-input")];
     });
   }
+  function shownSteps(state) {
+    var out = [];
+    for (var n = 0; n < steps.length; n++) if (stepVisible(n, state)) out.push(n);
+    return out;
+  }
   function showStep(i, focus) {
-    var state = collect();
+    var state = collect(), shown = shownSteps(state), pos = shown.indexOf(i) + 1, last = !stepped || pos >= shown.length;
+    var counted = Number(steps[i].getAttribute("data-step"));
     S.step = i;
-    steps.forEach(function (s, n) { s.hidden = n !== i; });
-    $("kvx-progress").hidden = false;
-    $("kvx-progress-bar").value = i + 1;
-    $("kvx-progress-text").textContent = "Step " + (i + 1) + " of " + steps.length;
-    $("kvx-back").hidden = i === 0;
-    $("kvx-next").textContent = i === steps.length - 1 ? (mode === "before_results" ? "Continue" : "See my result") : "Next";
+    steps.forEach(function (s, n) { s.hidden = stepped && n !== i; });
+    $("kvx-progress").hidden = !stepped;
+    if (stepped) {
+      $("kvx-progress-bar").max = shown.length;
+      $("kvx-progress-bar").value = pos;
+      $("kvx-progress-text").textContent = (quiz ? "Question " : "Step ") + pos + " of " + shown.length;
+    }
+    $("kvx-back").hidden = !stepped || pos <= 1;
+    $("kvx-next").textContent = last ? (mode === "before_results" ? "Continue" : "See my result") : "Next";
     form.hidden = false;
     resultBox.hidden = true;
     if (leadBox) leadBox.hidden = true;
-    if (S.started && !S.seen[i]) { S.seen[i] = true; beacon("step", i + 1); }
+    if (S.started && counted && !S.seen[counted]) { S.seen[counted] = true; beacon("step", counted); }
     if (focus) focusFirst(steps[i]);
     save();
     return state;
   }
   function move(delta) {
-    var state = collect(), i = S.step;
+    var state = collect(), i = S.step, first = null;
     if (delta > 0) {
-      var first = null;
-      steps[i].querySelectorAll(".kvx-field").forEach(function (f) {
-        var id = f.getAttribute("data-input");
-        showError(id, state.errors[id]);
-        if (state.errors[id] && !first) first = f.querySelector("input,select");
+      (stepped ? [steps[i]] : Array.prototype.slice.call(steps)).forEach(function (box) {
+        box.querySelectorAll(".kvx-field").forEach(function (f) {
+          var id = f.getAttribute("data-input");
+          showError(id, state.errors[id]);
+          if (state.errors[id] && !first) first = f.querySelector("input,select");
+        });
       });
       if (first) { announce("Please answer the question before you continue."); first.focus(); return; }
     }
     started();
+    if (!stepped) { if (delta > 0) finishQuiz(state); return; }
     do { i += delta; } while (i > 0 && i < steps.length && !stepVisible(i, state));
     if (i < 0) return;
     if (i >= steps.length) return finishQuiz(state);
@@ -474,7 +502,7 @@
       .then(function (r) {
         if (r[0] !== 200) { form.hidden = false; announce((r[1] && r[1].message) || "Something went wrong."); return; }
         completed();
-        drawBlocks(r[1].result.blocks, mode === "teaser");
+        drawBlocks(r[1].result.blocks, mode === "teaser", r[1].result);
         var again = make("button", "kvx-btn kvx-btn-ghost", "Change my answers", resultBox);
         again.type = "button";
         again.addEventListener("click", function () { showStep(S.step, true); });
@@ -484,17 +512,48 @@
       .catch(function () { form.hidden = false; announce("We could not reach the server. Please try again."); });
   }
 
-  form.addEventListener("submit", function (ev) { ev.preventDefault(); if (quiz) move(1); });
-  form.addEventListener("keydown", function (ev) {
-    if (quiz && ev.key === "Enter" && ev.target.type && /radio|checkbox/.test(ev.target.type)) { ev.preventDefault(); move(1); }
-  });
+  /* Keyboard: Enter on a choice goes on; 1-9 pick an option; arrows reach the options. */
+  function choices() { return steps[S.step].querySelectorAll(".kvx-choices")[0]; }
+  function onKey(ev) {
+    var t = ev.target, choice = /^(radio|checkbox)$/.test(t.type || ""), group = choices();
+    if (ev.key === "Enter" && choice) { ev.preventDefault(); move(1); return; }
+    if (!stepped || !group || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    if (/^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName) && !choice) return;
+    var opts = group.querySelectorAll("input"), at = Array.prototype.indexOf.call(opts, t);
+    if (/^[1-9]$/.test(ev.key) && opts[ev.key - 1]) {
+      var o = opts[ev.key - 1];
+      ev.preventDefault();
+      o.checked = o.type === "checkbox" ? !o.checked : true;
+      o.focus();
+      o.dispatchEvent(new Event("change", { bubbles: true }));
+    } else if (/^Arrow(Down|Up)$/.test(ev.key) && (at < 0 || t.type === "checkbox")) {
+      ev.preventDefault();
+      var next = at < 0 ? group.querySelector("input:checked") || opts[0] : opts[(at + (ev.key === "ArrowDown" ? 1 : opts.length - 1)) % opts.length];
+      next.focus();
+    }
+  }
+  function begin(focus) {
+    body.classList.add("kvx-started");
+    if (startButton) startButton.hidden = true;
+    form.hidden = false;
+    update();
+    if (!live) showStep(S.step, focus);
+    else {
+      if (mode !== "off") showLead();
+      if (focus) focusFirst(steps[0]);
+    }
+    reportHeight();
+  }
+
+  form.addEventListener("submit", function (ev) { ev.preventDefault(); if (!live) move(1); });
+  if (!live) form.addEventListener("keydown", onKey);
   $("kvx-back").addEventListener("click", function () { move(-1); });
   form.addEventListener("input", function () { started(); update(); save(); });
   form.addEventListener("change", function () { started(); update(); save(); });
   if (leadForm) leadForm.addEventListener("submit", submitLead);
   restore();
-  update();
-  if (quiz) showStep(S.step, false);
-  else if (mode !== "off") showLead();
+  if (startButton && !S.resumed) {
+    startButton.addEventListener("click", function () { started(); begin(true); });
+  } else begin(false);
   reportHeight();
 })();
