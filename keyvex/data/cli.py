@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from keyvex.data.analysis import Analysis
+    from keyvex.data.analysis import Analysis, ColumnProfile
 
 data_app = typer.Typer(help="Analyse tool data files.", no_args_is_help=True)
 
@@ -38,8 +38,15 @@ def analyze_command(
     typer.echo(json.dumps(result.to_cli_json(), indent=2) if as_json else render(result, file.name))
 
 
+def _type_text(column: ColumnProfile) -> str:
+    """'currency (USD)', 'date (%d/%m/%Y)' or the bare type, as the analysis page shows it."""
+    detail = column.currency or column.date_format
+    return f"{column.type} ({detail})" if detail else column.type
+
+
 def render(result: Analysis, name: str) -> str:
-    """The analysis as a plain-text summary: figures, a column table, tools, suggestions."""
+    """The analysis as a plain-text summary: figures, a column table (type with its currency
+    or date format, empty share, distinct count, range, samples), tools, suggestions."""
     q = result.quality
     lines = [
         f"{name}: {result.row_count:,} rows, {result.column_count} columns",
@@ -48,11 +55,22 @@ def render(result: Analysis, name: str) -> str:
         f"{q.duplicate_rows:,} duplicate rows)",
         "",
     ]
-    rows = [("column", "type", "null %", "samples")]
-    rows += [(c.name, c.type, f"{c.null_pct:g}", ", ".join(c.samples)[:60]) for c in result.columns]
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    rows = [("column", "type", "null %", "distinct", "range", "samples")]
+    rows += [
+        (
+            c.name,
+            _type_text(c),
+            f"{c.null_pct:g}",
+            ("~" if c.distinct_estimated else "") + f"{c.distinct_count:,}",
+            "" if c.min is None else f"{c.min} - {c.max}",
+            ", ".join(c.samples)[:60],
+        )
+        for c in result.columns
+    ]
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
     lines += [
-        f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]}".rstrip()
+        f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]:>{widths[3]}}  "
+        f"{r[4]:<{widths[4]}}  {r[5]}".rstrip()
         for r in rows
     ]
     if result.suggested_tool_types:

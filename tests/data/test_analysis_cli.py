@@ -35,10 +35,12 @@ def test_json_output_has_exactly_the_documented_shape(tmp_path: Path) -> None:
     body = json.loads(result.stdout)
     assert set(body) == {
         "row_count",
+        "column_count",
         "quality",
         "columns",
         "suggested_tool_types",
         "field_mappings",
+        "suggestions",
     }
     assert body["row_count"] == 10
     assert set(body["quality"]) == {
@@ -46,7 +48,11 @@ def test_json_output_has_exactly_the_documented_shape(tmp_path: Path) -> None:
         "duplicate_pct",
     }  # fmt: skip
     assert body["quality"]["duplicate_rows"] == 1
-    assert all(set(c) == {"name", "type", "null_pct", "samples"} for c in body["columns"])
+    assert all(
+        set(c) == {"name", "type", "null_pct", "distinct_count", "distinct_estimated", "min",
+                   "max", "samples", "consistency", "currency", "date_format"}
+        for c in body["columns"]
+    )  # fmt: skip
     price = next(c for c in body["columns"] if c["name"] == "Price")
     assert (price["type"], price["samples"][0]) == ("currency", "$0,000.50")
     assert all(set(s) == {"kind", "confidence", "reason"} for s in body["suggested_tool_types"])
@@ -60,7 +66,7 @@ def test_the_summary_shows_a_column_table_quality_and_suggestions(tmp_path: Path
     assert "c.csv: 10 rows, 4 columns" in out
     assert "Quality 0." in out
     header = next(line for line in out.splitlines() if line.startswith("column"))
-    assert header.split() == ["column", "type", "null", "%", "samples"]
+    assert header.split() == ["column", "type", "null", "%", "distinct", "range", "samples"]
     assert any(line.split()[:2] == ["Price", "currency"] for line in out.splitlines())
     assert "- Column Email is 60% empty." in out
     assert "- 1 duplicate row." in out

@@ -271,6 +271,7 @@ def _column(
         type=detection.type,
         null_pct=round(100 * stats.nulls / rows, 2) if rows else 0.0,
         distinct_count=stats.distinct,
+        distinct_estimated=not stats.exact,
         min=stats.low,
         max=stats.high,
         samples=_samples(sample),

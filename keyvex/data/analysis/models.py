@@ -33,6 +33,9 @@ class ColumnProfile(BaseModel):
             " then a HyperLogLog estimate, typically within 2%."
         ),
     )
+    distinct_estimated: bool = Field(
+        False, description="True when distinct_count is a HyperLogLog estimate, not a count."
+    )
     min: int | float | str | None = Field(
         None, description="Numbers as numbers, dates as ISO text."
     )
@@ -105,15 +108,21 @@ class Analysis(BaseModel):
         raise KeyError(name)
 
     def to_cli_json(self) -> dict[str, Any]:
-        """The `keyvex data analyze --json` document: quality is the full object (score and
-        parts), each column exactly name, type, null_pct and samples."""
+        """The `keyvex data analyze --json` document: everything the source's analysis page
+        shows, so a script sees what a creator sees.
+
+        ``row_count``, ``column_count``, ``quality`` (score and parts), per column every
+        field of :class:`ColumnProfile` (name, type, null_pct, distinct_count,
+        distinct_estimated, min, max, samples, consistency, currency, date_format; a field
+        that does not apply is null rather than absent, so every column has the same keys),
+        ``suggested_tool_types``, ``field_mappings`` and the clean-up ``suggestions``.
+        """
         return {
             "row_count": self.row_count,
+            "column_count": self.column_count,
             "quality": self.quality.model_dump(mode="json"),
-            "columns": [
-                {"name": c.name, "type": c.type, "null_pct": c.null_pct, "samples": c.samples}
-                for c in self.columns
-            ],
+            "columns": [c.model_dump(mode="json") for c in self.columns],
             "suggested_tool_types": [s.model_dump(mode="json") for s in self.suggested_tool_types],
             "field_mappings": [m.model_dump(mode="json") for m in self.field_mappings],
+            "suggestions": list(self.suggestions),
         }
