@@ -152,6 +152,7 @@
     p.className = "field-error ed-error";
     p.id = "ed-e-" + (++errorCount);
     p.textContent = message;
+    for (var fold = target.closest("details"); fold; fold = fold.parentElement.closest("details")) fold.open = true;
     var control = target.matches("input, select, textarea") ? target : null;
     if (control) {
       control.closest(".ed-field").appendChild(p);

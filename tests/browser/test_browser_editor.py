@@ -1,0 +1,177 @@
+"""The visual tool editor in a real browser: a creator builds a calculator from scratch
+(questions, a formula, outcomes, a chart), sees a refused save next to its field, reorders
+with the keyboard, saves, publishes, and a visitor completes the tool on its public page."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+PASSWORD = "correct horse battery"
+SLUG = "lead-estimate"
+
+
+def _wiring() -> Any:
+    path = Path(__file__).parents[1] / "dashboard" / "_wiring.py"
+    spec = importlib.util.spec_from_file_location("dashboard_wiring", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def site(live_server: Any) -> Iterator[Any]:
+    _wiring().wire_dashboard(live_server.server.config.app)
+    yield live_server
+
+
+def sign_up(page: Any, url: str) -> None:
+    page.goto(f"{url}/signup")
+    page.locator("#f-email").fill("builder@example.com")
+    page.locator("#f-password").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(f"{url}/dashboard")
+
+
+def section(page: Any, name: str) -> Any:
+    return page.locator(f"#ed-{name}")
+
+
+def last_item(page: Any, list_key: str) -> Any:
+    return page.locator(f'[data-list="{list_key}"] > .ed-items > [data-item]').last
+
+
+def field(item: Any, key: str) -> Any:
+    """The item's own control for ``key`` (not one of a nested item's)."""
+    return item.locator(f':scope > .ed-grid > .ed-field > [data-key="{key}"]')
+
+
+def add_question(page: Any, label: str, kind: str, default: str, low: str, high: str) -> None:
+    section(page, "inputs").get_by_role("button", name="Add a question").click()
+    item = last_item(page, "inputs")
+    field(item, "label").fill(label)
+    field(item, "type").select_option(kind)
+    field(item, "default").fill(default)
+    item.locator('[data-key="min"]').fill(low)
+    item.locator('[data-key="max"]').fill(high)
+
+
+def add_outcome(page: Any, title: str, condition: str) -> None:
+    section(page, "outcomes").get_by_role("button", name="Add an outcome").click()
+    item = last_item(page, "outcomes")
+    field(item, "title").fill(title)
+    item.locator('[data-key="condition"]').fill(condition)
+
+
+def save(page: Any) -> str:
+    page.locator("#ed-save").click()
+    status = page.locator("#ed-status")
+    page.wait_for_function("() => !/Saving/.test(document.getElementById('ed-status').textContent)")
+    return str(status.inner_text())
+
+
+def screenshots(page: Any, artifacts: Path) -> None:
+    """The top of the editor and its result section, at phone and desktop widths."""
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(artifacts / f"editor-{width}.png"))
+        page.locator("#ed-results").evaluate("el => el.scrollIntoView()")
+        page.screenshot(path=str(artifacts / f"editor-{width}-result.png"))
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"the editor scrolls sideways at {width} px"
+
+
+def test_creator_builds_publishes_and_a_visitor_completes(
+    site: Any, page: Any, page_problems: list[str], artifacts: Path
+) -> None:
+    url = site.url
+    sign_up(page, url)
+    page.goto(f"{url}/dashboard/new")
+    page.locator("#start-blank").click()
+    page.wait_for_url("**/edit")
+    page.locator('#ed-details [data-key="title"]').fill("How many leads could your site bring?")
+
+    add_question(page, "Monthly visitors", "number", "2000", "0", "1000000")
+    add_question(page, "Conversion rate", "percent", "2", "0", "100")
+    names = page.eval_on_selector_all(
+        '[data-list="inputs"] [data-key="id"]', "els => els.map(e => e.value)"
+    )
+    assert names == ["amount", "monthly_visitors", "conversion_rate"]  # named from the labels
+
+    section(page, "calculations").get_by_role("button", name="Add a calculation").click()
+    calc = last_item(page, "calculations")
+    field(calc, "label").fill("Leads per month")
+    formula = calc.locator("textarea.formula-input")
+    assert formula.get_attribute("data-path") == "calculations.0.formula"
+    formula.fill("monthly_visitors * conversion_rate")
+    # (Lead engineer: the formula typo fixed from its inline error goes here, once the
+    #  formula assistant's widget is in: type a typo, wait for .formula-error under the
+    #  field, fix it from the message, see the live value.)
+
+    add_outcome(page, "Plenty of leads", "leads_per_month >= 30")
+    add_outcome(page, "Room to grow", "leads_per_month < 30")
+
+    results = section(page, "results")
+    results.locator("[data-picker]").select_option("tpl-block-chart")
+    results.get_by_role("button", name="Add this block").click()
+    chart = last_item(page, "results")
+    field(chart, "chart").select_option("bar")
+    field(chart, "series").fill("leads_per_month")
+    results.locator("[data-picker]").select_option("tpl-block-outcome")
+    results.get_by_role("button", name="Add this block").click()
+
+    # Keyboard reorder: the chart moves above the outcome block and back with Alt+Arrow.
+    outcome_block = page.locator('[data-what="outcome block"]')
+    outcome_block.locator("[data-act=up]").focus()
+    page.keyboard.press("Alt+ArrowUp")
+    assert outcome_block.get_attribute("data-path") == "results.1"
+    assert page.locator("#ed-live").inner_text() == "Moved to position 2 of 3."
+    page.keyboard.press("Alt+ArrowDown")
+    assert outcome_block.get_attribute("data-path") == "results.2"
+
+    # The starting question is still named by the headline: removing it is refused there.
+    page.locator('[data-list="inputs"] > .ed-items > [data-item]').first.get_by_role(
+        "button", name="Remove this question"
+    ).click()
+    message = save(page)
+    assert "'amount' (input 'Amount') is still used by result block 1" in message
+    headline = page.locator('[data-path="results.0.text"]')
+    assert headline.get_attribute("aria-invalid") == "true"
+    error = page.locator(".ed-error").first
+    assert error.inner_text() == "Uses 'amount', which this change removes."
+    assert page.locator(".ed-error").count() == 1  # once, under its field
+    assert page.get_by_role("button", name="Replace 'amount' with a constant of 100 and save")
+    screenshots(page, artifacts)
+
+    headline.fill("You could get {{leads_per_month}} leads a month.")
+    message = save(page)
+    assert message.startswith("Saved as version 2"), message
+    assert page.locator(".ed-error").count() == 0
+
+    page.goto(page.url.replace("/edit", ""))  # saved: leaving the editor asks nothing
+    assert page.locator("#edit-tool").get_attribute("href").endswith("/edit")
+    page.locator("#f-slug").fill(SLUG)
+    page.locator("#publish-button").click()
+    page.wait_for_url("**?done=published")
+
+    visitor = page.context.browser.new_context(viewport={"width": 390, "height": 844})
+    public = visitor.new_page()
+    public.goto(f"{url}/t/{SLUG}")
+    public.locator("#kvx-in-monthly_visitors").fill("3000")
+    public.locator("#kvx-in-conversion_rate").fill("2")
+    result = public.locator("#kvx-result")
+    result.locator(".kvx-headline").first.wait_for()
+    public.wait_for_function(
+        "() => /60 leads a month/.test(document.getElementById('kvx-result').textContent)"
+    )
+    assert "Plenty of leads" in result.inner_text()
+    public.screenshot(path=str(artifacts / "editor-built-tool-390.png"), full_page=True)
+    visitor.close()
+    refused = "the server responded with a status of 422"  # the save refused on purpose
+    assert [p for p in page_problems if refused not in p] == []
