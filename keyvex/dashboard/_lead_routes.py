@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -11,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from keyvex.analytics import tool_stats
 from keyvex.dashboard import _views as views
 from keyvex.dashboard import charts
+from keyvex.dashboard._lead_view import load_lead_detail
 from keyvex.dashboard.leads import (
     LeadFilter,
     delete_lead,
@@ -20,7 +22,7 @@ from keyvex.dashboard.leads import (
     parse_day,
 )
 from keyvex.errors import Invalid
-from keyvex.leads import iter_leads_csv
+from keyvex.leads import iter_all_leads_csv, iter_leads_csv
 from keyvex.tools.service import StoredTool, get_tool, list_tools
 from keyvex.web.deps import AppDep, CsrfChecked, CurrentUser
 from keyvex.web.templating import render
@@ -87,6 +89,13 @@ async def all_leads(request: Request, app: AppDep, user: CurrentUser, params: Fi
     return await _leads_page(request, app, user, None, params)
 
 
+@router.get("/dashboard/leads.csv")
+async def all_leads_csv(app: AppDep, user: CurrentUser, params: Filters) -> StreamingResponse:
+    """Every lead of the creator's tools matching the page's filters, as one CSV."""
+    wanted = _filter(params["q"], params["from"], params["to"], params["outcome"])
+    return _csv_response(iter_all_leads_csv(app, user, wanted), "leads-all.csv")
+
+
 @router.get("/dashboard/tools/{tool_id}/leads")
 async def tool_leads(
     request: Request, tool_id: str, app: AppDep, user: CurrentUser, params: Filters
@@ -98,11 +107,15 @@ async def tool_leads(
 @router.get("/dashboard/tools/{tool_id}/leads.csv")
 async def leads_csv(tool_id: str, app: AppDep, user: CurrentUser) -> StreamingResponse:
     rows = await iter_leads_csv(app, user, tool_id)
+    return _csv_response(rows, f"leads-{tool_id}.csv")
+
+
+def _csv_response(rows: AsyncIterator[str], filename: str) -> StreamingResponse:
     return StreamingResponse(
         rows,
         media_type="text/csv; charset=utf-8",
         headers={
-            "Content-Disposition": f'attachment; filename="leads-{tool_id}.csv"',
+            "Content-Disposition": f'attachment; filename="{filename}"',
             "Cache-Control": "no-store",
         },
     )
@@ -116,12 +129,12 @@ async def lead_detail(
     app: AppDep,
     user: CurrentUser,
 ) -> Response:
-    lead = await get_lead(app, user, tool_id, ref)
-    tools = {t.id: t for t in await list_tools(app, user)}
+    detail = await load_lead_detail(app, user, tool_id, ref)
     context = {
-        "lead": lead,
+        "lead": detail.lead,
         "ref": ref,
-        "tool": tools.get(tool_id),
+        "tool": detail.tool,
+        "view": detail.view,
         "short_time": views.short_time,
     }
     return render(request, "dashboard/lead.html", context)

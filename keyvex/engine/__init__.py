@@ -2,6 +2,9 @@
 
 from keyvex.engine._answers import AnswerError
 from keyvex.engine._compiled import CompiledTool, ToolError, compile_tool
+from keyvex.engine._format import answer as format_answer
+from keyvex.engine._format import calculation as format_calculation
+from keyvex.engine._format import plain as format_plain
 from keyvex.engine._result import ChartPoint, OutcomeResult, RenderedBlock, Result, Scores
 from keyvex.engine._run import run
 
@@ -15,5 +18,8 @@ __all__ = [
     "Scores",
     "ToolError",
     "compile_tool",
+    "format_answer",
+    "format_calculation",
+    "format_plain",
     "run",
 ]

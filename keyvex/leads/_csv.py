@@ -1,4 +1,13 @@
-"""Streaming a tool's leads as CSV that is safe to open in a spreadsheet."""
+"""Streaming a tool's leads as CSV that is safe to open in a spreadsheet.
+
+What is written, decided for people and scripts alike: the columns up to ``referrer`` keep
+their order and meaning (a script reading them by position keeps working); answers to number,
+currency and percent questions stay plain numbers (8500, never "8500.0" or "$8,500") so a
+spreadsheet can add them up; answers to choice questions are the option labels the visitor
+read ("11-50 people", not "11_50"), since an option's value is an internal code; and each
+calculated result follows ``referrer`` as its own column, headed by its label and holding the
+text the visitor saw ("$12,400", "25%"). Raw values for programs stay in the JSON API.
+"""
 
 from __future__ import annotations
 
@@ -49,7 +58,12 @@ class _Columns:
         labels = {f.id: f.label for f in definition.lead_capture.fields}
         self.contact = contact_ids
         self.inputs = [item.id for item in definition.inputs]
+        self.choices = {
+            item.id: {o.value: o.label for o in item.options} for item in definition.inputs
+        }
+        self.results = [calc.id for calc in definition.calculations]
         input_labels = [item.label or item.id for item in definition.inputs]
+        result_labels = [calc.label or calc.id for calc in definition.calculations]
         self.header = [
             "created_at",
             "lead_id",
@@ -61,17 +75,27 @@ class _Columns:
             "tool_version",
             *UTM_KEYS,
             "referrer",
+            *_unique(result_labels, self.results),
         ]
 
     def row(self, lead: Lead) -> list[str]:
         cells: list[Any] = [lead.created_at, lead.id]
         cells += [lead.contact.get(i, "") for i in self.contact]
         cells += [lead.consent.get("given", False), lead.score, lead.outcome_title or ""]
-        cells += [lead.answers.get(i) for i in self.inputs]
+        cells += [self._answer(i, lead.answers.get(i)) for i in self.inputs]
         cells += [lead.tool_version]
         cells += [lead.utm.get(k, "") for k in UTM_KEYS]
         cells += [lead.referrer]
+        cells += [lead.display.get(name, "") for name in self.results]
         return [neutralise(cell) for cell in cells]
+
+    def _answer(self, input_id: str, value: Any) -> Any:
+        labels = self.choices.get(input_id)
+        if not labels:
+            return value
+        if isinstance(value, list):
+            return [labels.get(v, v) for v in value]
+        return labels.get(value, value) if isinstance(value, str) else value
 
 
 def _unique(labels: list[str], ids: list[str]) -> list[str]:

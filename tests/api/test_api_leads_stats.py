@@ -95,3 +95,36 @@ def test_another_creator_sees_none_of_it(alice: Any, bob: Any, client: Any) -> N
         bob.get(f"/api/v1/tools/{tool_id}/stats", params={"from": today, "to": today}).status_code
         == 404
     )
+
+
+def test_leads_across_tools_share_the_filters_and_cursor(alice: Any, bob: Any, client: Any) -> None:
+    first_id, first = _publish(alice)
+    second_id, second = _publish(alice)
+    bobs_id, bobs = _publish(bob)
+    _visit_and_submit(client, first, 2)
+    _visit_and_submit(client, second, 1)
+    _visit_and_submit(client, bobs, 1)
+    page = alice.get("/api/v1/leads", params={"limit": 2}).json()
+    assert len(page["leads"]) == 2 and page["cursor"]
+    rest = alice.get("/api/v1/leads", params={"limit": 2, "cursor": page["cursor"]}).json()
+    listed = page["leads"] + rest["leads"]
+    assert rest["cursor"] is None and len(listed) == 3
+    assert {lead["tool_id"] for lead in listed} == {first_id, second_id}
+    assert len({lead["id"] for lead in listed}) == 3
+    assert [lead["created_at"] for lead in listed] == sorted(
+        (lead["created_at"] for lead in listed), reverse=True
+    )
+    found = alice.get("/api/v1/leads", params={"q": "visitor1@"}).json()["leads"]
+    assert [lead["contact"]["email"] for lead in found] == ["visitor1@example.com"]
+    today = datetime.now(UTC).date().isoformat()
+    assert len(alice.get("/api/v1/leads", params={"from": today}).json()["leads"]) == 3
+    assert alice.get("/api/v1/leads", params={"to": "2000-01-01"}).json()["leads"] == []
+    bad = alice.get("/api/v1/leads", params={"from": "yesterday"})
+    assert bad.status_code == 422 and bad.headers["content-type"] == "application/problem+json"
+    one_tool = alice.get(f"/api/v1/tools/{first_id}/leads", params={"q": "visitor1@"}).json()
+    assert [lead["tool_id"] for lead in one_tool["leads"]] == [first_id]
+    mine = bob.get("/api/v1/leads").json()["leads"]
+    assert [lead["tool_id"] for lead in mine] == [bobs_id]
+    rows = list(csv.DictReader(io.StringIO(alice.get("/api/v1/leads.csv").text)))
+    assert len(rows) == 3 and {r["tool_id"] for r in rows} == {first_id, second_id}
+    assert rows[0]["answers"].startswith("Total investment: $")

@@ -9,6 +9,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from keyvex.tools import get_template
+
 ROWS = re.compile(r'<tr data-lead="([0-9a-f]+)">')
 
 
@@ -24,7 +26,8 @@ def test_search_filters_and_detail(alice: Any, published: Any, leave_lead: Any) 
     bad = alice.get(f"{base}?from=yesterday")
     assert bad.status_code == 422 and 'id="e-from"' in bad.text
     detail = alice.get(f"{base}/{ref}").text
-    assert "I agree to receive my results" in detail and "newsletter" in detail
+    consent = get_template("roi-calculator").lead_capture.consent_text
+    assert f"“{consent}”" in detail and "newsletter" in detail
     assert "consultant.example/blog" in detail and "Total investment" in detail
 
 
@@ -101,3 +104,39 @@ def test_funnel_counts_visits_so_no_share_passes_100_percent(
     assert conversion and conversion.group(1) != "–" and float(conversion.group(1)[:-1]) <= 100
     home = alice.get("/dashboard").text
     assert "visits that left a lead ÷ views" in home
+
+
+def test_all_leads_page_downloads_its_leads_as_csv(
+    alice: Any, bob: Any, published: Any, leave_lead: Any
+) -> None:
+    tool_id, _ = published
+    leave_lead("grace@example.com", name="Grace Hopper")
+    page = alice.get("/dashboard/leads?q=hopper").text
+    link = re.search(r'id="csv-link" href="([^"]+)"', page)
+    assert link and "Download matching leads (CSV)" in page
+    response = alice.get(link.group(1).replace("&amp;", "&"))
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    assert "attachment" in response.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [(r["name"], r["email"], r["tool_id"]) for r in rows] == [
+        ("Grace Hopper", "grace@example.com", tool_id)
+    ]
+    assert "Total investment: $10,000" in rows[0]["answers"]
+    assert rows[0]["tool"] == alice.tool(tool_id).definition.title
+    everyone = list(csv.DictReader(io.StringIO(alice.get("/dashboard/leads.csv").text)))
+    assert len(everyone) == 2
+    assert list(csv.DictReader(io.StringIO(bob.get("/dashboard/leads.csv").text))) == []
+    assert alice.get("/dashboard/leads.csv?from=never").status_code == 422
+
+
+def test_a_tools_csv_has_option_labels_plain_numbers_and_results(
+    alice: Any, published: Any
+) -> None:
+    tool_id, _ = published
+    rows = list(
+        csv.DictReader(io.StringIO(alice.get(f"/dashboard/tools/{tool_id}/leads.csv").text))
+    )
+    assert rows[0]["Total investment"] == "10000"  # a number a spreadsheet can add up
+    assert rows[0]["Net gain"].startswith("$")  # the result as the visitor saw it
+    header = next(csv.reader(io.StringIO(alice.get(f"/dashboard/tools/{tool_id}/leads.csv").text)))
+    assert header.index("referrer") < header.index("Net gain")  # results follow, order kept

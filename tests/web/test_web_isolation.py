@@ -232,3 +232,50 @@ def test_user_id_in_a_request_is_never_trusted(browser: Any, make_browser: Any) 
         headers={"Authorization": f"Bearer {bob_token}", "X-User-Id": "alice"},
     )
     assert me.json()["email"] == "bob@example.com"
+
+
+def test_no_list_or_export_route_shows_one_user_anothers_items(
+    browser: Any, make_browser: Any
+) -> None:
+    """Routes without ids (lists, all-leads CSV and API) read the caller's own items only."""
+    alice, bob = browser, make_browser()
+    alice.sign_up("alice@example.com")
+    bob.sign_up("bob@example.com")
+    alice_headers = {"Authorization": f"Bearer {_token(alice, 'alice-cli')}"}
+    bob_headers = {"Authorization": f"Bearer {_token(bob, 'bob-cli')}"}
+    tool = alice.client.post(
+        "/api/v1/tools/from-template/roi-calculator", headers=alice_headers
+    ).json()
+    slug = alice.client.post(f"/api/v1/tools/{tool['id']}/publish", headers=alice_headers).json()[
+        "slug"
+    ]
+    lead = alice.client.post(
+        f"/t/{slug}/submit",
+        json={
+            "answers": {},
+            "contact": {"email": "secret-visitor@example.com", "name": "V"},
+            "consent": True,
+            "idempotency_key": "isolation-list-key-0001",
+            "elapsed_ms": 9000,
+        },
+    )
+    assert lead.status_code == 201
+    alices = ("secret-visitor@example.com", tool["id"], slug)
+    assert alices[0] in alice.client.get("/api/v1/leads", headers=alice_headers).text
+    assert alices[0] in alice.client.get("/dashboard/leads.csv").text
+    tried = []
+    for route in all_routes(bob.client.app.routes):
+        if "{" in route.path or "GET" not in route.methods:
+            continue
+        if not route.path.startswith(("/api/v1/", "/dashboard", "/account")):
+            continue
+        response = bob.client.get(route.path, headers=bob_headers, params=_query(route.path))
+        tried.append(route.path)
+        leaked = [item for item in alices if item in response.text]
+        assert not leaked, f"GET {route.path} shows Alice's {leaked}"
+    assert {
+        "/api/v1/leads",
+        "/api/v1/leads.csv",
+        "/dashboard/leads",
+        "/dashboard/leads.csv",
+    } <= set(tried)
