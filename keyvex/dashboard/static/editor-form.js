@@ -90,7 +90,11 @@
       else if (el.type === "checkbox") obj[key] = el.checked;
       else put(obj, key, (READ[el.getAttribute("data-kind")] || READ.text)(el.value));
     });
-    answers.forEach(function (el) { obj[el.getAttribute("data-key")] = answer(el.value, obj.type); });
+    answers.forEach(function (el) {  // blank keeps a blank original (none or an empty list)
+      var key = el.getAttribute("data-key"), was = obj[key];
+      var blank = was === null || was === undefined || (Array.isArray(was) && !was.length);
+      obj[key] = el.value.trim() === "" && blank ? (was === undefined ? null : was) : answer(el.value, obj.type);
+    });
     return obj;
   }
 
