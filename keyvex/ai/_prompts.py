@@ -42,4 +42,6 @@ You change an existing Keyvex tool definition as the creator asks. The user mess
 {"task": "edit", "definition": {...}, "request": "..."}. Answer with an RFC 6902 JSON Patch
 against the definition in `patch` (preferred) or a full replacement in `definition`, and a
 one-sentence `summary`. Keep everything else unchanged. If the request cannot be done, leave
-both empty and explain why in `unsupported`. Colours must keep WCAG AA contrast."""
+both empty and explain why in `unsupported`. If the tool already does what is asked, leave
+both empty and start the summary with "Already so:" and what is already true. Colours must
+keep WCAG AA contrast."""

@@ -24,6 +24,8 @@ from keyvex.ai.models import AIContext, EditProposal, Progress, Turn
 from keyvex.tools import ToolDefinition, ToolValidationError, VerificationReport, parse_tool, verify
 
 MAX_TRIES = 3
+#: How an editor's summary starts when the request is already true (nothing to change).
+ALREADY_SO = "Already so:"
 
 
 @dataclass
@@ -106,12 +108,21 @@ async def _check_edit(ctx: RunContext[AgentDeps], proposal: EditProposal) -> Edi
         return proposal
     assert deps.original is not None
     before = deps.original.model_dump(mode="json")
+    if not proposal.patch and proposal.definition is None and _already_so(proposal):
+        deps.report = await _verified(deps, deps.original)
+        deps.definition = deps.original
+        return proposal
     changed = _proposed(before, proposal)
     deps.report = await _verified(deps, changed)
     deps.definition = changed
     if not proposal.patch:
         proposal.patch = list(jsonpatch.make_patch(before, changed.model_dump(mode="json")))
     return proposal
+
+
+def _already_so(proposal: EditProposal) -> bool:
+    """The editor says the tool already does what was asked (no patch needed)."""
+    return proposal.summary.strip().lower().startswith(ALREADY_SO.lower())
 
 
 def _proposed(before: dict[str, Any], proposal: EditProposal) -> ToolDefinition:
@@ -124,7 +135,10 @@ def _proposed(before: dict[str, Any], proposal: EditProposal) -> ToolDefinition:
         except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as exc:
             raise ModelRetry(f"The JSON Patch does not apply: {exc}.") from None
     else:
-        raise ModelRetry("Give a JSON Patch, a full definition, or say why in `unsupported`.")
+        raise ModelRetry(
+            "Give a JSON Patch, a full definition, or say why in `unsupported`; if the tool "
+            f"already does what was asked, start the summary with '{ALREADY_SO}'."
+        )
     try:
         return parse_tool(data)
     except ToolValidationError as exc:

@@ -16,6 +16,7 @@ from pydantic_ai.models.fallback import FallbackModel
 
 from keyvex.ai._reference import closest_examples
 from keyvex.ai.agents import (
+    ALREADY_SO,
     MAX_TRIES,
     AgentDeps,
     builder_agent,
@@ -105,7 +106,11 @@ async def build_tool(
 async def edit_tool(
     ctx: AIContext, definition: ToolDefinition, request: str, progress: Progress
 ) -> EditResult:
-    """The tool changed as asked, verified before it is returned (nothing applied otherwise)."""
+    """The tool changed as asked, verified before it is returned (nothing applied otherwise).
+
+    A request the tool already satisfies is not a failure: the result is the same tool with
+    an empty patch and a summary starting "Already so:".
+    """
     await progress("planning", "Reading your change request.")
     deps = AgentDeps(ctx, progress, original=definition)
     payload = {
@@ -124,10 +129,27 @@ async def edit_tool(
         error = NeedsModel if _offline(result.response) else Invalid
         raise error(proposal.unsupported)
     assert deps.definition is not None and deps.report is not None
+    if _unchanged(definition, deps.definition):
+        # Already true: a clear answer, not a failure, and nothing to save.
+        return EditResult(
+            definition=definition, report=deps.report, summary=_already_so(proposal.summary),
+            patch=[],
+        )  # fmt: skip
     return EditResult(
         definition=deps.definition, report=deps.report, summary=proposal.summary,
         patch=proposal.patch,
     )  # fmt: skip
+
+
+def _unchanged(before: ToolDefinition, after: ToolDefinition) -> bool:
+    return before.model_dump(mode="json") == after.model_dump(mode="json")
+
+
+def _already_so(summary: str) -> str:
+    """The editor's own 'Already so: ...' sentence, else a plain one."""
+    if summary.strip().lower().startswith(ALREADY_SO.lower()):
+        return summary.strip()
+    return f"{ALREADY_SO} the tool already does what you asked, so nothing changed."
 
 
 async def _run(

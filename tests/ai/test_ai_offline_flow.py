@@ -136,8 +136,9 @@ EDITS = [
     ("ask for their email before the results", lambda t: t.lead_capture.mode == "before_results"),
     ("show euros", lambda t: t.currency == "EUR"),
     ("use pounds", lambda t: t.currency == "GBP"),
-    ("remove the mistakes cost input",
-     lambda t: "mistakes_cost" not in [i.id for i in t.inputs]),
+    ("remove the mistakes cost input and use 800 instead",
+     lambda t: "mistakes_cost" not in [i.id for i in t.inputs]
+     and {c.id: c.value for c in t.constants}["mistakes_cost"] == 800),
 ]  # fmt: skip
 
 
@@ -167,7 +168,7 @@ async def test_removing_a_quiz_question_keeps_the_quiz_valid(
 async def test_other_requests_need_an_ai_model(ctx: AIContext, progress: ProgressLog) -> None:
     tool = await _built(ctx, progress, "Cleaning outsourcing calculator")
     with pytest.raises(NeedsModel, match="needs an AI model"):
-        await edit_tool(ctx, tool, "add an input for team size", progress)
+        await edit_tool(ctx, tool, "rewrite every question as a limerick", progress)
 
 
 async def test_every_offline_call_is_recorded_at_zero_cost(
