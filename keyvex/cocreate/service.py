@@ -402,9 +402,12 @@ async def _edit(app: App, user: User, sid: str, request: str) -> None:
             _context(app, user, sid), stored.definition, request, _progress(app, sid)
         )
     except NeedsModel as exc:
-        await _failed(app, user, sid, exc.message)
+        await _failed(app, user, sid, with_editor_path(exc.message, session.tool_id))
         return
     await _say(app, user, sid, result.summary)
+    if not result.patch:  # already so: nothing changed, so no new version
+        await _set_status(app, user, sid, "ready")
+        return
     fit = None
     if session.source_id is None:  # an edit can change what the tool is about: judge again
         source = session.template_id if _kept_subject(stored.definition, result) else None
@@ -413,6 +416,14 @@ async def _edit(app: App, user: User, sid: str, request: str) -> None:
         app, user, sid, result.definition, result.report, result.summary or "Edited",
         template_id=session.template_id, explanation=session.explanation, fit=fit,
     )  # fmt: skip
+
+
+def with_editor_path(message: str, tool_id: str) -> str:
+    """Point the offer of the visual editor at this tool's editor page."""
+    path = f"/dashboard/tools/{tool_id}/edit"
+    if "(Edit tool)" in message:
+        return message.replace("(Edit tool)", f"(Edit tool, {path})", 1)
+    return f"{message} Open the editor (Edit tool, {path}) to make the change by hand."
 
 
 def _kept_subject(before: ToolDefinition, result: ai.EditResult) -> bool:
