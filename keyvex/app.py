@@ -41,10 +41,12 @@ def build_app(settings: Settings) -> App:
     prepare_data_dir(settings)
     settings = resolve_secrets(settings)
     store = ItemStore(SQLiteItemStore(settings.database_path))
-    return App(
+    app = App(
         settings=settings,
         store=store,
         blobs=LocalBlobStore(settings.blob_path),
         limiter=RateLimiter(settings.rate_limit_storage),
         jobs=LocalJobRunner(store),
     )
+    app.jobs.bind(app)
+    return app

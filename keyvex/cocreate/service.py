@@ -16,6 +16,7 @@ import structlog
 
 from keyvex import ai
 from keyvex.accounts import User
+from keyvex.accounts.service import get_user
 from keyvex.ai import AIContext, BuildBrief, ConversationState, NeedsModel, Question
 from keyvex.app import App
 from keyvex.clock import now_iso
@@ -24,7 +25,7 @@ from keyvex.cocreate._answers import check_answer
 from keyvex.cocreate.events import TextRelay, append_event, hub, last_event_id
 from keyvex.cocreate.models import Session, VersionInfo, session_key
 from keyvex.errors import Invalid, KeyvexError, NotFound
-from keyvex.jobs import JobRunner, LocalJobRunner
+from keyvex.jobs import JobRunner, task
 from keyvex.store import Condition, ConditionFailed
 from keyvex.tools import ToolDefinition, VerificationReport
 from keyvex.tools.publishing import publish
@@ -40,12 +41,8 @@ Step = Callable[[App, User, str], Awaitable[None]]
 
 
 def jobs(app: App) -> JobRunner:
-    """The app's job runner (``App.jobs``); an in-process one if the app has none."""
-    runner = getattr(app, "jobs", None)
-    if runner is None:
-        runner = app.cache("jobs").setdefault("runner", LocalJobRunner(app.store))
-    assert isinstance(runner, JobRunner)
-    return runner
+    """The app's job runner (``App.jobs``)."""
+    return app.jobs
 
 
 def _clean(text: Any, field: str, limit: int, what: str) -> str:
@@ -73,7 +70,7 @@ async def start_session(
     )  # fmt: skip
     session.say("user", text, now_iso())
     await app.store.put(session.to_item(), Condition.not_exists())
-    _submit(app, user, session.id, "cocreate.turn", _advance)
+    await _submit(app, user, session.id, "cocreate.turn")
     return await get_session(app, user, session.id)
 
 
@@ -128,7 +125,7 @@ async def answer(app: App, user: User, sid: str, question_id: Any, value: Any) -
             s.planned, s.planned_brief = [], None
 
     await _mutate(app, user, sid, change)
-    _submit(app, user, sid, "cocreate.turn", _advance)
+    await _submit(app, user, sid, "cocreate.turn")
 
 
 def changes_direction(question: Question, value: Any) -> bool:
@@ -174,7 +171,7 @@ async def build_now(app: App, user: User, sid: str) -> None:
         s.say("user", "Just build it.", now_iso())
 
     await _mutate(app, user, sid, change)
-    _submit(app, user, sid, "cocreate.turn", _advance)
+    await _submit(app, user, sid, "cocreate.turn")
 
 
 async def request_change(app: App, user: User, sid: str, request: Any) -> None:
@@ -187,11 +184,7 @@ async def request_change(app: App, user: User, sid: str, request: Any) -> None:
             fields={"request": "Answer the questions (or build it) first, then ask for changes."},
         )
     await _mutate(app, user, sid, lambda s: s.say("user", text, now_iso()))
-
-    async def step(app: App, user: User, sid: str) -> None:
-        await _edit(app, user, sid, text)
-
-    _submit(app, user, sid, "cocreate.edit", step)
+    await _submit(app, user, sid, "cocreate.edit", request=text)
 
 
 async def publish_session(app: App, user: User, sid: str) -> str:
@@ -222,12 +215,31 @@ def public_url(app: App, slug: str, base: str | None = None) -> str:
 # ---- jobs ---------------------------------------------------------------------------------
 
 
-def _submit(app: App, user: User, sid: str, name: str, step: Step) -> str:
-    async def work() -> None:
-        async with hub(app).lock(sid, "work"):
-            await _run(app, user, sid, step)
+async def _submit(app: App, user: User, sid: str, name: str, **args: Any) -> str:
+    return await jobs(app).submit(name, owner=user.id, user_id=user.id, sid=sid, **args)
 
-    return jobs(app).submit(name, work, owner=user.id)
+
+# A turn or an edit cut off by a restart runs again (it starts from the stored session); twice
+# cut off, it is given up (the creator can ask again).
+@task("cocreate.turn", max_attempts=2, lease_seconds=180)
+async def _turn_job(app: App, user_id: str, sid: str) -> None:
+    await _step_job(app, user_id, sid, _advance)
+
+
+@task("cocreate.edit", max_attempts=2, lease_seconds=180)
+async def _edit_job(app: App, user_id: str, sid: str, request: str) -> None:
+    async def step(app: App, user: User, sid: str) -> None:
+        await _edit(app, user, sid, request)
+
+    await _step_job(app, user_id, sid, step)
+
+
+async def _step_job(app: App, user_id: str, sid: str, step: Step) -> None:
+    user = await get_user(app, user_id)
+    if user is None:
+        return  # the account went meanwhile
+    async with hub(app).lock(sid, "work"):
+        await _run(app, user, sid, step)
 
 
 async def _run(app: App, user: User, sid: str, step: Step) -> None:

@@ -17,7 +17,7 @@ from pydantic.fields import FieldInfo
 
 from keyvex.accounts.models import User
 from keyvex.app import App
-from keyvex.data import service
+from keyvex.data import service, sync
 from keyvex.data._types import Connector, SourceError
 from keyvex.data.models import DataSource
 from keyvex.data.sources import CONNECTORS, _load, connector
@@ -316,7 +316,7 @@ async def upload_answer(app: App, info: Mapping[str, Any]) -> dict[str, Any]:
 async def job_status(app: App, source_id: str, job_id: str) -> dict[str, Any]:
     """A sync job of this source (the caller has checked the source is the user's)."""
     item = await app.store.get(*job_key(job_id)) if job_id.isalnum() else None
-    if item is None or item.get("name") != f"data.sync:{source_id}":
+    if not sync.is_sync_job(item, source_id):
         raise NotFound("There is no such job for this source.")
     return {k: item.get(k) for k in ("status", "progress", "error")}
 

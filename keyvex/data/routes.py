@@ -157,7 +157,7 @@ async def job(source_id: str, job_id: str, app: AppDep, user: ApiUser) -> dict[s
     """A sync job of this source: status (queued, running, done, failed) and progress."""
     await service.get_source(app, user, source_id)
     item = await app.store.get(*job_key(job_id)) if job_id.isalnum() else None
-    if item is None or item.get("name") != f"data.sync:{source_id}":
+    if not sync.is_sync_job(item, source_id):
         raise NotFound("There is no such job for this source.")
     return {k: item.get(k) for k in ("status", "progress", "error", "created_at", "updated_at")}
 

@@ -28,6 +28,7 @@ from typing import Any
 
 import structlog
 from anyio import to_thread
+from typing_extensions import TypeIs
 
 from keyvex.app import App
 from keyvex.clock import now_iso
@@ -42,6 +43,7 @@ from keyvex.data.binding import (
 from keyvex.data.models import Snapshot
 from keyvex.data.sources import connector
 from keyvex.errors import KeyvexError
+from keyvex.jobs import task
 from keyvex.store import SK, Condition, ConditionFailed
 
 log = structlog.get_logger("keyvex.data")
@@ -51,11 +53,25 @@ POLL_SECONDS = 10
 
 async def start_sync(app: App, owner_id: str, source_id: str, reason: str = "manual") -> str:
     """Queue a sync job; returns the job id (its record shows progress)."""
+    return await app.jobs.submit(
+        "data.sync", owner=owner_id, owner_id=owner_id, source_id=source_id, reason=reason
+    )
 
-    async def work() -> None:
-        await sync_source(app, owner_id, source_id, reason=reason)
 
-    return app.jobs.submit(f"data.sync:{source_id}", work, owner=owner_id)
+# One attempt: a failing source has its own backoff and pause (``service.after_failure``), and
+# a run that never finished is not started again by the job runner either.
+@task("data.sync", max_attempts=1, lease_seconds=LEASE_SECONDS)
+async def _sync_job(app: App, owner_id: str, source_id: str, reason: str = "manual") -> None:
+    await sync_source(app, owner_id, source_id, reason=reason)
+
+
+def is_sync_job(item: dict[str, Any] | None, source_id: str) -> TypeIs[dict[str, Any]]:
+    """Whether a job item is a sync of this source (job pages check it before answering)."""
+    return (
+        item is not None
+        and item.get("name") == "data.sync"
+        and (item.get("args") or {}).get("source_id") == source_id
+    )
 
 
 async def sync_source(

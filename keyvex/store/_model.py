@@ -14,7 +14,7 @@ Key = tuple[str, str]
 #: DynamoDB's item size limit; the SQLite backend enforces the same so code that
 #: works on one backend works on the other.
 MAX_ITEM_BYTES = 400 * 1024
-MAX_TRANSACTION_ITEMS = 25
+MAX_TRANSACTION_ITEMS = 100  # DynamoDB TransactWriteItems' limit
 MAX_QUERY_LIMIT = 1000
 
 INDEXES: dict[str, tuple[str, str]] = {"GSI1": ("GSI1PK", "GSI1SK"), "GSI2": ("GSI2PK", "GSI2SK")}

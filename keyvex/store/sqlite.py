@@ -341,7 +341,7 @@ class SQLiteItemStore:
         self._write(op)
 
     def transact_write(self, ops: Sequence[TransactOp]) -> None:
-        """Up to 25 operations on distinct items, applied all together or not at all."""
+        """Up to 100 operations on distinct items, applied all together or not at all."""
         _check_transaction(ops)
         prepared: list[TransactOp] = []
         for o in ops:

@@ -50,6 +50,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 COCREATE_STATIC = Path(__file__).parents[1] / "cocreate" / "static"
 WEBHOOK_POLL_SECONDS = 5
 DIGEST_POLL_SECONDS = 60
+JOBS_POLL_SECONDS = 5
 log = structlog.get_logger("keyvex.app")
 
 
@@ -64,6 +65,11 @@ async def _poll_forever(
             await work(app)
         except Exception as exc:  # retried next round, never fatal
             log.warning(f"{what} round failed", error=str(exc))
+
+
+async def _run_due_jobs(app: App) -> int:
+    """Retries whose backoff has passed, delayed jobs, and runs whose process died."""
+    return await app.jobs.run_due()
 
 
 async def _sweep_forever(app: App) -> None:
@@ -85,7 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[dict[str, App]]:
+        await state.jobs.run_due()  # jobs a stopped process left queued or running
         loops = [
+            asyncio.create_task(_poll_forever(state, "jobs", JOBS_POLL_SECONDS, _run_due_jobs)),
             asyncio.create_task(_sweep_forever(state)),
             asyncio.create_task(
                 _poll_forever(state, "webhook delivery", WEBHOOK_POLL_SECONDS, deliver_due)

@@ -2,6 +2,7 @@
 
 from keyvex.webhooks.models import EVENTS, MAX_ATTEMPTS, RETRY_SCHEDULE, Endpoint
 from keyvex.webhooks.service import (
+    Outbox,
     create_endpoint,
     delete_endpoint,
     deliver_due,
@@ -9,6 +10,7 @@ from keyvex.webhooks.service import (
     enable_endpoint,
     list_deliveries,
     list_endpoints,
+    outbox_for,
     resend,
     rotate_secret,
 )
@@ -18,6 +20,7 @@ __all__ = [
     "MAX_ATTEMPTS",
     "RETRY_SCHEDULE",
     "Endpoint",
+    "Outbox",
     "create_endpoint",
     "delete_endpoint",
     "deliver_due",
@@ -25,6 +28,7 @@ __all__ = [
     "enable_endpoint",
     "list_deliveries",
     "list_endpoints",
+    "outbox_for",
     "resend",
     "rotate_secret",
 ]

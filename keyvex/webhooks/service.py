@@ -13,6 +13,7 @@ import base64
 import json
 import secrets
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,8 +24,9 @@ from keyvex.app import App
 from keyvex.clock import now_iso
 from keyvex.crypto import decrypt, encrypt
 from keyvex.errors import Invalid, KeyvexError, NotFound
+from keyvex.jobs import PreparedJob, task
 from keyvex.net import resolve_target, send
-from keyvex.store import SK, Condition, ConditionFailed
+from keyvex.store import SK, Condition, ConditionFailed, Put, TransactOp
 from keyvex.webhooks.models import EVENTS, MAX_ATTEMPTS, RETRY_SCHEDULE, Endpoint, delivery_json
 
 DUE = "WEBHOOK_DUE"
@@ -127,22 +129,52 @@ async def emit(
     app: App, owner_id: str, event: str, data: dict[str, Any], tool_id: str | None = None
 ) -> int:
     """Queue ``event`` for every active endpoint of the owner that wants it; returns how many."""
-    queued = 0
+    outbox = await outbox_for(app, owner_id, event, data, tool_id)
+    if outbox.ops:
+        await app.store.transact_write(outbox.ops)
+    outbox.start(app)
+    return len(outbox.jobs)
+
+
+@dataclass(frozen=True, slots=True)
+class Outbox:
+    """Deliveries of one event, to write in the same transaction as the change that caused
+    it; :meth:`start` sends them once that transaction has committed. Were the process to
+    stop in between, the due-delivery poller (and the jobs' own index) sends them later."""
+
+    ops: list[TransactOp]
+    jobs: list[PreparedJob]
+
+    def start(self, app: App) -> None:
+        for job in self.jobs:
+            app.jobs.start(job)
+
+
+async def outbox_for(
+    app: App, owner_id: str, event: str, data: dict[str, Any], tool_id: str | None = None
+) -> Outbox:
+    """The delivery items and first-attempt jobs of ``event`` for the owner's endpoints."""
+    ops: list[TransactOp] = []
+    jobs: list[PreparedJob] = []
     async for item in app.store.query_all(f"USER#{owner_id}", SK.begins_with("WEBHOOK#")):
         endpoint = Endpoint.from_item(item)
         wanted = event in endpoint.events and endpoint.status == "active"
         if wanted and endpoint.tool_id in (None, tool_id):
-            await _queue(app, endpoint, event, data)
-            queued += 1
-    return queued
+            delivery = _delivery(endpoint, event, data)
+            job = app.jobs.prepare(
+                "webhook.attempt", owner=owner_id, pk=delivery["PK"], sk=delivery["SK"]
+            )
+            ops += [Put(delivery, Condition.not_exists()), Put(job.item, Condition.not_exists())]
+            jobs.append(job)
+    return Outbox(ops, jobs)
 
 
-async def _queue(app: App, endpoint: Endpoint, event: str, data: dict[str, Any]) -> None:
+def _delivery(endpoint: Endpoint, event: str, data: dict[str, Any]) -> dict[str, Any]:
     delivery_id = "msg_" + secrets.token_hex(10)
     created = now_iso()
     body = json.dumps({"type": event, "timestamp": created, "data": data}, separators=(",", ":"))
     now = time.time()
-    item: dict[str, Any] = {
+    return {
         "PK": f"WEBHOOK#{endpoint.id}",
         "SK": f"DELIVERY#{created}#{delivery_id}",
         "entity_type": "webhook_delivery",
@@ -157,12 +189,13 @@ async def _queue(app: App, endpoint: Endpoint, event: str, data: dict[str, Any])
         "GSI1PK": DUE,
         "GSI1SK": _due_sk(now, delivery_id),
     }
-    await app.store.put(item, Condition.not_exists())
-    _submit_attempt(app, item["PK"], item["SK"], item.get("owner_id"))
 
 
-def _submit_attempt(app: App, pk: str, sk: str, owner: str | None) -> None:
-    app.jobs.submit("webhook", lambda: attempt(app, pk, sk), owner=owner)
+# One job per attempt round: the delivery item keeps its own retry schedule (and the poller
+# finds due deliveries through its index), so the job itself is not retried.
+@task("webhook.attempt", max_attempts=1, lease_seconds=LEASE_SECONDS)
+async def _attempt_job(app: App, pk: str, sk: str) -> None:
+    await attempt(app, pk, sk)
 
 
 async def deliver_due(app: App, now: float | None = None, limit: int = 100) -> int:
@@ -294,6 +327,8 @@ async def resend(app: App, user: User, webhook_id: str, delivery_id: str) -> Non
                     "round_start": len(item.get("attempts", [])),
                 },
             )
-            _submit_attempt(app, item["PK"], item["SK"], item.get("owner_id"))
+            await app.jobs.submit(
+                "webhook.attempt", owner=item.get("owner_id"), pk=item["PK"], sk=item["SK"]
+            )
             return
     raise NotFound("There is no such delivery.")

@@ -269,12 +269,12 @@ def test_transaction_condition_check_without_write(backend: Backend) -> None:
 
 
 def test_transaction_limits(backend: Backend) -> None:
-    with pytest.raises(Invalid, match="at most 25"):
-        backend.transact_write([Put(item("A", str(i))) for i in range(26)])
+    with pytest.raises(Invalid, match="at most 100"):
+        backend.transact_write([Put(item("A", str(i))) for i in range(101)])
     with pytest.raises(Invalid, match="once"):
         backend.transact_write([Put(item("A", "1")), Delete("A", "1")])
-    backend.transact_write([Put(item("A", str(i))) for i in range(25)])
-    assert len(backend.query("A").items) == 25
+    backend.transact_write([Put(item("A", str(i))) for i in range(100)])
+    assert len(backend.query("A").items) == 100
 
 
 def test_oversized_item_gets_a_clear_error(backend: Backend) -> None:
