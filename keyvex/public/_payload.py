@@ -130,6 +130,8 @@ def build_payload(tool: ToolDefinition, *, slug: str, version: int) -> dict[str,
         "version": version,
         "kind": tool.kind,
         "layout": tool.presentation.layout_for(tool.kind),
+        # The result page leads with the score, except in an outcome quiz (no right answers).
+        "big_score": tool.scoring is not None and tool.scoring.quiz_type != "outcome",
         "currency": tool.currency,
         "symbols": CURRENCY_SYMBOLS,
         "inputs": [_input(tool, i) for i in range(len(tool.inputs))],

@@ -131,13 +131,17 @@ def test_a_quiz_shows_one_question_per_screen_by_default(
 
 
 def test_a_quiz_can_show_every_question_on_one_page(client: TestClient, publisher: Any) -> None:
-    tool = with_presentation("email-marketing-quiz", layout="all_on_one")
+    tool = with_presentation("cyber-security-scorecard", layout="all_on_one")
     html = page_of(client, publisher, tool)
     assert sections(html) == [("0", "")]
     assert all(f'data-input="{item.id}"' in html for item in tool.inputs)
     assert 'class="kvx kvx-all_on_one' in html
     assert '<div class="kvx-nav" id="kvx-nav">' in html  # one "See my result" button
     assert json.loads(PAYLOAD.findall(html)[0])["layout"] == "all_on_one"
+    stepped = with_presentation("email-marketing-quiz", layout="all_on_one")
+    html = page_of(client, publisher, stepped)
+    assert len(sections(html)) == len(stepped.steps)  # declared steps stay titled sections
+    assert html.count('class="kvx-step-title"') == len(stepped.steps)
 
 
 def test_a_calculator_is_live_on_one_page_and_keeps_its_steps(

@@ -55,20 +55,20 @@
     s.appendChild(g);
   }
   function radar(b, s) {
-    var pts = b.points, n = pts.length, top = b.max || 100, g = root(420, 260, summary(pts));
+    var pts = b.points, n = pts.length, top = b.max || 100, cx = 230, cy = 135, g = root(460, 270, summary(pts));
     if (n < 3) return bar(b, s);
+    var at = function (r, i) { return polar(cx, cy, r, -Math.PI / 2 + (2 * Math.PI * i) / n); };
     var ring = function (r) {
-      return pts.map(function (_, i) { return polar(210, 130, r, -Math.PI / 2 + (2 * Math.PI * i) / n).map(function (v) { return v.toFixed(1); }).join(","); }).join(" ");
+      return pts.map(function (_, i) { return at(r, i).map(function (v) { return v.toFixed(1); }).join(","); }).join(" ");
     };
     [25, 50, 75, 100].forEach(function (q) { svg("polygon", { points: ring(0.9 * q), "class": "kvx-grid" }, g); });
     var shape = pts.map(function (p, i) {
-      var r = 90 * Math.max(0, Math.min(1, num(p) / top));
-      return polar(210, 130, r, -Math.PI / 2 + (2 * Math.PI * i) / n).map(function (v) { return v.toFixed(1); }).join(",");
+      return at(90 * Math.max(0, Math.min(1, num(p) / top)), i).map(function (v) { return v.toFixed(1); }).join(",");
     }).join(" ");
     svg("polygon", { points: shape, "class": "kvx-area" }, g);
     pts.forEach(function (p, i) {
-      var at = polar(210, 130, 106, -Math.PI / 2 + (2 * Math.PI * i) / n), c = Math.cos(-Math.PI / 2 + (2 * Math.PI * i) / n);
-      svg("text", { x: at[0].toFixed(1), y: (at[1] + 4).toFixed(1), "text-anchor": c > 0.2 ? "start" : c < -0.2 ? "end" : "middle" }, g, clip(p.label, 18));
+      var xy = at(104, i), c = Math.cos(-Math.PI / 2 + (2 * Math.PI * i) / n);
+      svg("text", { x: xy[0].toFixed(1), y: (xy[1] + 5).toFixed(1), "text-anchor": c > 0.2 ? "start" : c < -0.2 ? "end" : "middle" }, g, clip(p.label, 15));
     });
     s.appendChild(g);
   }
@@ -76,6 +76,7 @@
 
   /* Draw block ``b`` into figure ``fig``; a text legend repeats every figure for everyone. */
   function draw(b, fig, make) {
+    fig.className += " kvx-chart-" + (DRAW[b.chart] ? b.chart : "bar");
     if (b.title) make("h3", "", b.title, fig);
     (DRAW[b.chart] || bar)(b, fig);
     var list = make("ul", "kvx-legend", "", fig);

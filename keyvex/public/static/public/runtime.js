@@ -264,9 +264,9 @@
       var first = blocks.filter(function (b) { return b.type === "headline" || (b.type === "outcome" && b.title); })[0];
       blocks = first ? [first] : [];
     }
-    var scores = result && result.scores, hasMetric = blocks.some(function (b) { return b.type === "metric"; });
+    var scores = result && result.scores, hasMetric = blocks.some(function (b) { return b.type === "metric" || b.chart === "gauge"; });
     var hero = null, headed = blocks.some(function (b) { return b.type === "headline"; });
-    if (!teaser && scores && scores.percent !== null && !hasMetric) {  /* the big score, under the headline */
+    if (T.big_score && !teaser && scores && scores.percent !== null && !hasMetric) {  /* the big score, under the headline */
       hero = make("div", "kvx-hero", "", headed ? null : box);
       make("span", "kvx-hero-value", result.display.score_percent, hero);
       make("span", "kvx-hero-label", "Your score", hero);
@@ -416,8 +416,7 @@
     completed();
     if (mode === "after_results") {
       thanks.hidden = false;
-      announce(thanks.textContent);
-      thanks.focus();
+      thanks.focus();  /* read out on focus: no second, visible status line */
       return;
     }
     if (data.result && data.result.blocks) drawBlocks(data.result.blocks, false, data.result);
