@@ -71,6 +71,27 @@ def add_outcome(page: Any, title: str, condition: str) -> None:
     item.locator('[data-key="condition"]').fill(condition)
 
 
+def question_names(page: Any) -> list[str]:
+    return list(
+        page.eval_on_selector_all(
+            '[data-list="inputs"] [data-key="id"]', "els => els.map(e => e.value)"
+        )
+    )
+
+
+def unlabelled(page: Any) -> list[str]:
+    """Controls of the editor a screen reader could not name."""
+    return list(
+        page.evaluate(
+            """() => [...document.querySelectorAll(
+                 "#tool-editor input:not([type=hidden]), #tool-editor select, "
+                 + "#tool-editor textarea")]
+               .filter(el => !el.labels.length && !el.getAttribute('aria-label'))
+               .map(el => el.outerHTML.slice(0, 100))"""
+        )
+    )
+
+
 def save(page: Any) -> str:
     page.locator("#ed-save").click()
     status = page.locator("#ed-status")
@@ -102,9 +123,7 @@ def test_creator_builds_publishes_and_a_visitor_completes(
 
     add_question(page, "Monthly visitors", "number", "2000", "0", "1000000")
     add_question(page, "Conversion rate", "percent", "2", "0", "100")
-    names = page.eval_on_selector_all(
-        '[data-list="inputs"] [data-key="id"]', "els => els.map(e => e.value)"
-    )
+    names = question_names(page)
     assert names == ["amount", "monthly_visitors", "conversion_rate"]  # named from the labels
 
     section(page, "calculations").get_by_role("button", name="Add a calculation").click()
@@ -139,10 +158,23 @@ def test_creator_builds_publishes_and_a_visitor_completes(
     page.keyboard.press("Alt+ArrowDown")
     assert outcome_block.get_attribute("data-path") == "results.2"
 
+    # Drag (at desktop width): the outcome block's handle dropped on the chart's top half.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    chart_block = page.locator('[data-what="chart block"]')
+    outcome_block.locator(".ed-drag").drag_to(chart_block, target_position={"x": 300, "y": 10})
+    assert outcome_block.get_attribute("data-path") == "results.1"
+    assert chart_block.get_attribute("data-path") == "results.2"
+    page.set_viewport_size({"width": 390, "height": 844})
+    questions = page.locator('[data-list="inputs"] > .ed-items > [data-item]')
+    # Renaming a question renames it in the formula that reads it.
+    field(questions.nth(2), "id").fill("conversion")
+    field(questions.nth(2), "id").press("Tab")
+    assert formula.input_value() == "monthly_visitors * conversion"
+    assert unlabelled(page) == []
+
     # The starting question is still named by the headline: removing it is refused there.
-    page.locator('[data-list="inputs"] > .ed-items > [data-item]').first.get_by_role(
-        "button", name="Remove this question"
-    ).click()
+    amount = questions.filter(has=page.locator('[data-key="id"][value="amount"]'))
+    amount.get_by_role("button", name="Remove this question").click()
     message = save(page)
     assert "'amount' (input 'Amount') is still used by result block 1" in message
     headline = page.locator('[data-path="results.0.text"]')
@@ -168,7 +200,7 @@ def test_creator_builds_publishes_and_a_visitor_completes(
     public = visitor.new_page()
     public.goto(f"{url}/t/{SLUG}")
     public.locator("#kvx-in-monthly_visitors").fill("3000")
-    public.locator("#kvx-in-conversion_rate").fill("2")
+    public.locator("#kvx-in-conversion").fill("2")
     result = public.locator("#kvx-result")
     result.locator(".kvx-headline").first.wait_for()
     public.wait_for_function(

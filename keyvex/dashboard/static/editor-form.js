@@ -160,8 +160,9 @@
     var item = titleEl.closest("[data-item]");
     var idEl = item && item.querySelector("[data-autoid][data-auto]");
     if (!idEl || scopeOf(idEl) !== item) return;
-    var prefix = idEl.getAttribute("data-autoid");
+    var prefix = idEl.getAttribute("data-autoid"), before = idEl.value;
     idEl.value = uniqueId(slug(titleEl.value, prefix), idEl);
+    if (before && before !== idEl.value && window.KeyvexEditor.rename) window.KeyvexEditor.rename(before, idEl.value);
   }
   /* New items (and the page at load): hints described by id, unnamed items named. */
   function prepare(root) {
