@@ -46,7 +46,7 @@ def build_app(settings: Settings) -> App:
         store=store,
         blobs=LocalBlobStore(settings.blob_path),
         limiter=RateLimiter(settings.rate_limit_storage),
-        jobs=LocalJobRunner(store),
+        jobs=LocalJobRunner(store, lease_seconds=settings.job_lease_seconds),
     )
     app.jobs.bind(app)
     return app

@@ -102,6 +102,9 @@ class Settings(BaseSettings):
     ttl_sweep_seconds: int = Field(
         300, ge=1, description="How often expired store items are swept."
     )
+    job_lease_seconds: float = Field(
+        60, ge=1, le=3600, description="How long a job run may go silent before it is retried."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Logs.")
     log_format: Literal["console", "json"] = Field("console", description="Log line format.")
     access_log: bool = Field(True, description="Log one line per request.")

@@ -221,12 +221,12 @@ async def _submit(app: App, user: User, sid: str, name: str, **args: Any) -> str
 
 # A turn or an edit cut off by a restart runs again (it starts from the stored session); twice
 # cut off, it is given up (the creator can ask again).
-@task("cocreate.turn", max_attempts=2, lease_seconds=180)
+@task("cocreate.turn", max_attempts=2)
 async def _turn_job(app: App, user_id: str, sid: str) -> None:
     await _step_job(app, user_id, sid, _advance)
 
 
-@task("cocreate.edit", max_attempts=2, lease_seconds=180)
+@task("cocreate.edit", max_attempts=2)
 async def _edit_job(app: App, user_id: str, sid: str, request: str) -> None:
     async def step(app: App, user: User, sid: str) -> None:
         await _edit(app, user, sid, request)

@@ -60,7 +60,7 @@ async def start_sync(app: App, owner_id: str, source_id: str, reason: str = "man
 
 # One attempt: a failing source has its own backoff and pause (``service.after_failure``), and
 # a run that never finished is not started again by the job runner either.
-@task("data.sync", max_attempts=1, lease_seconds=LEASE_SECONDS)
+@task("data.sync", max_attempts=1)
 async def _sync_job(app: App, owner_id: str, source_id: str, reason: str = "manual") -> None:
     await sync_source(app, owner_id, source_id, reason=reason)
 

@@ -58,9 +58,16 @@ class LocalJobRunner:
     """Runs named jobs in this process; every state change is written to the store first."""
 
     def __init__(
-        self, store: ItemStore, registry: TaskRegistry = tasks, clock: Clock = time.time
+        self,
+        store: ItemStore,
+        registry: TaskRegistry = tasks,
+        clock: Clock = time.time,
+        lease_seconds: float = 60.0,
     ) -> None:
         self.store = store
+        #: How long a run may go without a heartbeat (every third of it) before another
+        #: runner takes the job as abandoned and runs it again.
+        self.lease_seconds = lease_seconds
         self.registry = registry
         self.clock = clock
         self._app: App | None = None
@@ -125,7 +132,7 @@ class LocalJobRunner:
             return
         item, spec = claimed
         _current.set(job_id)
-        heartbeat = asyncio.create_task(self._heartbeat(job_id, spec))
+        heartbeat = asyncio.create_task(self._heartbeat(job_id))
         try:
             change = await self._attempt(job_id, item, spec)
         except asyncio.CancelledError:
@@ -169,7 +176,7 @@ class LocalJobRunner:
             reason = f"Gave up after {attempts} attempt(s): the last run did not finish."
             await self._finish(job_id, self._dead(reason), version=int(item["version"]))
             return None
-        lease = now + spec.lease_seconds
+        lease = now + self.lease_seconds
         fields = {"status": "running", "lease_until": lease, "GSI2SK": due_sk(lease, job_id)}
         try:
             claimed = await self.store.update(
@@ -182,10 +189,10 @@ class LocalJobRunner:
             return None  # another runner took it first
         return claimed, spec
 
-    async def _heartbeat(self, job_id: str, spec: TaskSpec) -> None:
+    async def _heartbeat(self, job_id: str) -> None:
         while True:
-            await asyncio.sleep(spec.lease_seconds / 3)
-            lease = self.clock() + spec.lease_seconds
+            await asyncio.sleep(self.lease_seconds / 3)
+            lease = self.clock() + self.lease_seconds
             with contextlib.suppress(Exception):
                 await self.store.update(
                     *job_key(job_id),

@@ -37,8 +37,6 @@ class TaskSpec:
     max_attempts: int = 5
     #: The first retry waits this long; each later one twice as long as the one before.
     backoff_seconds: float = 30.0
-    #: How long a claimed run may go without a heartbeat before another runner may retry it.
-    lease_seconds: float = 120.0
 
     def retry_delay(self, attempts: int) -> float:
         return float(self.backoff_seconds * 2 ** max(0, attempts - 1))
@@ -59,13 +57,12 @@ class TaskRegistry:
         *,
         max_attempts: int = 5,
         backoff_seconds: float = 30.0,
-        lease_seconds: float = 120.0,
     ) -> Callable[[TaskFn], TaskFn]:
         def decorate(fn: TaskFn) -> TaskFn:
             known = self._tasks.get(name)
             if known is not None and known.fn is not fn:
                 raise ValueError(f"Two tasks are named {name!r}.")
-            self._tasks[name] = TaskSpec(name, fn, max_attempts, backoff_seconds, lease_seconds)
+            self._tasks[name] = TaskSpec(name, fn, max_attempts, backoff_seconds)
             return fn
 
         return decorate

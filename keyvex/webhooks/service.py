@@ -193,7 +193,7 @@ def _delivery(endpoint: Endpoint, event: str, data: dict[str, Any]) -> dict[str,
 
 # One job per attempt round: the delivery item keeps its own retry schedule (and the poller
 # finds due deliveries through its index), so the job itself is not retried.
-@task("webhook.attempt", max_attempts=1, lease_seconds=LEASE_SECONDS)
+@task("webhook.attempt", max_attempts=1)
 async def _attempt_job(app: App, pk: str, sk: str) -> None:
     await attempt(app, pk, sk)
 

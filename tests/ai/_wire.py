@@ -32,7 +32,9 @@ def _payload(messages: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 class WireServer(ThreadingHTTPServer):
-    """Keeps what it received; ``fail_openai`` makes chat completions answer 429."""
+    """Keeps what it received; ``fail_openai`` makes chat completions answer 429. While
+    ``gate`` is clear, a request waits (counted in ``stalled``) and then answers 503: a model
+    that hangs until its caller is gone."""
 
     daemon_threads = True
 
@@ -40,6 +42,9 @@ class WireServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.requests: list[dict[str, Any]] = []
         self.fail_openai = False
+        self.gate = threading.Event()
+        self.gate.set()
+        self.stalled = 0
 
     @property
     def url(self) -> str:
@@ -54,6 +59,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if not self.server.gate.is_set():
+            self.server.stalled += 1
+            self.server.gate.wait(120)
+            self.send_error(503, "stalled until the caller was gone")
+            return
         self.server.requests.append(
             {
                 "path": self.path,

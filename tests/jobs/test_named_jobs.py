@@ -68,7 +68,7 @@ def registry(calls: Calls) -> TaskRegistry:
             calls.fail_times -= 1
             raise RuntimeError("the receiver said no")
 
-    @registry.register("test.block", max_attempts=2, lease_seconds=60)
+    @registry.register("test.block", max_attempts=2)
     async def block(app: App, **args: Any) -> None:
         calls.runs.append(args)
         await calls.release.wait()
