@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from keyvex import formula
@@ -11,6 +12,8 @@ from keyvex.engine._format import CURRENCY_SYMBOLS
 from keyvex.engine._render import label_of
 from keyvex.tools import ChartBlock, MetricBlock, ToolDefinition
 
+# A step title that only counts ("Question 3 of 7"): the progress bar says it, always right.
+_COUNTER = re.compile(r"^\s*[A-Za-z]+\s+\d+\s+(?:of|/)\s+\d+\s*$")
 # Characters that could end the <script> element or confuse an HTML/JS parser.
 _UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
@@ -78,7 +81,8 @@ def screens_of(tool: ToolDefinition) -> list[dict[str, Any]]:
     for group in declared:
         for k, input_id in enumerate(group["inputs"]):
             described = group["description"] if k == 0 else ""
-            screens.append(_screen([input_id], group["step"], "", described, group["title"]))
+            kicker = "" if _COUNTER.match(group["title"]) else group["title"]
+            screens.append(_screen([input_id], group["step"], "", described, kicker))
     return screens
 
 

@@ -261,3 +261,13 @@ def test_every_template_with_a_cover_stays_under_30_kb_gzipped(
             )
     largest = max(sizes, key=lambda k: sizes[k])
     assert sizes[largest] < BUDGET, f"{largest}: {sizes[largest]} bytes gzipped"
+
+
+def test_a_step_title_that_only_counts_is_left_to_the_progress_bar(
+    client: TestClient, publisher: Any
+) -> None:
+    data = get_template("email-marketing-quiz").model_dump(mode="json")
+    for n, step in enumerate(data["steps"]):
+        step["title"] = f"Question {n + 1} of 5"  # stale after a question was added
+    html = page_of(client, publisher, ToolDefinition.model_validate(data))
+    assert "kvx-kicker" not in html and "of 5" not in PAYLOAD.sub("", html)
