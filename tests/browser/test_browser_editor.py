@@ -214,7 +214,7 @@ def test_creator_builds_publishes_and_a_visitor_completes(
 
 
 def test_every_template_round_trips_through_the_editor_unchanged(
-    site: Any, page: Any, page_problems: list[str]
+    site: Any, page: Any, page_problems: list[str], artifacts: Path
 ) -> None:
     """What the editor's script collects from the page is the definition it was given, for
     every template: nothing the editor shows or hides is lost or altered on the way."""
@@ -229,6 +229,12 @@ def test_every_template_round_trips_through_the_editor_unchanged(
         original = page.evaluate("JSON.parse(document.getElementById('tool-editor').dataset.orig)")
         # Keys of hidden fields are left out (their defaults): compare what they parse to.
         assert changed(collected, original) == {}, template.id
+        if template.id == "wellbeing-scorecard":
+            for width in (390, 1280):
+                page.set_viewport_size({"width": width, "height": 900})
+                for part in ("inputs", "lead", "presentation"):
+                    shot = artifacts / f"editor-assessment-{part}-{width}.png"
+                    page.locator(f"#ed-{part}").screenshot(path=str(shot))
     # An imported, data-bound tool: its tables and table block survive a save from the page.
     page.goto(f"{url}/dashboard/new")
     payload = json.dumps(data_bound_tool()).encode()
@@ -239,6 +245,9 @@ def test_every_template_round_trips_through_the_editor_unchanged(
     page.wait_for_url("**/dashboard/tools/*?done=imported")
     page.goto(page.url.split("?")[0] + "/edit")
     block = page.locator('[data-what="recommendations from a table block"]')
+    unfold = block.get_by_role("button", name="Show this recommendations from a table block's")
+    assert unfold.get_attribute("aria-expanded") == "false"  # a long list starts folded
+    unfold.click()
     block.locator('[data-key="title"]').fill("Plans for you")
     assert save(page).startswith("Saved as version 2")
     collected = page.evaluate("window.KeyvexEditor.collect()")

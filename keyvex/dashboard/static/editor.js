@@ -60,6 +60,20 @@
     changed();
   }
 
+  /* Folding hides an item's fields (CSS only: folded fields are still saved). */
+  function fold(item, folded) {
+    var button = item.querySelector(":scope > .ed-item-tools [data-act=fold]");
+    item.classList.toggle("ed-folded", folded);
+    button.setAttribute("aria-expanded", String(!folded));
+    button.firstChild.textContent = folded ? "Show" : "Hide";
+  }
+  function unfold(el) {
+    for (var item = el.closest("[data-item]"); item; item = item.parentElement.closest("[data-item]")) fold(item, false);
+  }
+  form.querySelectorAll("[data-list]").forEach(function (list) {  // long lists start folded
+    if (E.items(list).length > 3) E.items(list).forEach(function (item) { fold(item, true); });
+  });
+
   form.addEventListener("click", function (e) {
     var button = e.target.closest("button[data-act]");
     if (!button || !form.contains(button)) return;
@@ -67,7 +81,8 @@
     if (act === "add") {
       var picker = button.parentElement.querySelector("[data-picker]");
       add(button.closest("[data-list]"), picker ? picker.value : button.getAttribute("data-template"));
-    } else if (act === "remove" && item) remove(item);
+    } else if (act === "fold" && item) fold(item, !item.classList.contains("ed-folded"));
+    else if (act === "remove" && item) remove(item);
     else if ((act === "up" || act === "down") && item) move(item, act === "up" ? -1 : 1);
   });
   form.addEventListener("keydown", function (e) {
@@ -152,7 +167,8 @@
     p.className = "field-error ed-error";
     p.id = "ed-e-" + (++errorCount);
     p.textContent = message;
-    for (var fold = target.closest("details"); fold; fold = fold.parentElement.closest("details")) fold.open = true;
+    for (var more = target.closest("details"); more; more = more.parentElement.closest("details")) more.open = true;
+    unfold(target);
     var control = target.matches("input, select, textarea") ? target : null;
     if (control) {
       control.closest(".ed-field").appendChild(p);
