@@ -21,7 +21,7 @@ from keyvex.web.deps import (
     CurrentUser,
     OptionalUser,
 )
-from keyvex.web.forms import form_fields, safe_next
+from keyvex.web.forms import form_errors, form_fields, safe_next
 from keyvex.web.middleware import is_https
 from keyvex.web.templating import render
 
@@ -38,7 +38,7 @@ def _form_error(
 ) -> Response:
     status = exc.status
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-    context = {"error": exc.message, "field_errors": exc.fields, "values": values}
+    context = {**form_errors(exc, ("email", "password")), "values": values}
     return render(request, template, context, status_code=status, headers=headers)
 
 
@@ -156,7 +156,11 @@ async def password_change(request: Request, app: AppDep, user: CurrentUser) -> R
         )
     except Invalid as exc:
         return await _account_page(
-            request, app, user, exc.status, password_error=exc.message, field_errors=exc.fields
+            request,
+            app,
+            user,
+            exc.status,
+            **form_errors(exc, ("current_password", "new_password"), banner="password_error"),
         )
     return await _account_page(request, app, user, notice="Your password was changed.")
 
@@ -168,7 +172,7 @@ async def token_create(request: Request, app: AppDep, user: CurrentUser) -> Resp
         secret, _ = await tokens.create_token(app, user, values["name"])
     except Invalid as exc:
         return await _account_page(
-            request, app, user, exc.status, token_error=exc.message, field_errors=exc.fields
+            request, app, user, exc.status, **form_errors(exc, ("name",), banner="token_error")
         )
     return await _account_page(request, app, user, new_token=secret)
 

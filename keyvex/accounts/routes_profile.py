@@ -11,7 +11,7 @@ from keyvex.accounts.models import User
 from keyvex.accounts.profile import change_email, change_name
 from keyvex.errors import Invalid
 from keyvex.web.deps import AppDep, CsrfChecked, CurrentUser
-from keyvex.web.forms import form_fields
+from keyvex.web.forms import form_errors, form_fields
 from keyvex.web.templating import render
 
 router = APIRouter(include_in_schema=False)  # included under /account by routes_settings
@@ -38,8 +38,7 @@ async def profile_save(request: Request, app: AppDep, user: CurrentUser) -> Resp
             request,
             user,
             exc.status,
-            name_error=exc.message,
-            field_errors=exc.fields,
+            **form_errors(exc, ("name",), banner="name_error"),
             values=values,
         )
     return RedirectResponse("/account/profile?done=name", status_code=303)
@@ -53,6 +52,10 @@ async def email_save(request: Request, app: AppDep, user: CurrentUser) -> Respon
     except Invalid as exc:
         kept = {"email": values["email"]}
         return _page(
-            request, user, exc.status, email_error=exc.message, field_errors=exc.fields, values=kept
+            request,
+            user,
+            exc.status,
+            **form_errors(exc, ("email", "password"), banner="email_error"),
+            values=kept,
         )
     return RedirectResponse("/account/profile?done=email", status_code=303)

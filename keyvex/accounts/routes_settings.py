@@ -21,7 +21,7 @@ from keyvex.errors import Invalid
 from keyvex.notify.digest import DIGEST_HOUR_UTC
 from keyvex.notify.prefs import LeadEmail, get_prefs, set_prefs
 from keyvex.web.deps import SESSION_COOKIE, AppDep, CsrfChecked, CurrentUser
-from keyvex.web.forms import form_fields
+from keyvex.web.forms import form_errors, form_fields
 from keyvex.web.templating import render
 from keyvex.webhooks import service as webhooks
 from keyvex.webhooks.models import EVENTS
@@ -58,8 +58,7 @@ async def webhook_create(request: Request, app: AppDep, user: CurrentUser) -> Re
             app,
             user,
             exc.status,
-            error=exc.message,
-            field_errors=exc.fields,
+            **form_errors(exc, ("url", "events")),
             values={"url": url},
             chosen=events,
         )
@@ -145,7 +144,9 @@ async def delete_confirm(request: Request, app: AppDep, user: CurrentUser) -> Re
     try:
         await check_password(app, user, values["password"])
     except Invalid as exc:
-        context = {"error": exc.message, "field_errors": exc.fields}
+        context = form_errors(exc, ("password",))
+        if context["field_errors"]:  # the whole sentence, with "nothing was deleted", once
+            context["field_errors"] = {"password": exc.message}
         return render(request, "accounts/delete.html", context, status_code=exc.status)
     await delete_account(app, user)
     response = RedirectResponse("/?account=deleted", status_code=303)

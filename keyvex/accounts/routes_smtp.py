@@ -12,7 +12,7 @@ from keyvex.app import App
 from keyvex.errors import Invalid, Unavailable
 from keyvex.notify.smtp import SECURITY, delete_smtp, get_smtp, save_smtp, send_test
 from keyvex.web.deps import AppDep, CsrfChecked, CurrentUser
-from keyvex.web.forms import form_fields
+from keyvex.web.forms import form_errors, form_fields
 from keyvex.web.templating import render
 
 router = APIRouter(include_in_schema=False)  # included under /account by routes_settings
@@ -53,9 +53,7 @@ async def smtp_save(request: Request, app: AppDep, user: CurrentUser) -> Respons
         await save_smtp(app, user, values)
     except Invalid as exc:
         shown = {k: v for k, v in values.items() if k != "password"}
-        return await _page(
-            request, app, user, exc.status, error=exc.message, field_errors=exc.fields, values=shown
-        )
+        return await _page(request, app, user, exc.status, **form_errors(exc, FIELDS), values=shown)
     return RedirectResponse("/account/smtp?done=saved", status_code=303)
 
 

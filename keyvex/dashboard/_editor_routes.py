@@ -18,11 +18,12 @@ from starlette.datastructures import FormData
 
 from keyvex.dashboard.editing import _save
 from keyvex.engine import AnswerError, Result, ToolError, run
-from keyvex.errors import Conflict, KeyvexError
+from keyvex.errors import Conflict, Invalid, KeyvexError
 from keyvex.tools import Input, LeadCapture, ToolDefinition, ToolTestCase
 from keyvex.tools._inputs import CHOICE_TYPES, NUMERIC_TYPES
 from keyvex.tools.service import StoredTool, get_tool
 from keyvex.web.deps import AppDep, CsrfChecked, CurrentUser
+from keyvex.web.forms import form_errors
 from keyvex.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -35,7 +36,14 @@ LEAD_MODES = (
 )
 FIELD_TYPES = ("email", "text", "tel", "name", "company")
 LEAD_TEXTS = ("title", "text", "incentive", "consent_text", "button_label")
+#: The lead-capture errors shown beside their fields; any other goes in the banner.
 MAX_FIELDS = 20
+LEAD_PATHS = (
+    "lead_capture.mode",
+    "lead_capture.fields",
+    *(f"lead_capture.{name}" for name in LEAD_TEXTS),
+    *(f"lead_capture.fields[{i}].{key}" for i in range(MAX_FIELDS + 1) for key in ("id", "label")),
+)
 NOTICES = {
     "lead_saved": "Lead-capture settings saved as a new version. Publish it to put it live.",
     "test_added": "Test case added as a new version.",
@@ -134,7 +142,8 @@ async def save_lead_capture(
         await _save(app, user, tool_id, version, {"lead_capture": settings}, "Changed lead capture")
     except KeyvexError as exc:
         status, message, errors = _refused(exc)
-        return _lead_page(request, tool, values, version, status, error=message, errors=errors)
+        placed = form_errors(Invalid(message, fields=errors), LEAD_PATHS, placed="errors")
+        return _lead_page(request, tool, values, version, status, **placed)
     return RedirectResponse(
         f"/dashboard/tools/{tool_id}/lead-capture?done=lead_saved", status_code=303
     )
@@ -291,16 +300,19 @@ async def add_test_case(request: Request, tool_id: str, app: AppDep, user: Curre
     shown = {k: (v if v is not None else "") for k, v in answers.items()}
     again = {"answers": shown, "case_form": case_form, "version": version}
     runs = await to_thread.run_sync(run_all, definition)
+    shown = {"name", *(f"a_{item.id}" for item in definition.inputs)}
     if not case_form["name"]:
-        errors = {"name": "Give the test case a name."}
-        return _tests_page(request, tool, 422, runs=runs, errors=errors, **again,
-                           error="Not saved: the test case needs a name.")  # fmt: skip
+        refused = Invalid("Not saved: the test case needs a name.",
+                          fields={"name": "Give the test case a name."})  # fmt: skip
+        return _tests_page(request, tool, 422, runs=runs, **again,
+                           **form_errors(refused, shown, placed="errors"))  # fmt: skip
     try:
         result = await to_thread.run_sync(run, definition, answers)
     except AnswerError as exc:
         errors = {f"a_{k}": v for k, v in exc.errors.items()}
-        return _tests_page(request, tool, 422, runs=runs, errors=errors, **again,
-                           error=f"Not saved: {exc.message}")  # fmt: skip
+        refused = Invalid(f"Not saved: {exc.message}", fields=errors)
+        return _tests_page(request, tool, 422, runs=runs, **again,
+                           **form_errors(refused, shown, placed="errors"))  # fmt: skip
     except ToolError as exc:
         return _tests_page(request, tool, 422, runs=runs, **again,
                            error=f"Not saved: the tool cannot run: {exc.message}")  # fmt: skip
@@ -317,8 +329,8 @@ async def add_test_case(request: Request, tool_id: str, app: AppDep, user: Curre
         await _save(app, user, tool_id, version, change, f"Added test case '{case['name']}'")
     except KeyvexError as exc:
         status, message, errors = _refused(exc)
-        return _tests_page(request, tool, status, runs=runs, errors=errors, **again,
-                           error=message)  # fmt: skip
+        placed = form_errors(Invalid(message, fields=errors), shown, placed="errors")
+        return _tests_page(request, tool, status, runs=runs, **again, **placed)
     return RedirectResponse(f"/dashboard/tools/{tool_id}/tests?done=test_added", status_code=303)
 
 

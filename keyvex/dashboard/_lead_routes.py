@@ -25,11 +25,13 @@ from keyvex.errors import Invalid
 from keyvex.leads import iter_all_leads_csv, iter_leads_csv
 from keyvex.tools.service import StoredTool, get_tool, list_tools
 from keyvex.web.deps import AppDep, CsrfChecked, CurrentUser
+from keyvex.web.forms import form_errors
 from keyvex.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Query(max_length=200)]
 Cursor = Annotated[str, Query(max_length=4000)]
+DATES = ("from", "to")  # the filter fields that show their own errors
 
 
 def _filter(q: str, start: str, end: str, outcome: str) -> LeadFilter:
@@ -64,7 +66,7 @@ async def _leads_page(
             app, user, tool.id if tool else None, wanted, cursor=params["cursor"] or None
         )
     except Invalid as exc:
-        context.update(error=exc.message, field_errors=exc.fields, page=None)
+        context.update(form_errors(exc, DATES), page=None)
         return render(request, "dashboard/leads.html", context, status_code=422)
     context.update(page=page, filtered=wanted.active)
     return render(request, "dashboard/leads.html", context)
@@ -171,7 +173,7 @@ async def funnel(
         first = parse_day(start, "from") or last - timedelta(days=views.RECENT_DAYS - 1)
         stats = await tool_stats(app, user, tool_id, first, last)
     except Invalid as exc:
-        context.update(error=exc.message, field_errors=exc.fields, stats=None)
+        context.update(form_errors(exc, DATES), stats=None)
         return render(request, "dashboard/funnel.html", context, status_code=422)
     title = f"{tool.definition.title}: funnel from {stats['from']} to {stats['to']}"
     context.update(

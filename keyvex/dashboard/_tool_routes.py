@@ -19,7 +19,7 @@ from keyvex.tools import publishing
 from keyvex.tools.service import get_tool, get_version, restore_version
 from keyvex.tools.transfer import export_tool
 from keyvex.web.deps import AppDep, CsrfChecked, CurrentUser
-from keyvex.web.forms import form_fields
+from keyvex.web.forms import form_errors, form_fields
 from keyvex.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -118,10 +118,10 @@ async def restore(request: Request, tool_id: str, app: AppDep, user: CurrentUser
     try:
         await publishing.publish(app, user, tool_id)
     except KeyvexError as exc:
-        message = f"Version {number} was restored but not published: {exc.message}"
-        return await _tool_page(
-            request, app, user, tool_id, exc.status, error=message, field_errors=exc.fields
-        )
+        placed = form_errors(exc)
+        reason = f": {placed['error']}" if placed["error"] else "; see why under Publish"
+        placed["error"] = f"Version {number} was restored but not published{reason}"
+        return await _tool_page(request, app, user, tool_id, exc.status, **placed)
     return RedirectResponse(f"/dashboard/tools/{tool_id}?done=restored_published", status_code=303)
 
 
@@ -146,8 +146,7 @@ async def publish(request: Request, tool_id: str, app: AppDep, user: CurrentUser
             user,
             tool_id,
             exc.status,
-            error=exc.message,
-            field_errors=exc.fields,
+            **form_errors(exc),
             form=values,
         )
     return RedirectResponse(f"/dashboard/tools/{tool_id}?done=published", status_code=303)
@@ -163,9 +162,9 @@ async def _edit_failed(
         for path, message in exc.fields.items()
         if path not in ("title", "description") and not path.startswith("theme.")
     ]
+    placed = form_errors(exc, placed="edit_errors")  # beside title, colours, or in edit_other
     return await _tool_page(
-        request, app, user, tool_id, exc.status, error=exc.message, edit_errors=exc.fields,
-        edit_form=form, edit_other=other,
+        request, app, user, tool_id, exc.status, **placed, edit_form=form, edit_other=other,
     )  # fmt: skip
 
 

@@ -103,8 +103,8 @@ async def import_(request: Request, app: AppDep, user: CurrentUser) -> Response:
         problems = [(e["path"] or "definition", e["message"]) for e in exc.errors]
         return _new_page(request, 422, problems=problems, import_error=exc.message)
     except Invalid as exc:
-        problems = list(exc.fields.items()) or [("file", exc.message)]
-        return _new_page(request, 422, problems=problems, import_error=exc.message)
+        # The summary above the list of problems; a problem of the whole file is said once.
+        return _new_page(request, 422, problems=list(exc.fields.items()), import_error=exc.message)
     return RedirectResponse(_tool_url(tool.id, "imported"), status_code=303)
 
 

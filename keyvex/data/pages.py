@@ -18,6 +18,7 @@ from keyvex.data._types import Dataset, SourceError
 from keyvex.data.library import CREATE_FROM_DATA, data_templates, get_data_template
 from keyvex.errors import Conflict, Invalid, KeyvexError
 from keyvex.web.deps import AppDep, CsrfChecked, CurrentUser
+from keyvex.web.forms import form_errors
 from keyvex.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -81,6 +82,11 @@ async def overview(request: Request, app: AppDep, user: CurrentUser, done: Text 
     return render(request, "data/overview.html", context)
 
 
+def _placeable(specs: list[Any]) -> list[str]:
+    """The form fields that show their own errors (so those are not repeated in the banner)."""
+    return [spec.key for spec in specs] + ["name", "frequency"]
+
+
 def _wizard(request: Request, source_type: str, status: int = 200, **extra: Any) -> Response:
     kind = helpers.kind_or_404(source_type)
     context = {
@@ -123,7 +129,8 @@ async def test_settings(request: Request, app: AppDep, user: CurrentUser) -> Res
         errors = helpers.error_fields(exc, specs)
         if wants_json:
             return JSONResponse({"ok": False, "message": exc.message, "fields": errors}, 422)
-        return _wizard(request, source_type, 422, values=form, errors=errors, error=exc.message)
+        placed = form_errors(exc, _placeable(specs), fields=errors, placed="errors")
+        return _wizard(request, source_type, 422, values=form, **placed)
     preview = _preview(dataset, elapsed)
     if wants_json:
         return JSONResponse({"ok": True, **preview})
@@ -146,7 +153,8 @@ async def create(request: Request, app: AppDep, user: CurrentUser) -> Response:
     except KeyvexError as exc:
         _user_error(exc)
         errors = helpers.error_fields(exc, specs)
-        return _wizard(request, source_type, 422, values=form, errors=errors, error=exc.message)
+        placed = form_errors(exc, _placeable(specs), fields=errors, placed="errors")
+        return _wizard(request, source_type, 422, values=form, **placed)
     job_id = await sync.start_sync(app, user.id, source.id, reason="first sync")
     return RedirectResponse(f"{BASE}/{source.id}?job={job_id}", status_code=303)
 
@@ -253,9 +261,8 @@ async def settings(request: Request, source_id: str, app: AppDep, user: CurrentU
     except KeyvexError as exc:
         _user_error(exc)
         errors = helpers.error_fields(exc, specs)
-        return await _source_page(
-            request, app, user, source_id, 422, values=form, errors=errors, error=exc.message
-        )
+        placed = form_errors(exc, _placeable(specs), fields=errors, placed="errors")
+        return await _source_page(request, app, user, source_id, 422, values=form, **placed)
     return _see(f"{BASE}/{source_id}", "saved")
 
 
@@ -383,7 +390,5 @@ async def create_tool(request: Request, source_id: str, app: AppDep, user: Curre
         session = await start_session(app, user, form.get("brief", ""), source_id=source_id)
     except KeyvexError as exc:
         _user_error(exc)
-        return await _analysis_page(
-            request, app, user, source_id, 422, error=exc.message, brief_error=exc.message
-        )
+        return await _analysis_page(request, app, user, source_id, 422, brief_error=exc.message)
     return RedirectResponse(f"/create/{session.id}", status_code=303)

@@ -75,12 +75,12 @@ def test_lead_capture_edit_saves_a_new_version(alice: Any) -> None:
     assert "saved as a new version" in saved and 'value="company"' in saved
 
 
-def test_lead_capture_errors_are_named_by_path(alice: Any) -> None:
+def test_lead_capture_errors_are_shown_beside_their_fields(alice: Any) -> None:
     tool_id = alice.create_from_template("roi-calculator")
     broken = lead_form(field_0_type="text", field_1_label="", consent_required="")
     response = alice.post(LEAD.format(tool_id), broken)
     assert response.status_code == 422
-    assert "lead_capture.fields" in response.text
+    assert 'id="e-field-1-label"' in response.text and 'class="alert"' not in response.text
     assert 'aria-invalid="true"' in response.text
     assert 'value="Where should we send it?"' in response.text  # the form keeps the input
     assert alice.tool(tool_id).version == 1
@@ -150,7 +150,8 @@ def test_add_test_case_refuses_bad_answers_and_stale_versions(alice: Any) -> Non
     bad = alice.post(TESTS.format(tool_id), {"version": "1", "name": "x", "a_investment": "lots"})
     assert bad.status_code == 422 and "Enter a number" in bad.text
     nameless = alice.post(TESTS.format(tool_id), {"version": "1", "name": ""})
-    assert nameless.status_code == 422 and "needs a name" in nameless.text
+    assert nameless.status_code == 422 and "Give the test case a name." in nameless.text
+    assert 'class="alert"' not in nameless.text  # said once, beside the name field
     assert alice.post(TESTS.format(tool_id), {"version": "1", "name": "a"}).status_code == 303
     stale = alice.post(TESTS.format(tool_id), {"version": "1", "name": "b"})
     assert stale.status_code == 409 and "changed meanwhile" in stale.text
