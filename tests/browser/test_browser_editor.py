@@ -277,3 +277,22 @@ def data_bound_tool() -> dict[str, Any]:
          "show": [{"column": "price", "label": "Price", "format": "currency", "decimals": 0}]}
     )  # fmt: skip
     return data
+
+
+def test_a_tool_made_in_create_opens_in_the_editor(
+    site: Any, page: Any, page_problems: list[str]
+) -> None:
+    """An AI-made tool (offline planner, no API key): /create links the editor once the tool
+    is saved, and the editor saves it."""
+    url = site.url
+    sign_up(page, url)
+    page.goto(f"{url}/create")
+    page.get_by_label("What should your tool do?").fill("A cybersecurity scorecard for law firms")
+    page.get_by_role("button", name="Just build it").first.click()
+    link = page.get_by_role("link", name="Open in the editor")
+    link.wait_for(timeout=20_000)
+    link.click()
+    page.wait_for_url("**/edit")
+    page.locator('#ed-details [data-key="title"]').fill("Is your law firm cyber-safe?")
+    assert save(page).startswith("Saved as version 2")
+    assert page_problems == []

@@ -251,9 +251,11 @@
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": CSRF }
     }).then(function (res) {
       return res.json().catch(function () { return {}; }).then(function (data) {
-        if (res.ok) saved(data);
+        if (res.ok && typeof data.version === "number") saved(data);
         else if (res.status === 422) showProblems(data);
-        else status(data.message || data.detail || "Not saved (error " + res.status + "). Try again.", true);
+        else if (res.ok || res.redirected) {  // the sign-in page answered: the session ended
+          status("Not saved: you are signed out. Sign in again in another tab, then save here.", true);
+        } else status(data.message || data.detail || "Not saved (error " + res.status + "). Try again.", true);
       });
     }, function () {
       status("Not saved: the server could not be reached. Check your connection and try again.", true);
