@@ -79,6 +79,11 @@ def test_a_quiz_is_completed_one_question_per_screen_by_keyboard(
         assert progress(page) == (f"Question {index + 1} of {total}", index + 1, total)
         assert screen.evaluate("s => s.contains(document.activeElement)")  # focus moved here
         assert page.locator(".kvx-step:visible").count() == 1
+        if index == 0:  # Enter on the question itself, unanswered: it asks for an answer
+            page.keyboard.press("Enter")
+            error = page.locator(f"#kvx-in-{tool.inputs[0].id}-err")
+            assert error.inner_text() == "This question needs an answer."
+            assert progress(page)[1] == 1
         page.keyboard.press("2" if index % 2 else "1")
         assert screen.locator("input:checked").count() == 1
         if index == 2:  # Back by keyboard: Tab to Back, Enter; the earlier answer is kept

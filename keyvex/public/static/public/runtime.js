@@ -515,7 +515,11 @@
   function choices() { return steps[S.step].querySelectorAll(".kvx-choices")[0]; }
   function onKey(ev) {
     var t = ev.target, choice = /^(radio|checkbox)$/.test(t.type || ""), group = choices();
-    if (ev.key === "Enter" && choice) { ev.preventDefault(); move(1); return; }
+    if (ev.key === "Enter" && (choice || !/^(INPUT|SELECT|TEXTAREA|BUTTON|A)$/.test(t.tagName))) {
+      ev.preventDefault();  /* on a choice or on the question itself: Next */
+      move(1);
+      return;
+    }
     if (!stepped || !group || ev.altKey || ev.ctrlKey || ev.metaKey) return;
     if (/^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName) && !choice) return;
     var opts = group.querySelectorAll("input"), at = Array.prototype.indexOf.call(opts, t);
