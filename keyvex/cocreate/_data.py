@@ -4,11 +4,14 @@ The session asks which column names an item, which columns visitors choose from,
 number they set a limit on and what each recommendation shows (defaults come from the
 source's analysis and the mappings the creator accepted), then builds a recommendation quiz
 bound to the source (``keyvex.data.toolgen``) and verifies it with the source's rows.
-Later change requests go through the editor agent like any other tool.
+The brief's constraints ("only what's in stock", "under $50") become the tool's filters
+(``keyvex.knowledge.brief.understand`` reads them). Later change requests go through the
+editor agent like any other tool.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from anyio import to_thread
@@ -20,8 +23,14 @@ from keyvex.app import App
 from keyvex.data import service as data_service
 from keyvex.data.binding import build_tool_data, load_dataset, with_rows
 from keyvex.data.models import DataSource
-from keyvex.data.toolgen import build_recommendation_quiz, filter_candidates, numeric_columns
+from keyvex.data.toolgen import (
+    build_recommendation_quiz,
+    column_types,
+    filter_candidates,
+    numeric_columns,
+)
 from keyvex.errors import Invalid
+from keyvex.knowledge.brief import understand
 from keyvex.tools import ToolDefinition, VerificationReport, verify
 
 NONE = "__none__"
@@ -50,9 +59,11 @@ def questions(source: DataSource, dataset: Any, analysis: Any) -> list[Question]
     columns = list(dataset.columns)
     numeric = numeric_columns(analysis, dataset)
     text_columns = [c for c in columns if c not in numeric] or columns
-    filters = filter_candidates(dataset, analysis)
     key = (_mapped(source, "lookup_key") or text_columns)[0]
-    chosen_filters = [c for c in _mapped(source, "filter") if c in filters] or filters[:2]
+    filters = filter_candidates(dataset, analysis, exclude=[key])
+    chosen_filters = [c for c in _mapped(source, "filter") if c in filters] or _default_filters(
+        filters, column_types(analysis, dataset)
+    )
     # The default must be one of the options: a mapped lookup value only if it is numeric.
     limit = ([c for c in _mapped(source, "lookup_value") if c in numeric] + numeric + [NONE])[0]
     field = [QuestionOption(value=c, label=c) for c in columns]
@@ -73,6 +84,13 @@ def questions(source: DataSource, dataset: Any, analysis: Any) -> list[Question]
     ]  # fmt: skip
 
 
+def _default_filters(candidates: list[str], types: dict[str, str]) -> list[str]:
+    """Two choice columns and one yes/no column: a short quiz that still narrows well."""
+    choices = [c for c in candidates if types.get(c) != "boolean"][:2]
+    flags = [c for c in candidates if types.get(c) == "boolean"][:1]
+    return [c for c in candidates if c in choices or c in flags]
+
+
 def next_question(asked: list[Question], all_questions: list[Question]) -> Question | None:
     done = {q.id for q in asked}
     return next((q for q in all_questions if q.id not in done), None)
@@ -89,6 +107,7 @@ async def build(
     """The bound recommendation quiz for the answers, verified with the source's rows."""
     source, dataset, analysis = await data_context(app, user, source_id)
     asked = {q.id: q for q in questions(source, dataset, analysis)}
+    constraints = understand(brief).constraints
     filters = _choice(answers, asked["data_filters"])
     limit = _choice(answers, asked["data_limit"])
     definition = build_recommendation_quiz(
@@ -100,15 +119,38 @@ async def build(
         filter_columns=[f for f in (filters if isinstance(filters, list) else [filters]) if f],
         limit_column=None if limit == NONE else limit,
         show_columns=list(_choice(answers, asked["data_show"]) or []),
-        title=_title(brief, source.name),
+        title=title_from_brief(brief, source.name),
+        constraints=constraints,
     )
     tables = await build_tool_data(app, user.id, definition)
     report = await to_thread.run_sync(verify, with_rows(definition, tables))
     return definition, report
 
 
-def _title(brief: str, source_name: str) -> str:
-    first = brief.strip().split("\n")[0].rstrip(".")
-    if 3 <= len(first) <= 80:
-        return first[0].upper() + first[1:]
-    return f"Find your best match: {source_name}"[:120]
+#: Words that name the kind of tool, not what it is about.
+TOOL_WORDS = frozenset(
+    """a an the recommendation recommendations recommender quiz tool calculator lead magnet
+    interactive simple quick short fun product products data my our your""".split()
+)
+#: Where the subject of a brief ends: the first clause, before what it is for or limits.
+CLAUSE_END = re.compile(
+    r"[,:;.!?(]| - | that | which | for (?:my|our|the|a) | from (?:my|our) | with | only | "
+    r"under | below | showing | to help "
+)
+
+
+def title_from_brief(brief: str, source_name: str) -> str:
+    """The tool's title from the brief's subject: "A tent finder for my shop, only what's in
+    stock" -> "Tent finder"; a brief that names only the kind of tool ("A recommendation quiz
+    for my product catalogue") -> "Find your best match in our product catalogue"."""
+    first = f"{brief.strip().splitlines()[0] if brief.strip() else ''} "
+    subject = CLAUSE_END.split(first.lower(), maxsplit=1)[0].split()
+    words = first.split()[: len(subject)]
+    while words and words[0].lower() in {"a", "an", "the", "build", "create", "make", "me"}:
+        words = words[1:]
+    if not words or all(w.lower() in TOOL_WORDS for w in words) or len(" ".join(words)) > 80:
+        from keyvex.data._copy import in_sentence
+
+        return f"Find your best match in our {in_sentence(source_name)}"[:120]
+    title = " ".join(words)
+    return title[0].upper() + title[1:]

@@ -84,6 +84,51 @@ AUDIENCE = re.compile(
     r"parents|investors|families|customers|clients|patients|members|users|dentists|"
     r"lawyers|accountants|agents|hotels|gyms|salons|farmers|manufacturers|operators))\b"
 )
+#: "only what's in stock", "just vegan", "exclusively in-stock items".
+ONLY_BEFORE = re.compile(
+    r"\b(?:only|just|exclusively)\s+(?:show\s+|include\s+|use\s+|recommend\s+|list\s+)?"
+    r"(?P<what>[a-z][a-z'-]*(?:\s[a-z][a-z'-]*){0,5}?)"
+    r"(?=\s*(?:[.,;:!?)]|$|\band\b|\bor\b|\bunder\b|\bbelow\b|\bfor\b|\bwith\b))"
+)
+#: "vegan only", "in stock only", "in-stock items only".
+ONLY_AFTER = re.compile(
+    r"(?P<what>(?:[a-z][a-z'-]*\s){0,3}[a-z][a-z'-]*)\s+(?:items\s+|products\s+|options\s+)?"
+    r"only\b(?!\s+(?:show|include|use|recommend|list)\b)"
+)
+ONLY_NOISE = frozenset(
+    """what's what is whatever whatever's that's which items item products product things
+    thing options option ones stuff that are is currently""".split()
+)
+ONLY_PREPOSITIONS = frozenset({"in", "on"})
+#: Words that lead an "only" phrase about someone or something else than the items shown.
+ONLY_NOT_ITEMS = frozenset({"for", "to", "if", "when", "once", "after", "before", "by", "takes"})
+#: Verbs that can stand before "X only" ("recommends vegan snacks only").
+ONLY_VERBS = frozenset(
+    """recommend recommends show shows list lists suggest suggests sell sells include
+    includes offer offers find finds match matches""".split()
+)
+#: "nothing over EUR 200" limits to at most 200; "none under" to at least.
+NEGATED = {
+    "over": "at most",
+    "above": "at most",
+    "more than": "at most",
+    "under": "at least",
+    "below": "at least",
+    "less than": "at least",
+}
+COMPARISON = re.compile(
+    r"\b(?P<op>under|below|less than|cheaper than|at most|up to|no more than|max|maximum|"
+    r"over|above|more than|at least|min|minimum)\s+"
+    r"(?P<amount>[$€£¥₹]\s?\d+(?:,\d{3})*(?:\.\d+)?(?:[km]\b)?|\d+(?:,\d{3})*(?:\.\d+)?(?:[km]\b|\s?%)?)"
+    r"(?:\s?(?P<unit>usd|eur|gbp|dollars|euros|pounds|[a-z][a-z-]+))?"
+)
+MONEY_WORDS = frozenset({"usd", "eur", "gbp", "dollars", "euros", "pounds"})
+#: Nouns after a comparison that do not limit the items a tool shows.
+NOT_LIMITS = frozenset(
+    """year years month months week weeks day days hour hours minute minutes second seconds
+    question questions item items statement statements step steps page pages word words
+    character characters category categories area areas employees staff people users""".split()
+)
 FILLER = frozenset(
     """a an the and or for of to in on at by with from into about how much many what which
     who whom that this these those my our your their his her its i we you they them it is are
@@ -237,12 +282,57 @@ def _count(pattern: re.Pattern[str], text: str) -> int | None:
 
 
 def _constraints(brief: str) -> list[str]:
-    found = re.findall(
-        r"\b(?:only|just|exclusively)\s+(?:show\s+|include\s+|use\s+)?([a-z][a-z -]{2,40}?)"
-        r"(?=[.,;!?]|$| items| products| options)",
-        brief.lower(),
-    )
-    return [f"only {f.strip()}" for f in found if f.strip() not in {"a", "one"}][:3]
+    """Limits the brief sets on what the tool may show, in a normal form a data source can
+    be matched against: ``only <what>`` ("only what's in stock", "in-stock items only",
+    "vegan only" -> "only in stock", "only vegan") and ``<comparison> <amount>[ <noun>]``
+    ("under $50", "at least 3 bedrooms"). A comparison needs money or a noun to say what it
+    limits; durations and the tool's own counts ("over 5 years", "up to 10 questions") are
+    not limits on items. In the order the brief says them, at most five."""
+    text = " ".join(brief.lower().replace("’", "'").split())
+    found: list[tuple[int, str]] = []
+    for match in ONLY_BEFORE.finditer(text):
+        words = match.group("what").split()
+        if words[0] in ONLY_NOT_ITEMS or text[: match.start()].endswith("not "):
+            continue
+        what = _only_words(words)
+        if what:
+            found.append((match.start(), f"only {what}"))
+    for match in ONLY_AFTER.finditer(text):
+        if match.group("what").split()[-1] == "not":  # "not only ... but"
+            continue
+        what = _only_words(match.group("what").split()[-3:], trailing=True)
+        if what:
+            found.append((match.start("what"), f"only {what}"))
+    for match in COMPARISON.finditer(text):
+        unit = (match.group("unit") or "").strip()
+        money = any(c in match.group("amount") for c in "$€£¥₹") or unit in MONEY_WORDS
+        if unit.split(" ")[0] in NOT_LIMITS or not (money or unit or "%" in match.group("amount")):
+            continue
+        op = match.group("op")
+        if re.search(r"\b(?:nothing|none|not|no)\s+$", text[: match.start()]):
+            op = NEGATED.get(op, op)
+        said = f"{op} {match.group('amount').strip()}{' ' + unit if unit else ''}"
+        found.append((match.start(), said))
+    seen: dict[str, None] = {}
+    for _, said in sorted(found):
+        seen.setdefault(said, None)
+    return list(seen)[:5]
+
+
+def _only_words(words: list[str], *, trailing: bool = False) -> str:
+    """The thing an "only" phrase keeps, without the words around it ("what's", "items",
+    a leading verb or article); "in stock" and "on sale" keep their preposition."""
+    words = [w.strip("'\"()") for w in words]
+    words = [w for w in words if w and w not in ONLY_NOISE]
+    while words and (words[0] in ONLY_VERBS or words[0] in {"the", "a", "an"}):
+        words = words[1:]
+    if trailing:  # "... recommend vegan only": the words right before "only"
+        while words and words[0] in FILLER and words[0] not in ONLY_PREPOSITIONS:
+            words = words[1:]
+        while words and words[0] in ONLY_VERBS:
+            words = words[1:]
+    phrase = " ".join(words).replace("-", " ").strip()
+    return "" if phrase in {"", "a", "one", "the"} else phrase
 
 
 def _subject(text: str, found: Understanding) -> list[str]:
