@@ -18,7 +18,7 @@ from anyio import to_thread
 from keyvex import formula
 from keyvex.accounts.models import User
 from keyvex.app import App
-from keyvex.dashboard._builder_cases import only_results_changed, rerecord
+from keyvex.dashboard._builder_cases import only_cases_differ, rerecord
 from keyvex.errors import Conflict, Invalid
 from keyvex.tools import ToolDefinition, ToolValidationError, parse_tool, verify
 from keyvex.tools._names import block_refs, texts  # no public equivalent yet
@@ -245,12 +245,12 @@ async def _verified(tool: ToolDefinition) -> None:
         return
     errors = [{"path": editor_path(i.path), "message": i.message} for i in report.errors]
     count = len(errors)
-    if only_results_changed(errors):
+    if only_cases_differ(errors):
         cases = len({e["path"].split(".")[1] for e in errors})
         raise DraftRefused(
-            f"Not saved: with this change {cases} test case{'s' if cases != 1 else ''} "
-            "give other results than recorded. If the new results are right, update the "
-            "test cases.",
+            f"Not saved: {cases} test case{'s' if cases != 1 else ''} no longer match the tool "
+            "(other results, or answers it now refuses or lacks). If the tool is right, "
+            "update the test cases.",
             errors,
             results_changed=True,
         )

@@ -296,3 +296,31 @@ def test_a_tool_made_in_create_opens_in_the_editor(
     page.locator('#ed-details [data-key="title"]').fill("Is your law firm cyber-safe?")
     assert save(page).startswith("Saved as version 2")
     assert page_problems == []
+
+
+def test_a_question_added_to_a_stepped_template_joins_the_last_step(
+    site: Any, page: Any, page_problems: list[str]
+) -> None:
+    """Template-made tool with steps and test cases: a new question joins the last step
+    under the name made from its label, a removed one leaves it, and test cases are
+    re-recorded for the new question when the creator confirms."""
+    url = site.url
+    sign_up(page, url)
+    template = get_template("time-savings-calculator")
+    page.goto(f"{url}/dashboard/new")
+    page.get_by_role("button", name=f"Use template: {template.title}").click()
+    page.wait_for_url("**/dashboard/tools/*?done=created")
+    page.goto(page.url.split("?")[0] + "/edit")
+    last_step = page.locator('[data-list="steps"] [data-key="inputs"]').last
+    before = last_step.input_value()
+    add_question(page, "Team size", "number", "", "1", "500")
+    assert last_step.input_value() == before + ", team_size"
+    message = save(page)
+    assert "test cases no longer match" in message
+    page.get_by_role("button", name="Update the test cases to the new results and save").click()
+    page.locator("#ed-status", has_text="Saved as version 2").wait_for()
+    last_item(page, "inputs").get_by_role("button", name="Remove this question").click()
+    assert last_step.input_value() == before
+    assert save(page).startswith("Saved as version 3")
+    refused = "the server responded with a status of 422"
+    assert [p for p in page_problems if refused not in p] == []

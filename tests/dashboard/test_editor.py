@@ -111,7 +111,7 @@ def test_questions_options_and_steps_are_saved(alice: Any) -> None:
     d["inputs"].append(new)
     refused = save(alice, tool_id, d, 1)
     assert refused.status_code == 422 and refused.json()["results_changed"] is True
-    assert refused.json()["message"].startswith("Not saved: with this change 3 test cases give")
+    assert refused.json()["message"].startswith("Not saved: 3 test cases no longer match")
     after = saved(alice, tool_id, d, 1, update_tests=True)
     assert alice.tool(tool_id).definition.test_cases[0].expected["sleep"] != 58.333
     assert [i.id for i in after.inputs][:2] == [second["id"], first["id"]]
@@ -366,3 +366,16 @@ def test_a_data_bound_tool_keeps_its_tables(alice: Any) -> None:
     after = saved(alice, stored.id, d, 1)
     assert after.tables[0].binding is not None and after.tables[0].rows[1]["price"] == 30
     assert after.results[-1].title == "Plans for you"  # type: ignore[union-attr]
+
+
+def test_a_new_required_question_updates_test_cases_when_confirmed(alice: Any) -> None:
+    tool_id = alice.create_from_template("roi-calculator")
+    d = draft_of(alice, tool_id)
+    d["inputs"].append({"id": "team_size", "type": "number", "label": "Team size", "min": 1,
+                        "max": 500})  # fmt: skip
+    refused = save(alice, tool_id, d, 1)
+    assert refused.status_code == 422
+    assert refused.json()["results_changed"] is True
+    assert {e["path"] for e in refused.json()["errors"]} >= {"test_cases.0.answers"}
+    after = saved(alice, tool_id, d, 1, update_tests=True)
+    assert all("team_size" in case.answers for case in after.test_cases)

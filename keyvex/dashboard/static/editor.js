@@ -21,12 +21,30 @@
   }
 
   /* ---- items ---- */
+  /* With steps, a new question joins the last step and a removed one leaves its step. */
+  function stepFields() {
+    return Array.prototype.slice.call(form.querySelectorAll('[data-list="steps"] [data-key="inputs"]'));
+  }
+  function joinLastStep(node) {
+    var fields = stepFields(), id = node.querySelector('[data-key="id"]');
+    if (!fields.length || !id) return;
+    var last = fields[fields.length - 1];
+    last.value = last.value.trim() ? last.value.trim() + ", " + id.value : id.value;
+  }
+  function leaveSteps(item) {
+    var id = item.querySelector('[data-key="id"]');
+    stepFields().forEach(function (field) {
+      field.value = field.value.split(",").map(function (s) { return s.trim(); })
+        .filter(function (s) { return s && s !== id.value.trim(); }).join(", ");
+    });
+  }
   function add(list, templateId) {
     var tpl = $(templateId);
     if (!tpl) return null;
     var node = tpl.content.firstElementChild.cloneNode(true);
     list.querySelector(":scope > .ed-items").appendChild(node);
     E.prepare(node);
+    if (list.getAttribute("data-list") === "inputs") joinLastStep(node);
     E.refresh();
     var first = firstControl(node);
     if (first) first.focus();
@@ -37,6 +55,7 @@
   function remove(item) {
     var list = listOf(item), siblings = E.items(list), index = siblings.indexOf(item);
     var what = item.getAttribute("data-what") || "item";
+    if (list.getAttribute("data-list") === "inputs") leaveSteps(item);
     item.remove();
     E.refresh();
     var rest = E.items(list), next = rest[Math.min(index, rest.length - 1)];
