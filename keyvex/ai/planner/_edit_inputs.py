@@ -196,6 +196,13 @@ def _new_input(
     if items:
         new["type"] = kind if not scored or kind == "multiselect" else "radio"
         new["options"] = option_list(items, tool, kind, request)
+    elif kind == "yes_no" and quiz == "outcome":
+        titles = [o.title for o in tool.outcomes]
+        raise NeedsModel(
+            "In an outcome quiz every answer counts toward an outcome; give the answers and "
+            f"what each counts toward, e.g. \"... with options 'Yes' for {titles[0]}, 'No' for "
+            f'{titles[1]}".'
+        )
     elif kind == "yes_no":
         new["type"] = "yes_no"
         if scored:
@@ -492,10 +499,6 @@ def _drop_from_steps_and_cases(
     data["test_cases"] = cases
 
 
-def _rebased(tool: ToolDefinition) -> ToolDefinition:
-    return _rebased_count(tool)[0]
-
-
 def _rebased_count(tool: ToolDefinition) -> tuple[ToolDefinition, int]:
     from keyvex.ai.planner._change import rebaseline
 
@@ -510,6 +513,9 @@ def _rebased_count(tool: ToolDefinition) -> tuple[ToolDefinition, int]:
 def rename_input_edit(tool: ToolDefinition, request: Request) -> Change | None:
     """'rename the staff question to "Team size"', 'change the help of question 2 to ...'."""
     found = RENAME.match(request.raw)
+    called = re.match(r"^(?:call|name|title)\s+(?P<target>.+?)\s+(?P<new>['\"“‘].+)$", request.raw)
+    if called is not None:
+        found = called
     if found is None:
         return None
     target, new = found.group("target"), found.group("new").strip()
@@ -607,10 +613,18 @@ def _numeric_field(tool: ToolDefinition, request: Request, field: str, found: An
     if item.type not in ("number", "currency", "percent", "slider"):
         return None
     value = parse_number(numbers[-1])
-    result = changed(tool, lambda d: _set(d, item.id, field, value))
+    old = item.default
+
+    def update(data: Data) -> None:
+        _set(data, item.id, field, value)
+        if field == "default" and old is not None:  # cases that relied on it keep their answer
+            for case in data["test_cases"]:
+                case["answers"].setdefault(item.id, old)
+
+    result = changed(tool, update)
     name = {"min": "minimum", "max": "maximum", "default": "default"}[field]
     return Change(
-        _rebased(result) if field == "default" else result,
+        result,
         f"The {name} of {label_of(item, tool)} is now {value:g}.",
         f"The {name} of {label_of(item, tool)} is already {value:g}.",
     )

@@ -24,6 +24,10 @@ from keyvex.tools import Input, Option, ToolDefinition
 OPTION_WORDS = ("option", "options", "answer", "answers", "choice", "choices")
 POINT_WORDS = ("point", "points", "pts", "worth", "score", "scores", "scored", "weight")
 CORRECT_WORDS = ("correct", "right answer", "correct answer", "right one")
+NEW_QUESTION = re.compile(
+    r"^ (?:add|insert|include|append) (?:(?:a|an|another|new|the|one|more|extra) )*"
+    r"(?:(?!option|answer|choice|to\b)[\w/-]+ ){0,3}?(?:question|input|field)s?\b"
+)
 QUESTION_REF = re.compile(
     r"\b(?:to|in|on|for|of|from|under)\s+(?P<q>(?:the\s+)?(?:(?:question|q)\s*\d+|\d+(?:st|nd|rd|th)"
     r"\s+question|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)\s+"
@@ -38,10 +42,11 @@ def options_edit(tool: ToolDefinition, request: Request) -> Change | None:
     about_correct = request.has(*CORRECT_WORDS)
     if not (about_options or about_points or about_correct):
         return None
-    if request.verb in ("add", "insert", "include", "append") and about_options:
-        if re.search(r"\b(?:question|input|field)\b.*\bwith\s+(?:the\s+)?options?\b", request.raw):
-            return None  # a new question with its options
-        return _add_option(tool, request)
+    if request.verb in ("add", "insert", "include", "append", "ask", "new", "create"):
+        if request.verb in ("ask", "new", "create") or NEW_QUESTION.match(request.unquoted):
+            return None  # a new question (with its options)
+        if about_options:
+            return _add_option(tool, request)
     if request.verb in ("remove", "delete", "drop", "hide", "cut") and about_options:
         return _remove_option(tool, request)
     if about_correct and tool.scoring is not None and tool.scoring.quiz_type == "knowledge":

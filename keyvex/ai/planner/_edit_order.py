@@ -10,20 +10,26 @@ from keyvex.ai.planner._request import Request, display_order, find_input, label
 from keyvex.tools import ToolDefinition
 
 MOVE_VERBS = ("move", "put", "place", "swap", "switch", "reorder", "shift", "bring")
-TOP = r"(?:to|at)\s+(?:the\s+)?(?:very\s+)?(?:top|start|beginning|front)|\bfirst\b"
-BOTTOM = r"(?:to|at)\s+(?:the\s+)?(?:very\s+)?(?:bottom|end|back)|\blast\b"
+NOT_NOUN = r"(?!\s+(?:question|input|field|one|name|item)s?\b)"
+TOP = rf"(?:to|at)\s+(?:the\s+)?(?:very\s+)?(?:top|start|beginning|front)|\bfirst\b{NOT_NOUN}"
+BOTTOM = rf"(?:to|at)\s+(?:the\s+)?(?:very\s+)?(?:bottom|end|back)|\blast\b{NOT_NOUN}"
 COUNTED_STEP = re.compile(r"^Question \d+ of \d+$")
 
 
 def order_edit(tool: ToolDefinition, request: Request) -> Change | None:
     """'move question 5 to the top', 'put the budget question after the team size one'."""
-    if request.verb not in MOVE_VERBS and not request.has("should come", "comes", "come"):
+    makes = request.verb == "make" and re.search(
+        r"\b(?:first|last|top|bottom)\b|\b(?:question|q)\s*\d+\b", request.unquoted
+    )
+    if request.verb not in MOVE_VERBS and not makes and not request.has("should come", "comes"):
         return None
     raw = re.sub(r"^(?:move|put|place|shift|bring|make)\s+", "", request.raw, flags=re.I)
     swap = re.match(r"^(?:swap|switch)\s+(?P<a>.+?)\s+(?:and|with)\s+(?P<b>.+)$", raw, re.I)
     order = [i.id for i in display_order(tool)]
     if swap:
-        a, b = find_input(swap.group("a"), tool), find_input(swap.group("b"), tool)
+        second = swap.group("b")
+        second = f"question {second}" if second.strip().isdigit() else second
+        a, b = find_input(swap.group("a"), tool), find_input(second, tool)
         assert a is not None and b is not None
         i, j = order.index(a.id), order.index(b.id)
         order[i], order[j] = order[j], order[i]
@@ -47,6 +53,14 @@ def _destination(
     raw: str, tool: ToolDefinition, order: list[str]
 ) -> tuple[str | None, int | str, str]:
     """(the phrase naming the question to move, where to: an index or an anchor id, how)."""
+    ends = re.search(
+        r"\s+(?:to\s+)?(?:be\s+|become\s+)?the\s+(?:very\s+)?(?P<end>first|last)"
+        r"(?:\s+(?:question|one|input|field))?\s*$",
+        raw,
+        re.I,
+    )
+    if ends and ends.start() > 0:
+        return raw[: ends.start()], 0 if ends.group("end").lower() == "first" else len(order), ""
     top = re.search(rf"\s*\b(?:{TOP})\b.*$", raw, re.I)
     if top and top.start() > 0:
         return raw[: top.start()], 0, "index"

@@ -81,6 +81,8 @@ def _new_text(request: Request, targets: list[str]) -> str:
 
 def outcome_text_edit(tool: ToolDefinition, request: Request) -> Change | None:
     """Title, description or advice of an outcome (tier), or a category's advice."""
+    if request.verb in ("add", "insert", "include", "ask", "append") and not request.has(*ADVICE):
+        return None  # adding a question, not a text
     outcome = _named_outcome(tool, request)
     category = None if outcome is not None else _named_category(tool, request)
     if outcome is None and category is None:
@@ -91,6 +93,11 @@ def outcome_text_edit(tool: ToolDefinition, request: Request) -> Change | None:
     if not text:
         return None
     if category is not None:
+        renames = request.verb in ("rename", "call") or request.has("title", "name", "heading")
+        if renames and not request.has(*ADVICE):
+            return _category_title(tool, category[0], category[1], text[:200])
+        if not request.has(*ADVICE):
+            return None
         return _category_advice(tool, category[0], category[1], text)
     assert outcome is not None
     if request.has(*ADVICE):
@@ -124,11 +131,25 @@ def _named_outcome(tool: ToolDefinition, request: Request) -> Outcome | None:
 def _named_category(tool: ToolDefinition, request: Request) -> tuple[str, str] | None:
     if tool.scoring is None or not request.has("category", "area", "section", "pillar", *ADVICE):
         return None
+    if not request.has(*ADVICE) and not request.has("category", "area", "pillar"):
+        return None
     words = set(content_words(" ".join([request.unquoted, *request.quoted])))
     for category in tool.scoring.categories:
         if words & set(content_words(f"{category.title} {category.id}")):
             return category.id, category.title
     return None
+
+
+def _category_title(tool: ToolDefinition, category_id: str, title: str, text: str) -> Change:
+    def update(data: Data) -> None:
+        entry = next(c for c in data["scoring"]["categories"] if c["id"] == category_id)
+        entry["title"] = text
+
+    return Change(
+        changed(tool, update),
+        f"Renamed the category '{title}' to '{text}'.",
+        f"The category is already called '{text}'.",
+    )
 
 
 def _category_advice(tool: ToolDefinition, category_id: str, title: str, text: str) -> Change:

@@ -9,6 +9,7 @@ from typing import Any
 from keyvex.ai.models import NeedsModel
 from keyvex.ai.planner._change import quote_list, refuse
 from keyvex.ai.planner._request import (
+    QUOTED,
     Request,
     content_words,
     new_id,
@@ -41,7 +42,7 @@ LEAD_IN = re.compile(
     r"step)?s?\b\s*(?:(?:that|which|to)\s+asks?\s+|asking\s+|called\s+|named\s+|labell?ed\s+|"
     r"with the label\s+)?(?:about|for|on|regarding|of|whether|if|:)?\s*"
     r"|^ask(?:s|ing)?\s+(?:(?:the\s+)?(?:visitors?|users?|people|them|clients?|customers?|"
-    r"respondents?|prospects?)\s+)?(?:for|about|what|whether|if|:)?\s*",
+    r"respondents?|prospects?)\s+)?(?:for|about|:)?\s*",
     re.IGNORECASE,
 )
 TRAILERS = re.compile(
@@ -53,7 +54,8 @@ TRAILERS = re.compile(
     r"under|to the \w+ (?:category|section|area|step)|in the \w+ (?:category|section|area)|"
     r"as question \d+)\b.*"
     r"|\b(?:to|into|in) (?:the |this |my )?(?:tool|calculator|quiz|assessment|scorecard|form)\b"
-    r"|\((?:yes/no|number|optional|required)\)|\bplease\b)\s*$",
+    r"|\((?:yes/no|number|optional|required)\)|\bplease\b"
+    r"|,?\s*(?:with\s+)?(?:the\s+)?(?:correct|right)\s+answer\b.*)\s*$",
     re.IGNORECASE,
 )
 POSSESSIVE = re.compile(
@@ -169,12 +171,28 @@ def options_segment(raw: str) -> tuple[str, list[str]]:
         listed,
         flags=re.IGNORECASE,
     )[0]
-    quoted = quoted_texts(listed)
-    parts = quoted or re.split(r"\s*(?:,|/|\bor\b|\band\b)\s*", listed)
+    masked, pieces = _mask_quotes(listed)
+    parts = re.split(r"\s*(?:,|/|\bor\b|\band\b)\s*", masked)
+    parts = [_unmask(p, pieces) for p in parts]
     items = [p.strip(" '\"“”‘’.") for p in parts if p.strip(" '\"“”‘’.")]
     if len(items) < 2:
         return raw, []
     return (raw[: found.start()] + " " + raw[found.end() :]).strip(), items
+
+
+def _mask_quotes(text: str) -> tuple[str, list[str]]:
+    """Quoted texts replaced by markers, so separators inside quotes do not split."""
+    pieces: list[str] = []
+
+    def mark(found: re.Match[str]) -> str:
+        pieces.append(found.group("text") or found.group("single") or "")
+        return f"\0{len(pieces) - 1}\0"
+
+    return QUOTED.sub(mark, text), pieces
+
+
+def _unmask(text: str, pieces: list[str]) -> str:
+    return re.sub(r"\0(\d+)\0", lambda m: pieces[int(m.group(1))], text)
 
 
 def subject_of(raw: str) -> str:

@@ -25,7 +25,7 @@ ORDINALS = {
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
 }  # fmt: skip
 POSITION = re.compile(
-    r"\b(?:question|input|field|item|q)\s*(?:number\s*|no\.?\s*|#\s*)?(?P<n>\d{1,3})\b"
+    r"\b(?:questions?|inputs?|fields?|item|q)\s*(?:number\s*|no\.?\s*|#\s*)?(?P<n>\d{1,3})\b"
     r"|\b(?P<nth>\d{1,3})(?:st|nd|rd|th)\s+(?:question|input|field|one)\b"
     r"|\b(?P<word>" + "|".join(ORDINALS) + r"|last|final)\s+(?:question|input|field|one)\b",
     re.IGNORECASE,
@@ -265,7 +265,9 @@ def split_clauses(request: str) -> list[str]:
     parts = re.split(
         r"\s*;\s*|\.\s+(?=[A-Z])|,?\s+\b(?:and then|then|and also|also)\b\s+"
         r"|,?\s+and\s+(?=(?:make|add|remove|delete|change|set|rename|move|put|show|turn|"
-        r"ask|hide|drop|swap|switch)\b)",
+        r"ask|hide|drop|swap|switch|rewrite|reword|translate|write|replace|insert|include|"
+        r"create|reorder|sort|give|let|start|end|link|point|mark|call)\b)"
+        r"(?!\w+\s+(?:it|its|them|that|this)\b)",
         protected,
     )
     return [p.replace("\0", ";").replace("\1", ".").strip() for p in parts if p and p.strip()]

@@ -77,7 +77,8 @@ STOP_WORDS = frozenset(
 
 
 def normalise(text: str) -> str:
-    return " " + " ".join(re.findall(r"[a-z0-9€£$][a-z0-9\-&:']*", text.lower())) + " "
+    words = re.findall(r"[a-z0-9€£$][a-z0-9\-&:'/]*", text.lower())
+    return " " + " ".join(w.rstrip(":'-/") for w in words) + " "
 
 
 def contains(text: str, phrase: str) -> bool:
