@@ -84,7 +84,10 @@ def test_editor_opens_and_saves_every_kind_of_template(alice: Any, template: str
 
 def test_formula_fields_carry_their_paths_for_the_formula_assistant(alice: Any) -> None:
     page = editor_page(alice, alice.create_from_template("roi-calculator"))
-    assert page.count('class="formula-input" data-formula') >= 5
+    for index in range(5):
+        path = f"calculations.{index}.formula"
+        assert f'<textarea class="formula-input" data-formula data-path="{path}"' in page
+    assert 'data-path="outcomes.0.condition"' in page
     assert "payback_months" in page
 
 
