@@ -124,18 +124,23 @@ def test_a_question_needs_an_answer_before_next(site: Any, page: Any) -> None:
     assert page.text_content("#kvx-step-0 .kvx-kicker") == tool.steps[0].title
 
 
-def test_the_cover_start_button_opens_the_first_question(site: Any, page: Any) -> None:
+@pytest.mark.parametrize("pattern", ["dots", "grid"])
+def test_the_cover_start_button_opens_the_first_question(
+    site: Any, page: Any, artifacts: Path, pattern: str
+) -> None:
     tool = with_presentation(
-        "email-marketing-quiz", cover={"title": "How good are your emails?", "pattern": "dots"}
+        "email-marketing-quiz", cover={"title": "How good are your emails?", "pattern": pattern}
     )
     open_page(site, page, tool)
-    assert page.locator(".kvx-pattern-dots").is_visible()
+    assert page.locator(f".kvx-pattern-{pattern}").is_visible()
+    page.screenshot(path=str(artifacts / f"public-page-cover-{pattern}-390.png"))
     assert page.inner_text("h1") == "How good are your emails?"
     assert page.inner_text(".kvx-cover-meta") == "6 questions"
     assert page.locator("#kvx-progress").is_hidden() and page.locator("#kvx-form").is_hidden()
     page.locator("#kvx-start").click()
     assert page.locator("#kvx-step-0").is_visible()
-    assert page.locator(".kvx-pattern-dots").is_hidden() and page.locator("#kvx-start").is_hidden()
+    assert page.locator(f".kvx-pattern-{pattern}").is_hidden()
+    assert page.locator("#kvx-start").is_hidden()
     assert progress(page) == ("Question 1 of 6", 1, 6)
     assert page.evaluate("document.activeElement.tagName") == "LEGEND"
 
