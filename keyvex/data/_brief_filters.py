@@ -7,8 +7,10 @@ Here each is matched against the columns of the data:
 
 - ``only <what>``: a yes/no column whose label is in the phrase ("in stock" -> ``in_stock``
   is true); else a value of a text column that the phrase names as whole words ("for sale"
-  -> ``status`` equals "For sale", "vegan" -> ``diet`` equals "Vegan"); else a text column
-  with values that contain the phrase's word (``tags`` contains "vegan").
+  -> ``status`` equals "For sale", "vegan" -> ``diet`` equals "Vegan"); else, for a
+  one-word phrase, a text column with values that contain the word (``tags`` contains
+  "vegan"). A phrase with a negation ("non-vegan") is left unmatched: matching its other
+  words would keep exactly the rows the creator excluded.
 - a comparison: money ($, EUR, "dollars") limits the money column (the one named like a
   price when there are several); a noun limits the number column it names ("bedrooms");
   a percentage, the percent column. ``under``/``below``/``less than`` are strict,
@@ -85,8 +87,13 @@ def _phrase_has(phrase: list[str], words: list[str]) -> bool:
     return any(norm[i : i + len(want)] == want for i in range(len(norm) - len(want) + 1))
 
 
+NEGATIONS = frozenset({"non", "not", "no", "without", "except", "excluding", "never"})
+
+
 def _only(constraint: str, dataset: Dataset, types: Mapping[str, str]) -> RowFilter | None:
     phrase = words_of(constraint.removeprefix("only "))
+    if NEGATIONS & set(phrase):  # "only non-vegan": matching "vegan" would invert it
+        return None
     for column in dataset.columns:
         if types.get(column) == "boolean" and _phrase_has(phrase, words_of(flag_label(column))):
             return RowFilter(constraint, column, "eq", True)
@@ -95,10 +102,10 @@ def _only(constraint: str, dataset: Dataset, types: Mapping[str, str]) -> RowFil
         for value in _values(dataset, column):
             if _phrase_has(phrase, words_of(value)):
                 return RowFilter(constraint, column, "eq", value)
-    for column in texts:
-        for word in phrase:
-            if len(word) > 2 and any(word in words_of(v) for v in _values(dataset, column)):
-                return RowFilter(constraint, column, "contains", word)
+    if len(phrase) == 1 and len(phrase[0]) > 2:  # one word: a tag among others ("vegan")
+        for column in texts:
+            if any(phrase[0] in words_of(v) for v in _values(dataset, column)):
+                return RowFilter(constraint, column, "contains", phrase[0])
     return None
 
 

@@ -271,13 +271,20 @@ def _limit_question(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The budget (or other upper limit) question; a brief's cap on the column caps it."""
     kind = types.get(column, "number")
-    top = _max_of(dataset, column, kind)
-    caps = [float(r.value) for r in rules if r.column == column and r.op in ("lt", "lte")]
-    highest = min(caps) if caps else max(top * 10, 1)
+    # Percent cells are fractions to formulas; a percent input takes points (5 means 5%)
+    # and formulas see it as a fraction too, so both sides compare alike.
+    scale = 100 if kind == "percent" else 1
+    top = round(_max_of(dataset, column, kind) * scale, 9)
+    caps = [
+        round(float(r.value) * scale, 9)
+        for r in rules
+        if r.column == column and r.op in ("lt", "lte")
+    ]
+    highest = min(caps) if caps else (100 if kind == "percent" else max(top * 10, 1))
     money = kind == "currency"
     item = {
         "id": "limit",
-        "type": "currency" if money else "number",
+        "type": {"currency": "currency", "percent": "percent"}.get(kind, "number"),
         "label": _copy.limit_question(column, money),
         "min": 0,
         "max": highest,

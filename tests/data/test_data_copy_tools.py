@@ -263,3 +263,28 @@ def test_a_session_on_a_source_builds_and_publishes_the_filtered_tool(browser: A
     assert result.status_code == 200, result.text
     block = next(b for b in result.json()["result"]["blocks"] if b.get("cards") is not None)
     assert [c["title"] for c in block["cards"]] == ["Oat bar", "Lentil crisps"]
+
+
+def test_a_negated_constraint_is_never_matched_to_the_rows_it_excludes(tmp_path: Any) -> None:
+    dataset = dataset_of(SNACKS, tmp_path)
+    rules, unmatched = match_constraints(["only non vegan"], dataset, column_types(None, dataset))
+    assert (rules, unmatched) == ([], ["only non vegan"])
+
+
+def test_a_percent_limit_is_asked_in_percent_points(tmp_path: Any) -> None:
+    """Formulas see percent cells as fractions; the question takes points (4.5 means 4.5%)
+    and formulas see it as a fraction too, so the filter compares like with like."""
+    template = next(t for t in data_templates() if t.id == "rate-table")
+    dataset = read_file(template.path, filename=template.file)
+    analysis = analyze(dataset).model_dump(mode="json")
+    tool = build_recommendation_quiz(
+        source_id="src1", source_name="Rate table", dataset=dataset, analysis=analysis,
+        title_column="product", filter_columns=[], limit_column="rate",
+        show_columns=["rate", "term_years"],
+    )  # fmt: skip
+    limit = tool.inputs[0]
+    assert (limit.type, limit.label, limit.default) == (
+        "percent", "What is the highest rate you want?", 7.25,
+    )  # fmt: skip
+    assert tool.kind == "calculator", "a limit alone has no preference to pick an outcome by"
+    assert recommended(tool, dataset, {"limit": 4.5}) == ["Fixed 5 years"]
