@@ -324,3 +324,31 @@ def test_a_question_added_to_a_stepped_template_joins_the_last_step(
     assert save(page).startswith("Saved as version 3")
     refused = "the server responded with a status of 422"
     assert [p for p in page_problems if refused not in p] == []
+
+
+def test_an_option_with_outcome_points_is_added_to_an_outcome_quiz(
+    site: Any, page: Any, page_problems: list[str]
+) -> None:
+    """Outcome quiz: unfold a question, add an option (its value follows its label), give it
+    outcome points, and save with Ctrl+S."""
+    url = site.url
+    sign_up(page, url)
+    template = get_template("leadership-style-quiz")
+    page.goto(f"{url}/dashboard/new")
+    page.get_by_role("button", name=f"Use template: {template.title}").click()
+    page.wait_for_url("**/dashboard/tools/*?done=created")
+    page.goto(page.url.split("?")[0] + "/edit")
+    question = page.locator('[data-path="inputs.0"]')
+    question.get_by_role("button", name="Show this question's fields").click()
+    question.get_by_role("button", name="Add an option").click()
+    option = question.locator('[data-list="options"] > .ed-items > [data-item]').last
+    assert option.get_attribute("data-path") == "inputs.0.options.4"
+    field(option, "label").fill("Ask the team what they need")
+    assert field(option, "value").input_value() == "ask_the_team_what_they_need"
+    field(option, "outcome_points").fill("coach: 1, collaborator: 1")
+    page.keyboard.press("Control+s")
+    page.locator("#ed-status", has_text="Saved as version 2").wait_for()
+    draft = page.evaluate("window.KeyvexEditor.collect()")
+    added = draft["inputs"][0]["options"][4]
+    assert added["outcome_points"] == {"coach": 1, "collaborator": 1}
+    assert page_problems == []

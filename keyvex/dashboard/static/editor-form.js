@@ -158,6 +158,8 @@
   }
   function nameFromTitle(titleEl) {
     var item = titleEl.closest("[data-item]");
+    var follow = item && item.querySelector("[data-follow][data-auto]");
+    if (follow && scopeOf(follow) === item) follow.value = slug(titleEl.value, "option");
     var idEl = item && item.querySelector("[data-autoid][data-auto]");
     if (!idEl || scopeOf(idEl) !== item) return;
     var prefix = idEl.getAttribute("data-autoid"), before = idEl.value;
@@ -177,6 +179,9 @@
       if (!control || !hint) return;
       hint.id = "ed-h-" + (++counter);
       control.setAttribute("aria-describedby", hint.id);
+    });
+    root.querySelectorAll("[data-follow]").forEach(function (el) {
+      if (!el.value) el.setAttribute("data-auto", "");
     });
     root.querySelectorAll("[data-autoid]").forEach(function (el) {
       if (el.value) return;

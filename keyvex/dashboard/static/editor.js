@@ -104,6 +104,12 @@
     else if (act === "remove" && item) remove(item);
     else if ((act === "up" || act === "down") && item) move(item, act === "up" ? -1 : 1);
   });
+  document.addEventListener("keydown", function (e) {  // Ctrl+S / Cmd+S saves
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === "s") {
+      e.preventDefault();
+      save();
+    }
+  });
   form.addEventListener("keydown", function (e) {
     if (!e.altKey || (e.key !== "ArrowUp" && e.key !== "ArrowDown")) return;
     var item = e.target.closest("[data-item]");
@@ -146,7 +152,7 @@
   /* ---- typing ---- */
   form.addEventListener("input", function (e) {
     var el = e.target;
-    if (el.hasAttribute("data-autoid")) el.removeAttribute("data-auto");
+    if (el.hasAttribute("data-autoid") || el.hasAttribute("data-follow")) el.removeAttribute("data-auto");
     if (el.hasAttribute("data-title")) { E.nameFromTitle(el); E.refresh(); }
     if (el.getAttribute("data-key") === "title" && E.scopeOf(el) === form) $("ed-heading").textContent = el.value;
     changed();
