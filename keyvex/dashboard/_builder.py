@@ -207,8 +207,9 @@ def _refuse_removals(tool: ToolDefinition, removals: list[Removal]) -> None:
     errors: list[dict[str, str]] = []
     sentences = []
     for removal in removals:
+        kind = "question" if removal.kind == "input" else removal.kind
         sentences.append(
-            f"'{removal.name}' ({removal.kind} '{removal.label}') is still used by "
+            f"'{removal.name}' ({kind} '{removal.label}') is still used by "
             f"{', '.join(removal.used_by)}."
         )
     for path, names in _uses(tool):

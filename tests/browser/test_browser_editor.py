@@ -176,7 +176,7 @@ def test_creator_builds_publishes_and_a_visitor_completes(
     amount = questions.filter(has=page.locator('[data-key="id"][value="amount"]'))
     amount.get_by_role("button", name="Remove this question").click()
     message = save(page)
-    assert "'amount' (input 'Amount') is still used by result block 1" in message
+    assert "'amount' (question 'Amount') is still used by result block 1" in message
     headline = page.locator('[data-path="results.0.text"]')
     assert headline.get_attribute("aria-invalid") == "true"
     error = page.locator(".ed-error").first

@@ -249,7 +249,7 @@ def test_removing_a_question_formulas_use_is_refused_naming_them(alice: Any) -> 
     response = save(alice, tool_id, d, 1)
     assert response.status_code == 422
     body = response.json()
-    assert "'investment' (input 'Total investment') is still used by" in body["message"]
+    assert "'investment' (question 'Total investment') is still used by" in body["message"]
     assert "calculation 'Net gain', calculation 'Return on investment'" in body["message"]
     paths = {e["path"] for e in body["errors"]}
     assert {"calculations.2.formula", "calculations.3.formula"} <= paths
