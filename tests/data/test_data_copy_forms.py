@@ -159,3 +159,13 @@ def test_a_problem_of_the_settings_as_a_whole_is_named_not_just_announced(
         "The source settings are not valid. The My Domain URL is required to sign in with a "
         "connected app." in unescape(page.text)
     )
+
+
+def test_the_mappings_form_names_its_columns_for_people(alice: Creator) -> None:
+    source_id = alice.file_source(CATALOGUE)
+    page = alice.get(f"/dashboard/data/{source_id}/analysis").text
+    mappings = page[page.index('id="h-mappings"') :]
+    headers = re.findall(r'<th scope="col">([^<]+)</th>', mappings)
+    assert headers[:4] == ["Column", "Role", "Name in the tool", "Why"]
+    assert "Target" not in mappings
+    assert re.search(r'<label class="visually-hidden" for="m-0-target">Name in the tool for ', page)
