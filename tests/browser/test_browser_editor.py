@@ -133,6 +133,7 @@ def test_creator_builds_publishes_and_a_visitor_completes(
     assert formula.get_attribute("data-path") == "calculations.0.formula"
     formula.fill("monthly_visitors * conversion_rate")
     calc.locator(".formula-value").wait_for()  # the formula assistant reads this draft
+    calc.screenshot(path=str(artifacts / "editor-calculation-390.png"))
     # (Lead engineer: the formula typo fixed from its inline error goes here, once the
     #  formula assistant's widget is in: type a typo, wait for .formula-error under the
     #  field, fix it from the message, see the live value.)

@@ -195,6 +195,11 @@
     for (var more = target.closest("details"); more; more = more.parentElement.closest("details")) more.open = true;
     unfold(target);
     var control = target.matches("input, select, textarea") ? target : null;
+    var live = control && control.parentNode.querySelector(".formula-status");
+    if (live && live.textContent.indexOf(message) >= 0) {  // the formula help already says it
+      control.setAttribute("aria-invalid", "true");
+      return control;
+    }
     if (control) {
       control.closest(".ed-field").appendChild(p);
       control.setAttribute("aria-invalid", "true");
