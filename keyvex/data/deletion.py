@@ -1,4 +1,4 @@
-"""Deleting every data item and blob of an account (called by ``keyvex.accounts.deletion``).
+"""Deleting every data item and blob of an account (on ``AccountDeleted``, before the tools).
 
 Found by key queries only, starting from the user's own partition:
 
@@ -18,11 +18,17 @@ from typing import Any
 
 from anyio import to_thread
 
+from keyvex import events
 from keyvex.app import App
+from keyvex.events import AccountDeleted
 from keyvex.store import SK
 
 Key = tuple[str, str]
-BATCH = 25  # DynamoDB's BatchWriteItem limit
+
+
+@events.on(AccountDeleted, order=10)  # before the tools: it finds their data through them
+async def _account_deleted(app: App, event: AccountDeleted) -> None:
+    await delete_account_data(app, event.user_id)
 
 
 async def delete_account_data(app: App, uid: str) -> int:
@@ -49,9 +55,7 @@ async def delete_account_data(app: App, uid: str) -> int:
     for folder in folders:
         blobs += await to_thread.run_sync(app.blobs.delete_prefix, folder)
     ordered = list(keys) + [(source["PK"], source["SK"]) for source in sources]
-    for start in range(0, len(ordered), BATCH):
-        await app.store.batch_write(deletes=ordered[start : start + BATCH])
-    return len(ordered) + blobs
+    return await app.store.delete_keys(ordered) + blobs
 
 
 def _tool_ids(own: list[dict[str, Any]]) -> set[str]:

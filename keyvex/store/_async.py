@@ -134,6 +134,20 @@ class ItemStore:
     async def batch_write(self, puts: Sequence[Item] = (), deletes: Sequence[Key] = ()) -> None:
         await self._write(self.backend.batch_write, puts, deletes)
 
+    async def delete_keys(self, keys: Iterable[Key]) -> int:
+        """Delete every (PK, SK) given, in order, in batches of 25 (DynamoDB's BatchWriteItem
+        limit); returns how many keys were given."""
+        ordered = list(dict.fromkeys(keys))
+        for start in range(0, len(ordered), 25):
+            await self.batch_write(deletes=ordered[start : start + 25])
+        return len(ordered)
+
+    async def partition_keys(
+        self, pk: str, sk: SK | None = None, *, index: str | None = None
+    ) -> list[Key]:
+        """The (PK, SK) of every item of one partition (of the table or of an index)."""
+        return [(item["PK"], item["SK"]) async for item in self.query_all(pk, sk, index=index)]
+
     async def transact_write(self, ops: Sequence[TransactOp]) -> None:
         await self._write(self.backend.transact_write, ops)
 

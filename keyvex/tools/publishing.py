@@ -19,6 +19,7 @@ from typing import Any
 
 from anyio import to_thread
 
+from keyvex import events
 from keyvex.accounts.models import User
 from keyvex.app import App
 from keyvex.clock import now_iso
@@ -30,12 +31,12 @@ from keyvex.data.binding import (
     with_rows,
 )
 from keyvex.errors import Conflict, Gone, Invalid, NotFound
+from keyvex.events import ToolPublished
 from keyvex.store import Condition, ConditionFailed
 from keyvex.tools._definition import ToolDefinition
 from keyvex.tools._parse import parse_tool
 from keyvex.tools._verify import verify
 from keyvex.tools.service import get_tool, tool_key, version_key
-from keyvex.webhooks.service import emit
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 RESERVED = frozenset(
@@ -154,17 +155,8 @@ async def publish(
     )
     app.cache(_CACHE).pop(chosen, None)
     live = await published_by_slug(app, chosen)
-    await emit(
-        app,
-        user.id,
-        "tool.published",
-        {
-            "tool_id": tool_id,
-            "slug": chosen,
-            "version": live.version,
-            "title": tool.definition.title,
-        },
-        tool_id=tool_id,
+    await events.publish(
+        app, ToolPublished(user.id, tool_id, chosen, live.version, tool.definition.title)
     )
     return live
 

@@ -19,11 +19,13 @@ from typing import Any
 
 from standardwebhooks import Webhook
 
+from keyvex import events
 from keyvex.accounts.models import User
 from keyvex.app import App
 from keyvex.clock import now_iso
 from keyvex.crypto import decrypt, encrypt
 from keyvex.errors import Invalid, KeyvexError, NotFound
+from keyvex.events import AccountDeleted, ToolPublished
 from keyvex.jobs import PreparedJob, task
 from keyvex.net import resolve_target, send
 from keyvex.store import SK, Condition, ConditionFailed, Put, TransactOp
@@ -189,6 +191,23 @@ def _delivery(endpoint: Endpoint, event: str, data: dict[str, Any]) -> dict[str,
         "GSI1PK": DUE,
         "GSI1SK": _due_sk(now, delivery_id),
     }
+
+
+@events.on(AccountDeleted, order=20)
+async def _account_deleted(app: App, event: AccountDeleted) -> None:
+    """The user's endpoints and each endpoint's delivery log."""
+    endpoints = await app.store.partition_keys(f"USER#{event.user_id}", SK.begins_with("WEBHOOK#"))
+    logs: list[tuple[str, str]] = []
+    for _, sk in endpoints:
+        logs += await app.store.partition_keys(sk)
+    await app.store.delete_keys(logs + endpoints)
+
+
+@events.on(ToolPublished)
+async def _tool_published(app: App, event: ToolPublished) -> None:
+    data = {"tool_id": event.tool_id, "slug": event.slug, "version": event.version,
+            "title": event.title}  # fmt: skip
+    await emit(app, event.owner_id, "tool.published", data, tool_id=event.tool_id)
 
 
 # One job per attempt round: the delivery item keeps its own retry schedule (and the poller

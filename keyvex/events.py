@@ -1,0 +1,102 @@
+"""Domain events: typed facts one domain announces and other domains react to.
+
+A domain that changes something others care about publishes an event (``await
+events.publish(app, AccountDeleted(...))``); a domain that cares subscribes a handler next to
+its own code (``@events.on(AccountDeleted, order=...)``). Neither imports the other, so the
+accounts domain does not know which domains keep data of an account, and a new domain adds its
+own cleanup without touching accounts.
+
+Handlers run in ``order`` (then in the order they were registered) and an exception stops the
+publishing call: account deletion must be complete or fail visibly so that it can be run
+again (every handler deletes what is left and is safe to run twice).
+
+The modules holding handlers are listed in ``SUBSCRIBERS`` and imported before the first
+event is published, so that a handler never misses an event because nothing had imported
+its module yet.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from keyvex.app import App
+
+#: Every module that subscribes handlers (imported before the first event is published).
+SUBSCRIBERS = (
+    "keyvex.data.deletion",
+    "keyvex.tools.deletion",
+    "keyvex.webhooks.service",
+    "keyvex.cocreate.deletion",
+    "keyvex.notify.deletion",
+    "keyvex.jobs.deletion",
+    "keyvex.ai.usage",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountDeleted:
+    """An account is going: every domain deletes what it keeps of ``user_id``."""
+
+    user_id: str
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class ToolPublished:
+    """A tool version went live at ``/t/{slug}``."""
+
+    owner_id: str
+    tool_id: str
+    slug: str
+    version: int
+    title: str
+
+
+Event = AccountDeleted | ToolPublished
+E = TypeVar("E", AccountDeleted, ToolPublished)
+Handler = Callable[["App", Any], Awaitable[None]]
+
+
+class EventHooks:
+    """Handlers by event type, each with its order."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[type[Any], list[tuple[int, int, Handler]]] = {}
+        self._loaded = False
+
+    def on(
+        self, event_type: type[E], *, order: int = 50
+    ) -> Callable[[Callable[[App, E], Awaitable[None]]], Callable[[App, E], Awaitable[None]]]:
+        def register(
+            handler: Callable[[App, E], Awaitable[None]],
+        ) -> Callable[[App, E], Awaitable[None]]:
+            found = self._handlers.setdefault(event_type, [])
+            if all(existing is not handler for _, _, existing in found):
+                found.append((order, len(found), handler))
+                found.sort(key=lambda entry: (entry[0], entry[1]))
+            return handler
+
+        return register
+
+    def handlers(self, event_type: type[Any]) -> list[Handler]:
+        self._load()
+        return [handler for _, _, handler in self._handlers.get(event_type, [])]
+
+    async def publish(self, app: App, event: Event) -> None:
+        for handler in self.handlers(type(event)):
+            await handler(app, event)
+
+    def _load(self) -> None:
+        if not self._loaded:
+            for module in SUBSCRIBERS:
+                importlib.import_module(module)
+            self._loaded = True
+
+
+hooks = EventHooks()
+on = hooks.on
+publish = hooks.publish

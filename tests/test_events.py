@@ -1,0 +1,40 @@
+"""Domain events: handlers run in their order; every subscriber module is loaded before the
+first event, so no domain misses an account deletion."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from typing import Any
+
+from keyvex import events
+from keyvex.events import AccountDeleted, EventHooks, ToolPublished
+
+
+def test_handlers_run_in_order_and_only_for_their_event() -> None:
+    hooks = EventHooks()
+    seen: list[str] = []
+
+    @hooks.on(AccountDeleted, order=20)
+    async def second(app: Any, event: AccountDeleted) -> None:
+        seen.append(f"second {event.user_id}")
+
+    @hooks.on(AccountDeleted, order=10)
+    async def first(app: Any, event: AccountDeleted) -> None:
+        seen.append(f"first {event.user_id}")
+
+    @hooks.on(ToolPublished)
+    async def other(app: Any, event: ToolPublished) -> None:
+        seen.append("published")
+
+    asyncio.run(hooks.publish(None, AccountDeleted("u1", "a@example.com")))  # type: ignore[arg-type]
+    assert seen == ["first u1", "second u1"]
+
+
+def test_every_subscriber_module_handles_account_deletion() -> None:
+    handlers = events.hooks.handlers(AccountDeleted)
+    modules = {handler.__module__ for handler in handlers}
+    assert modules == set(events.SUBSCRIBERS)
+    for name in events.SUBSCRIBERS:
+        importlib.import_module(name)  # each one imports cleanly on its own
+    assert [h.__module__ for h in handlers][0] == "keyvex.data.deletion"  # before the tools
