@@ -353,3 +353,28 @@ def test_an_option_with_outcome_points_is_added_to_an_outcome_quiz(
     added = draft["inputs"][0]["options"][4]
     assert added["outcome_points"] == {"coach": 1, "collaborator": 1}
     assert page_problems == []
+
+
+def test_a_refused_formula_shows_its_error_once(
+    site: Any, page: Any, page_problems: list[str]
+) -> None:
+    url = site.url
+    sign_up(page, url)
+    template = get_template("roi-calculator")
+    page.goto(f"{url}/dashboard/new")
+    page.get_by_role("button", name=f"Use template: {template.title}").click()
+    page.wait_for_url("**/dashboard/tools/*?done=created")
+    page.goto(page.url.split("?")[0] + "/edit")
+    calc = page.locator('[data-path="calculations.2"]')
+    calc.get_by_role("button", name="Show this calculation's fields").click()
+    formula = calc.locator("textarea.formula-input")
+    formula.fill("total_benefit - investmnt")
+    calc.locator(".formula-error").first.wait_for()
+    message = save(page)
+    assert message.startswith("Not saved: verification found"), message
+    assert formula.get_attribute("aria-invalid") == "true"
+    shown = calc.locator(".ed-field.ed-formula").inner_text()
+    sentence = calc.locator(".formula-error p").first.inner_text()
+    assert shown.count(sentence) == 1, shown
+    refused = "the server responded with a status of 422"
+    assert [p for p in page_problems if refused not in p] == []
