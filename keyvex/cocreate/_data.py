@@ -24,6 +24,7 @@ from keyvex.data import service as data_service
 from keyvex.data.binding import build_tool_data, load_dataset, with_rows
 from keyvex.data.models import DataSource
 from keyvex.data.toolgen import (
+    brief_filters,
     build_recommendation_quiz,
     column_types,
     filter_candidates,
@@ -123,8 +124,24 @@ async def build(
         constraints=constraints,
     )
     tables = await build_tool_data(app, user.id, definition)
+    if dataset.rows and not any(tables.values()):
+        _nothing_left(source.name, len(dataset.rows), constraints, dataset, analysis)
     report = await to_thread.run_sync(verify, with_rows(definition, tables))
     return definition, report
+
+
+def _nothing_left(
+    name: str, rows: int, constraints: list[str], dataset: Any, analysis: Any
+) -> None:
+    """A tool whose limits keep no row would always answer "nothing matches": say which
+    limits did it instead of building it (decision: stop, not publish an empty finder)."""
+    rules, _ = brief_filters(constraints, dataset, analysis)
+    said = ", ".join(f"'{rule.constraint}'" for rule in rules)
+    raise Invalid(
+        f"The brief's limits ({said}) leave none of the {rows:,} rows of '{name}': loosen "
+        "them in the brief, or check the data.",
+        fields={"brief": "No row is left after these limits."},
+    )
 
 
 #: Words that name the kind of tool, not what it is about.

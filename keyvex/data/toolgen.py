@@ -90,6 +90,13 @@ BROWSE = {
 }
 
 
+def brief_filters(
+    constraints: Sequence[str], dataset: Dataset, analysis: Mapping[str, Any] | None
+) -> tuple[list[RowFilter], list[str]]:
+    """The brief's constraints as row filters on this data, and those no column matches."""
+    return match_constraints(constraints, dataset, column_types(analysis, dataset))
+
+
 def key_like(dataset: Dataset, column: str) -> bool:
     """Every non-empty value differs from the others (a name, an address, an email):
     a question listing them all would be a list of the items, not a preference."""
@@ -164,7 +171,7 @@ def build_recommendation_quiz(
     """The definition (validated; not yet verified or stored). ``constraints`` are the
     brief's (``Understanding.constraints``); those no column matches are left out."""
     types = column_types(analysis, dataset)
-    rules, _ = match_constraints(constraints, dataset, types)
+    rules, _ = brief_filters(constraints, dataset, analysis)
     fixed = {rule.column for rule in rules if rule.op in ("eq", "contains")}
     asked = [c for c in dict.fromkeys(filter_columns) if c != title_column and c not in fixed]
     wanted = [title_column, *asked, *show_columns, *(r.column for r in rules)]

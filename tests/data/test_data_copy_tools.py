@@ -288,3 +288,25 @@ def test_a_percent_limit_is_asked_in_percent_points(tmp_path: Any) -> None:
     )  # fmt: skip
     assert tool.kind == "calculator", "a limit alone has no preference to pick an outcome by"
     assert recommended(tool, dataset, {"limit": 4.5}) == ["Fixed 5 years"]
+
+
+def test_limits_that_leave_no_row_stop_the_build_with_a_sentence(browser: Any) -> None:
+    """A finder that can only ever say "nothing matches" is not built: the session says which
+    of the brief's limits emptied the data."""
+    creator = Creator(browser, "alice@example.com")
+    source_id = creator.file_source(SNACKS, name="Snacks")
+    headers = {"X-CSRF-Token": creator.token}
+    brief = "A snack finder: vegan only, under $1"
+    started = creator.client.post(
+        "/create/sessions",
+        json={"brief": brief, "source_id": source_id, "build_now": True},
+        headers=headers,
+    )
+    assert started.status_code == 201, started.text
+    sid = started.json()["session_id"]
+    creator.wait_jobs()
+    session = creator.client.get(f"/create/sessions/{sid}").json()
+    said = " ".join(m["text"] for m in session["messages"] if m["role"] == "assistant")
+    assert (
+        "The brief's limits ('only vegan', 'under $1') leave none of the 7 rows of 'Snacks'" in said
+    ), said
