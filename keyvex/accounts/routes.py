@@ -13,6 +13,7 @@ from keyvex.accounts._devices import DEVICE_COOKIE
 from keyvex.accounts._devices import MAX_AGE as DEVICE_MAX_AGE
 from keyvex.accounts.models import User
 from keyvex.errors import Invalid, KeyvexError, RateLimited
+from keyvex.web.api_models import ApiModel
 from keyvex.web.deps import (
     SESSION_COOKIE,
     ApiUser,
@@ -189,23 +190,51 @@ class TokenIn(BaseModel):
     name: str = Field(min_length=1, max_length=60)
 
 
-@api.get("/me")
+class MeOut(ApiModel):
+    id: str
+    email: str
+    name: str
+    is_admin: bool
+
+
+class TokenOut(ApiModel):
+    id: str
+    name: str
+    prefix: str = Field(description="The first characters, to recognise it.")
+    created_at: str
+    last_used_at: str | None
+
+
+class TokenListOut(ApiModel):
+    tokens: list[TokenOut]
+
+
+class NewTokenOut(TokenOut):
+    token: str = Field(description="The secret: shown only in this response.")
+
+
+@api.get("/me", summary="Who the token belongs to", response_model=MeOut)
 async def api_me(user: ApiUser) -> dict[str, Any]:
     return {"id": user.id, "email": user.email, "name": user.name, "is_admin": user.is_admin}
 
 
-@api.get("/tokens")
+@api.get("/tokens", summary="List your API tokens", response_model=TokenListOut)
 async def api_tokens(app: AppDep, user: ApiUser) -> dict[str, Any]:
     return {"tokens": [t.to_json() for t in await tokens.list_tokens(app, user)]}
 
 
-@api.post("/tokens", status_code=201)
+@api.post("/tokens", status_code=201, summary="Create an API token", response_model=NewTokenOut)
 async def api_token_create(body: TokenIn, app: AppDep, user: ApiUser) -> dict[str, Any]:
     secret, token = await tokens.create_token(app, user, body.name)
     return {"token": secret, **token.to_json()}
 
 
-@api.delete("/tokens/{token_id}", status_code=204)
+@api.delete(
+    "/tokens/{token_id}",
+    status_code=204,
+    summary="Revoke an API token",
+    response_class=Response,
+)
 async def api_token_revoke(token_id: str, app: AppDep, user: ApiUser) -> Response:
     await tokens.revoke_token(app, user, token_id)
     return Response(status_code=204)

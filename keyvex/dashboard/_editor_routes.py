@@ -300,19 +300,19 @@ async def add_test_case(request: Request, tool_id: str, app: AppDep, user: Curre
     shown = {k: (v if v is not None else "") for k, v in answers.items()}
     again = {"answers": shown, "case_form": case_form, "version": version}
     runs = await to_thread.run_sync(run_all, definition)
-    shown = {"name", *(f"a_{item.id}" for item in definition.inputs)}
+    beside = {"name", *(f"a_{item.id}" for item in definition.inputs)}  # fields with errors
     if not case_form["name"]:
         refused = Invalid("Not saved: the test case needs a name.",
                           fields={"name": "Give the test case a name."})  # fmt: skip
         return _tests_page(request, tool, 422, runs=runs, **again,
-                           **form_errors(refused, shown, placed="errors"))  # fmt: skip
+                           **form_errors(refused, beside, placed="errors"))  # fmt: skip
     try:
         result = await to_thread.run_sync(run, definition, answers)
     except AnswerError as exc:
         errors = {f"a_{k}": v for k, v in exc.errors.items()}
         refused = Invalid(f"Not saved: {exc.message}", fields=errors)
         return _tests_page(request, tool, 422, runs=runs, **again,
-                           **form_errors(refused, shown, placed="errors"))  # fmt: skip
+                           **form_errors(refused, beside, placed="errors"))  # fmt: skip
     except ToolError as exc:
         return _tests_page(request, tool, 422, runs=runs, **again,
                            error=f"Not saved: the tool cannot run: {exc.message}")  # fmt: skip
@@ -329,7 +329,7 @@ async def add_test_case(request: Request, tool_id: str, app: AppDep, user: Curre
         await _save(app, user, tool_id, version, change, f"Added test case '{case['name']}'")
     except KeyvexError as exc:
         status, message, errors = _refused(exc)
-        placed = form_errors(Invalid(message, fields=errors), shown, placed="errors")
+        placed = form_errors(Invalid(message, fields=errors), beside, placed="errors")
         return _tests_page(request, tool, status, runs=runs, **again, **placed)
     return RedirectResponse(f"/dashboard/tools/{tool_id}/tests?done=test_added", status_code=303)
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from keyvex.web.api_models import ApiModel
 
 
-class OutcomeOut(BaseModel):
+class OutcomeOut(ApiModel):
     id: str
     title: str | None
 
 
-class LeadOut(BaseModel):
+class LeadOut(ApiModel):
     """One stored lead, as the creator sees it (API, dashboard and webhooks)."""
 
     id: str
@@ -32,7 +34,7 @@ class LeadOut(BaseModel):
     user_agent: str
 
 
-class LeadListOut(BaseModel):
+class LeadListOut(ApiModel):
     """A page of leads, newest first; pass ``cursor`` back for the next page (null: last)."""
 
     leads: list[LeadOut]

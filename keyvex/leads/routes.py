@@ -56,7 +56,12 @@ async def all_leads(
     )
 
 
-@router.get("/leads.csv", summary="Export leads across all your tools as CSV", responses=CSV)
+@router.get(
+    "/leads.csv",
+    summary="Export leads across all your tools as CSV",
+    responses=CSV,
+    response_class=StreamingResponse,
+)
 async def all_leads_csv(app: AppDep, user: ApiUser, wanted: Filter) -> StreamingResponse:
     """Every matching lead of every tool, one row each (answers as "Label: value" pairs)."""
     return _csv(iter_all_leads_csv(app, user, wanted), "leads-all.csv")
@@ -78,7 +83,12 @@ async def leads(
     )
 
 
-@router.get("/tools/{tool_id}/leads.csv", summary="Export a tool's leads as CSV", responses=CSV)
+@router.get(
+    "/tools/{tool_id}/leads.csv",
+    summary="Export a tool's leads as CSV",
+    responses=CSV,
+    response_class=StreamingResponse,
+)
 async def leads_csv(tool_id: str, app: AppDep, user: ApiUser) -> StreamingResponse:
     """Every lead as CSV (streamed; cells that a spreadsheet would run as formulas are quoted)."""
     rows = await iter_leads_csv(app, user, tool_id)

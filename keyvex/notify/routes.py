@@ -6,11 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from keyvex.errors import Unavailable
 from keyvex.notify.prefs import LeadEmail, get_prefs, set_prefs
 from keyvex.notify.visitor import MAX_TOKEN, confirm_and_send, confirmation_state
+from keyvex.web.api_models import ApiModel
 from keyvex.web.deps import ApiUser, AppDep, CsrfChecked
 from keyvex.web.forms import form_fields
 from keyvex.web.templating import render
@@ -25,12 +26,16 @@ class PrefsIn(BaseModel):
     lead_email: LeadEmail
 
 
-@router.get("/notifications")
+class PrefsOut(ApiModel):
+    lead_email: LeadEmail = Field(description="each, digest or off.")
+
+
+@router.get("/notifications", summary="Get your lead-email choice", response_model=PrefsOut)
 async def show(app: AppDep, user: ApiUser) -> dict[str, Any]:
     return await get_prefs(app, user.id)
 
 
-@router.put("/notifications")
+@router.put("/notifications", summary="Change your lead-email choice", response_model=PrefsOut)
 async def change(body: PrefsIn, app: AppDep, user: ApiUser) -> dict[str, Any]:
     """`lead_email`: `each` (an email per new lead), `digest` (one email a day at 07:00 UTC
     listing the leads since the last one, none when there were none) or `off`."""

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from keyvex.web.deps import OptionalUser
 from keyvex.web.templating import render
 
 router = APIRouter()
@@ -46,13 +47,28 @@ def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
                     "body": body.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
                     or ("JSON object" if body else ""),
                     "responses": sorted(op.get("responses", {})),
+                    "returns": _returns(op),
                 }
             )
     return operations
 
 
+def _returns(op: dict[str, Any]) -> str:
+    """'200: ToolOut' or '200: text/csv': what a successful call answers with."""
+    for code, response in sorted(op.get("responses", {}).items()):
+        if not code.startswith("2"):
+            continue
+        for media, body in response.get("content", {}).items():
+            ref = body.get("schema", {}).get("$ref", "")
+            return f"{code}: {ref.rsplit('/', 1)[-1] if ref else media}"
+        return f"{code}: no body"
+    return ""
+
+
 @router.get("/api/docs", include_in_schema=False)
-async def api_docs(request: Request) -> Response:
+async def api_docs(request: Request, user: OptionalUser) -> Response:
+    """Public, like the schema; a signed-in creator sees their own header (``user`` resolves
+    the session so the page knows it)."""
     schema = request.app.openapi()
     return render(
         request,
