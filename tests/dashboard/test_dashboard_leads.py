@@ -10,6 +10,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from keyvex.tools import get_template
+from tests.dashboard.conftest import submit_lead
 
 ROWS = re.compile(r'<tr data-lead="([0-9a-f]+)">')
 
@@ -140,3 +141,15 @@ def test_a_tools_csv_has_option_labels_plain_numbers_and_results(
     assert rows[0]["Net gain"].startswith("$")  # the result as the visitor saw it
     header = next(csv.reader(io.StringIO(alice.get(f"/dashboard/tools/{tool_id}/leads.csv").text)))
     assert header.index("referrer") < header.index("Net gain")  # results follow, order kept
+
+
+def test_a_quiz_csv_writes_the_option_labels_visitors_chose(alice: Any, client: Any) -> None:
+    tool_id = alice.create_from_template("marketing-maturity-scorecard")
+    alice.publish(tool_id, slug="maturity-csv")
+    definition = alice.tool(tool_id).definition
+    answers = {item.id: item.options[0].value for item in definition.inputs}
+    submit_lead(TestClient(client.app), "maturity-csv", answers, "ada@example.com")
+    text = alice.get(f"/dashboard/tools/{tool_id}/leads.csv").text
+    [row] = list(csv.DictReader(io.StringIO(text)))
+    first = definition.inputs[0]
+    assert row[first.label] == first.options[0].label != first.options[0].value
