@@ -10,6 +10,12 @@ Handlers run in ``order`` (then in the order they were registered) and an except
 publishing call: account deletion must be complete or fail visibly so that it can be run
 again (every handler deletes what is left and is safe to run twice).
 
+Side effects that must not be lost (webhook deliveries, emails) are not handled after the
+fact but *contributed* to the change's own transaction: ``@events.contributes(Event)``
+functions return an :class:`Outbox` (items to write, jobs to start), the publishing domain
+writes their ops together with its own change and starts the jobs once it has committed
+(the transactional outbox: a crash in between leaves the jobs in the store, due).
+
 The modules holding handlers are listed in ``SUBSCRIBERS`` and imported before the first
 event is published, so that a handler never misses an event because nothing had imported
 its module yet.
@@ -19,11 +25,15 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from keyvex.app import App
+    from keyvex.jobs import PreparedJob
+    from keyvex.leads.models import Lead
+    from keyvex.store import TransactOp
+    from keyvex.tools.publishing import PublishedTool
 
 #: Every module that subscribes handlers (imported before the first event is published).
 SUBSCRIBERS = (
@@ -34,6 +44,7 @@ SUBSCRIBERS = (
     "keyvex.notify.deletion",
     "keyvex.jobs.deletion",
     "keyvex.ai.usage",
+    "keyvex.notify.leads",
 )
 
 
@@ -56,9 +67,34 @@ class ToolPublished:
     title: str
 
 
-Event = AccountDeleted | ToolPublished
-E = TypeVar("E", AccountDeleted, ToolPublished)
+@dataclass(frozen=True, slots=True)
+class LeadCreated:
+    """A visitor left a lead (``lead``) on a live tool (``tool``)."""
+
+    lead: Lead
+    tool: PublishedTool
+
+
+Event = AccountDeleted | ToolPublished | LeadCreated
+E = TypeVar("E", AccountDeleted, ToolPublished, LeadCreated)
 Handler = Callable[["App", Any], Awaitable[None]]
+Contributor = Callable[["App", Any], Awaitable["Outbox"]]
+
+
+@dataclass(slots=True)
+class Outbox:
+    """Writes that belong to a change's transaction, and the jobs to start once it commits."""
+
+    ops: list[TransactOp] = field(default_factory=list)
+    jobs: list[PreparedJob] = field(default_factory=list)
+
+    def extend(self, other: Outbox) -> None:
+        self.ops += other.ops
+        self.jobs += other.jobs
+
+    def start(self, app: App) -> None:
+        for job in self.jobs:
+            app.jobs.start(job)
 
 
 class EventHooks:
@@ -66,7 +102,29 @@ class EventHooks:
 
     def __init__(self) -> None:
         self._handlers: dict[type[Any], list[tuple[int, int, Handler]]] = {}
+        self._contributors: dict[type[Any], list[Contributor]] = {}
         self._loaded = False
+
+    def contributes(
+        self, event_type: type[E]
+    ) -> Callable[[Callable[[App, E], Awaitable[Outbox]]], Callable[[App, E], Awaitable[Outbox]]]:
+        def register(
+            contributor: Callable[[App, E], Awaitable[Outbox]],
+        ) -> Callable[[App, E], Awaitable[Outbox]]:
+            found = self._contributors.setdefault(event_type, [])
+            if contributor not in found:
+                found.append(contributor)
+            return contributor
+
+        return register
+
+    async def outbox(self, app: App, event: Event) -> Outbox:
+        """Everything the subscribed domains want written with ``event``'s change."""
+        self._load()
+        merged = Outbox()
+        for contributor in self._contributors.get(type(event), []):
+            merged.extend(await contributor(app, event))
+        return merged
 
     def on(
         self, event_type: type[E], *, order: int = 50
@@ -100,3 +158,5 @@ class EventHooks:
 hooks = EventHooks()
 on = hooks.on
 publish = hooks.publish
+contributes = hooks.contributes
+outbox = hooks.outbox

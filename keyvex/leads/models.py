@@ -91,6 +91,11 @@ class Lead:
     referrer: str = ""
     user_agent: str = ""
 
+    @property
+    def store_sk(self) -> str:
+        """Its sort key in the ``TOOL#{tool_id}`` partition."""
+        return f"LEAD#{self.created_at}#{self.id}"
+
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> Lead:
         return cls(

@@ -13,22 +13,20 @@ import secrets
 import time
 from typing import Any
 
-from keyvex import analytics, webhooks
+from keyvex import analytics, events
 from keyvex.accounts.models import User
 from keyvex.app import App
 from keyvex.clock import now_iso
 from keyvex.engine import AnswerError, Result, run
 from keyvex.errors import Conflict, Invalid
-from keyvex.jobs import task
+from keyvex.events import LeadCreated
 from keyvex.leads._antispam import check_rate_limits, looks_automated
 from keyvex.leads._contact import check_contact
 from keyvex.leads.models import Lead, LeadPage, LeadSubmission, RequestMeta
 from keyvex.logs import get_logger
-from keyvex.notify import lead_emails_wanted, notify_new_lead
 from keyvex.store import SK, Condition, Put, TransactionCanceled
-from keyvex.tools import parse_tool
 from keyvex.tools.publishing import PublishedTool
-from keyvex.tools.service import get_tool, version_key
+from keyvex.tools.service import get_tool
 
 IDEMPOTENCY_TTL_SECONDS = 7 * 86_400
 MAX_PAGE = 200
@@ -73,46 +71,13 @@ async def submit_lead(
         # Same answer as for a person, nothing stored: the bot learns nothing.
         log.info("lead discarded as automated", tool_id=tool.tool_id)
         return lead, result
-    outbox = await _outbox(app, tool, lead)
+    outbox = await events.outbox(app, LeadCreated(lead, tool))
     stored = await _store_once(app, lead, submission.idempotency_key, outbox)
     if stored is not lead:
         return stored, await _result_for(tool, stored, result)
     outbox.start(app)
     await _count_conversion(app, tool, meta)
     return lead, result
-
-
-async def _outbox(app: App, tool: PublishedTool, lead: Lead) -> webhooks.Outbox:
-    """What a new lead sets off, written in the lead's own transaction: its webhook
-    deliveries and, when anyone is to be emailed, the email job."""
-    outbox = await webhooks.outbox_for(
-        app, lead.owner_id, "lead.created", lead.to_json(), tool_id=lead.tool_id
-    )
-    if await lead_emails_wanted(app, tool):
-        job = app.jobs.prepare(
-            "email.lead", owner=lead.owner_id, tool_id=lead.tool_id, lead_sk=lead_sk(lead)
-        )
-        outbox.ops.append(Put(job.item, Condition.not_exists()))
-        outbox.jobs.append(job)
-    return outbox
-
-
-# Sending twice is possible (at least once); the visitor's result email keeps its own
-# ``result_sent_at`` guard.
-@task("email.lead", max_attempts=5, backoff_seconds=60)
-async def _email_lead(app: App, tool_id: str, lead_sk: str) -> None:
-    item = await app.store.get(tool_partition(tool_id), lead_sk)
-    if item is None:
-        return  # deleted meanwhile
-    lead = Lead.from_item(item)
-    version = await app.store.get(*version_key(tool_id, lead.tool_version))
-    if version is None:
-        return  # the tool went with its history
-    tool = PublishedTool(
-        tool_id=tool_id, owner_id=lead.owner_id, slug="", version=lead.tool_version,
-        definition=parse_tool(version["definition"]), allowed_origins=(), published_at="",
-    )  # fmt: skip
-    await notify_new_lead(app, lead, tool)
 
 
 async def _count_conversion(app: App, tool: PublishedTool, meta: RequestMeta) -> None:
@@ -163,7 +128,7 @@ def lead_item(lead: Lead) -> dict[str, Any]:
     return {
         **body,
         "PK": tool_partition(lead.tool_id),
-        "SK": lead_sk(lead),
+        "SK": lead.store_sk,
         "GSI1PK": leads_index(lead.owner_id),
         "GSI1SK": lead.created_at,
         "entity_type": "lead",
@@ -174,11 +139,7 @@ def lead_item(lead: Lead) -> dict[str, Any]:
     }
 
 
-def lead_sk(lead: Lead) -> str:
-    return f"LEAD#{lead.created_at}#{lead.id}"
-
-
-async def _store_once(app: App, lead: Lead, key: str, outbox: webhooks.Outbox) -> Lead:
+async def _store_once(app: App, lead: Lead, key: str, outbox: events.Outbox) -> Lead:
     """Write the lead, its idempotency guard and the day's lead counter together.
 
     One transaction (one write on the single writer) instead of three; a repeat cancels it

@@ -1,7 +1,10 @@
 """Lead emails: the creator hears about each new lead; the visitor may get their result.
 
-Both are transactional messages sent through the job runner after the lead is stored, so a
-slow or failing mail server never delays or breaks a submission. Every value from the
+Both are sent by one ``email.lead`` job, written in the lead's own transaction (this module
+contributes it to ``LeadCreated``'s outbox) and run once the lead is stored, so a slow or
+failing mail server never delays or breaks a submission and a crash never loses the email;
+the job is retried with backoff. Sending is at least once: the visitor's result keeps its own
+``result_sent_at`` guard. Every value from the
 visitor or the tool is escaped in the HTML part. Messages to the creator need the site's
 SMTP server; messages to the visitor go through the creator's own server when they set one
 (else the site's), after a double opt-in when the tool asks for one.
@@ -14,9 +17,13 @@ from typing import Any
 import structlog
 from markupsafe import Markup
 
+from keyvex import events
 from keyvex.accounts.service import get_user
 from keyvex.app import App
 from keyvex.errors import KeyvexError
+from keyvex.events import LeadCreated, Outbox
+from keyvex.jobs import task
+from keyvex.leads.models import Lead
 from keyvex.notify.mailer import email_enabled, send_mail
 from keyvex.notify.prefs import get_prefs
 from keyvex.notify.smtp import creator_server, smtp_key
@@ -26,8 +33,40 @@ from keyvex.notify.visitor import (
     send_result,
     visitor_address,
 )
+from keyvex.store import Condition, Put
 
 log = structlog.get_logger("keyvex.notify")
+
+
+@events.contributes(LeadCreated)
+async def _lead_created(app: App, event: LeadCreated) -> Outbox:
+    lead = event.lead
+    if not await lead_emails_wanted(app, event.tool):
+        return Outbox()
+    job = app.jobs.prepare(
+        "email.lead", owner=lead.owner_id, tool_id=lead.tool_id, lead_sk=lead.store_sk
+    )
+    return Outbox([Put(job.item, Condition.not_exists())], [job])
+
+
+@task("email.lead", max_attempts=5, backoff_seconds=60)
+async def _email_lead(app: App, tool_id: str, lead_sk: str) -> None:
+    from keyvex.tools import parse_tool
+    from keyvex.tools.publishing import PublishedTool
+    from keyvex.tools.service import version_key
+
+    item = await app.store.get(f"TOOL#{tool_id}", lead_sk)
+    if item is None:
+        return  # deleted meanwhile
+    lead = Lead.from_item(item)
+    version = await app.store.get(*version_key(tool_id, lead.tool_version))
+    if version is None:
+        return  # the tool went with its history
+    tool = PublishedTool(
+        tool_id=tool_id, owner_id=lead.owner_id, slug="", version=lead.tool_version,
+        definition=parse_tool(version["definition"]), allowed_origins=(), published_at="",
+    )  # fmt: skip
+    await notify_new_lead(app, lead, tool)
 
 
 async def lead_emails_wanted(app: App, tool: Any) -> bool:

@@ -2,7 +2,6 @@
 
 from keyvex.webhooks.models import EVENTS, MAX_ATTEMPTS, RETRY_SCHEDULE, Endpoint
 from keyvex.webhooks.service import (
-    Outbox,
     create_endpoint,
     delete_endpoint,
     deliver_due,
@@ -20,7 +19,6 @@ __all__ = [
     "MAX_ATTEMPTS",
     "RETRY_SCHEDULE",
     "Endpoint",
-    "Outbox",
     "create_endpoint",
     "delete_endpoint",
     "deliver_due",

@@ -13,7 +13,6 @@ import base64
 import json
 import secrets
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,7 +24,7 @@ from keyvex.app import App
 from keyvex.clock import now_iso
 from keyvex.crypto import decrypt, encrypt
 from keyvex.errors import Invalid, KeyvexError, NotFound
-from keyvex.events import AccountDeleted, ToolPublished
+from keyvex.events import AccountDeleted, LeadCreated, Outbox, ToolPublished
 from keyvex.jobs import PreparedJob, task
 from keyvex.net import resolve_target, send
 from keyvex.store import SK, Condition, ConditionFailed, Put, TransactOp
@@ -138,20 +137,6 @@ async def emit(
     return len(outbox.jobs)
 
 
-@dataclass(frozen=True, slots=True)
-class Outbox:
-    """Deliveries of one event, to write in the same transaction as the change that caused
-    it; :meth:`start` sends them once that transaction has committed. Were the process to
-    stop in between, the due-delivery poller (and the jobs' own index) sends them later."""
-
-    ops: list[TransactOp]
-    jobs: list[PreparedJob]
-
-    def start(self, app: App) -> None:
-        for job in self.jobs:
-            app.jobs.start(job)
-
-
 async def outbox_for(
     app: App, owner_id: str, event: str, data: dict[str, Any], tool_id: str | None = None
 ) -> Outbox:
@@ -169,6 +154,19 @@ async def outbox_for(
             ops += [Put(delivery, Condition.not_exists()), Put(job.item, Condition.not_exists())]
             jobs.append(job)
     return Outbox(ops, jobs)
+
+
+@events.contributes(LeadCreated)
+async def _lead_created(app: App, event: LeadCreated) -> Outbox:
+    lead = event.lead
+    return await outbox_for(app, lead.owner_id, "lead.created", lead.to_json(), lead.tool_id)
+
+
+@events.contributes(ToolPublished)
+async def _tool_published(app: App, event: ToolPublished) -> Outbox:
+    data = {"tool_id": event.tool_id, "slug": event.slug, "version": event.version,
+            "title": event.title}  # fmt: skip
+    return await outbox_for(app, event.owner_id, "tool.published", data, tool_id=event.tool_id)
 
 
 def _delivery(endpoint: Endpoint, event: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -201,13 +199,6 @@ async def _account_deleted(app: App, event: AccountDeleted) -> None:
     for _, sk in endpoints:
         logs += await app.store.partition_keys(sk)
     await app.store.delete_keys(logs + endpoints)
-
-
-@events.on(ToolPublished)
-async def _tool_published(app: App, event: ToolPublished) -> None:
-    data = {"tool_id": event.tool_id, "slug": event.slug, "version": event.version,
-            "title": event.title}  # fmt: skip
-    await emit(app, event.owner_id, "tool.published", data, tool_id=event.tool_id)
 
 
 # One job per attempt round: the delivery item keeps its own retry schedule (and the poller

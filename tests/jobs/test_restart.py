@@ -153,7 +153,7 @@ def _prepare(data_dir: Path) -> str:
 
 
 def _signed_in(url: str) -> httpx.Client:
-    client = httpx.Client(base_url=url, timeout=10)
+    client = httpx.Client(base_url=url, timeout=30)
     token = CSRF.search(client.get("/login").text)
     assert token is not None
     done = client.post("/login", data={"csrf_token": token.group(1), "email": CREATOR,
@@ -192,7 +192,7 @@ def test_jobs_cut_off_by_sigkill_finish_after_a_restart(
     model.gate.clear()
     server.start()
     try:
-        lead = httpx.post(f"{server.url}/t/{slug}/submit", timeout=10, json={
+        lead = httpx.post(f"{server.url}/t/{slug}/submit", timeout=30, json={
             "answers": {}, "contact": {"email": "visitor@example.com"}, "consent": True,
             "idempotency_key": "restart-test-lead-0001", "elapsed_ms": 9000,
         })  # fmt: skip
