@@ -51,7 +51,9 @@ def last_item(page: Any, list_key: str) -> Any:
 
 def field(item: Any, key: str) -> Any:
     """The item's own control for ``key`` (not one of a nested item's)."""
-    return item.locator(f':scope > .ed-grid > .ed-field > [data-key="{key}"]')
+    own = f':scope > .ed-grid > .ed-field > [data-key="{key}"]'
+    shown_when = f':scope > .ed-grid > [data-show-when] > .ed-field > [data-key="{key}"]'
+    return item.locator(f"{own}, {shown_when}")
 
 
 def add_question(page: Any, label: str, kind: str, default: str, low: str, high: str) -> None:

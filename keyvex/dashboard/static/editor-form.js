@@ -130,6 +130,13 @@
     form.querySelectorAll("[data-show-kinds]").forEach(function (el) {
       el.hidden = el.getAttribute("data-show-kinds").split(" ").indexOf(kind) < 0;
     });
+    form.querySelectorAll("[data-show-when]").forEach(function (el) {  // "source=calculations"
+      var rule = el.getAttribute("data-show-when").split("="), scope = el.closest("[data-item]") || form;
+      var control = Array.prototype.find.call(scope.querySelectorAll('[data-key="' + rule[0] + '"]'), function (c) {
+        return scopeOf(c) === scope;
+      });
+      el.hidden = !!control && rule[1].split(" ").indexOf(control.value) < 0;
+    });
     form.querySelectorAll("[data-show-types]").forEach(function (el) {
       var item = el.closest("[data-item]"), type = item ? item.getAttribute("data-type") : "";
       el.hidden = el.getAttribute("data-show-types").split(" ").indexOf(type) < 0;

@@ -160,7 +160,7 @@
   form.addEventListener("change", function (e) {
     var el = e.target;
     if (el.hasAttribute("data-type-select")) el.closest("[data-item]").setAttribute("data-type", el.value);
-    if (el.hasAttribute("data-type-select") || el.hasAttribute("data-kind-select")) E.refresh();
+    if (el.tagName === "SELECT") E.refresh();  // types, kinds and data-show-when rules
     changed();
   });
   window.addEventListener("beforeunload", function (e) {
