@@ -60,8 +60,9 @@ class FieldSpec:
     """One form field of a source's settings (``config.<name>`` or ``secrets.<name>``).
 
     ``choices`` are (value, label) pairs of a select; ``accept`` the file suffixes an upload
-    takes. Label and hint come from the connector (field titles and descriptions of its
-    config model, ``secret_help`` for secrets), so the API schema and the form say the same.
+    takes; ``shown_for`` the suffixes of the uploaded file the field applies to (empty: any).
+    Label and hint come from the connector (field titles and descriptions of its config
+    model, ``secret_help`` for secrets), so the API schema and the form say the same.
     """
 
     name: str
@@ -73,6 +74,7 @@ class FieldSpec:
     secret: bool = False
     default: Any = None
     accept: str = ""
+    shown_for: str = ""
     key: str = field(init=False, default="")
 
     def __post_init__(self) -> None:
@@ -124,6 +126,7 @@ def config_fields(kind: Connector) -> list[FieldSpec]:
                 hint=info.description or "",
                 default=None if info.is_required() else info.get_default(call_default_factory=True),
                 accept=",".join(_extra(info).get("accept", ())),
+                shown_for=",".join(_extra(info).get("shown_for", ())),
             )
         )
     for name in kind.secret_fields:

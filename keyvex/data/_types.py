@@ -157,6 +157,12 @@ def upload_field(accept: Sequence[str]) -> dict[str, Any]:
     return {"widget": "upload", "accept": list(accept)}
 
 
+def shown_for(suffixes: Sequence[str]) -> dict[str, Any]:
+    """``json_schema_extra`` of a field that only applies to files with these suffixes (a
+    worksheet to an Excel file): the form shows it once such a file is chosen."""
+    return {"shown_for": list(suffixes)}
+
+
 def choice_labels(**labels: str) -> dict[str, Any]:
     """``json_schema_extra`` naming a Literal field's choices for people (value=label)."""
     return {"choice_labels": labels}

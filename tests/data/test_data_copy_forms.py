@@ -169,3 +169,30 @@ def test_the_mappings_form_names_its_columns_for_people(alice: Creator) -> None:
     assert headers[:4] == ["Column", "Role", "Name in the tool", "Why"]
     assert "Target" not in mappings
     assert re.search(r'<label class="visually-hidden" for="m-0-target">Name in the tool for ', page)
+
+
+def field_box(page: str, key: str) -> str:
+    box = re.search(rf'<div class="field[^"]*" data-field="{re.escape(key)}"[^>]*>', page)
+    assert box, key
+    return box.group(0)
+
+
+def test_worksheet_and_access_table_show_only_for_files_that_have_them(alice: Creator) -> None:
+    """A CSV has neither: the wizard shows "Worksheet" once a workbook is chosen and
+    "Access table" once an Access file is (data.js does it on upload; a re-shown form keeps
+    the field of the file it has)."""
+    page = alice.get("/dashboard/data/new?type=file").text
+    sheet, table = field_box(page, "config.sheet"), field_box(page, "config.table")
+    assert " hidden" in sheet and " hidden" in table
+    assert 'data-shown-for=".xlsx,.xlsm,.xls,.ods"' in sheet
+    assert 'data-shown-for=".mdb,.accdb"' in table
+    again = alice.post(
+        "/dashboard/data/new",
+        {"source_type": "file", "name": "", "config.blob_key": "uploads/x/1/book.xlsx",
+         "config.filename": "book.xlsx", "frequency": "manual"},
+    )  # fmt: skip
+    assert again.status_code == 422
+    assert " hidden" not in field_box(again.text, "config.sheet")
+    assert " hidden" in field_box(again.text, "config.table")
+    airtable = alice.get("/dashboard/data/new?type=airtable").text
+    assert " hidden" not in field_box(airtable, "config.table"), "Airtable's table is its own"

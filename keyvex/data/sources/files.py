@@ -32,6 +32,7 @@ from keyvex.data._types import (
     SourceConfig,
     SourceContext,
     SourceError,
+    shown_for,
     upload_field,
 )
 from keyvex.data.sources import _sandbox, register
@@ -211,10 +212,16 @@ class FileConfig(SourceConfig):
     )
     filename: str = Field(title="File name", description="The uploaded file's own name.")
     sheet: str | None = Field(
-        None, title="Worksheet", description="Which worksheet to read; empty: the first."
+        None,
+        title="Worksheet",
+        description="Which worksheet to read; empty: the first.",
+        json_schema_extra=shown_for([s for s, f in FORMATS.items() if f in ("xlsx", "xls", "ods")]),
     )
     table: str | None = Field(
-        None, title="Access table", description="Which table to read; empty: the first."
+        None,
+        title="Access table",
+        description="Which table to read; empty: the first.",
+        json_schema_extra=shown_for([s for s, f in FORMATS.items() if f == "access"]),
     )
 
 

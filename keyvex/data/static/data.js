@@ -69,6 +69,15 @@
     });
   }
 
+  // Fields that apply to some files only (a worksheet to a workbook) show once one is chosen.
+  function showFieldsFor(form, filename) {
+    var dot = filename.lastIndexOf(".");
+    var suffix = dot < 0 ? "" : filename.slice(dot).toLowerCase();
+    form.querySelectorAll("[data-shown-for]").forEach(function (field) {
+      field.hidden = field.getAttribute("data-shown-for").split(",").indexOf(suffix) < 0;
+    });
+  }
+
   function setUpWizardUpload(input) {
     var box = input.closest(".field");
     var form = input.form;
@@ -82,6 +91,7 @@
         var name = form.elements.namedItem("name");
         if (name && !name.value) name.value = body.filename.replace(/\.[^.]+$/, "");
         fillSheets(body.sheets || []);
+        showFieldsFor(form, body.filename);
         status.textContent = "Uploaded " + body.filename + " (" + sizeText(body.size) + ")" +
           (body.sheets && body.sheets.length ? ": " + body.sheets.join(", ") : ".");
         if (body.problem) fail(status, body.problem);
