@@ -179,7 +179,7 @@ def test_result_blocks_are_added_removed_and_reordered(alice: Any) -> None:
     types = [b.type for b in after.results]
     assert types[0] == "text" and types[-1] == "recommendations" and "cta" not in types
     chart_block = next(b for b in after.results if b.type == "chart")
-    assert chart_block.chart == "donut"  # type: ignore[union-attr]
+    assert chart_block.chart == "donut"
 
 
 def test_lead_capture_theme_and_details_are_saved(alice: Any) -> None:
@@ -368,7 +368,7 @@ def test_a_data_bound_tool_keeps_its_tables(alice: Any) -> None:
     d["results"][-1]["title"] = "Plans for you"
     after = saved(alice, stored.id, d, 1)
     assert after.tables[0].binding is not None and after.tables[0].rows[1]["price"] == 30
-    assert after.results[-1].title == "Plans for you"  # type: ignore[union-attr]
+    assert after.results[-1].title == "Plans for you"
 
 
 def test_a_new_required_question_updates_test_cases_when_confirmed(alice: Any) -> None:
