@@ -380,3 +380,27 @@ def test_a_refused_formula_shows_its_error_once(
     assert shown.count(sentence) == 1, shown
     refused = "the server responded with a status of 422"
     assert [p for p in page_problems if refused not in p] == []
+
+
+def test_a_removed_question_can_become_a_constant(
+    site: Any, page: Any, page_problems: list[str]
+) -> None:
+    url = site.url
+    sign_up(page, url)
+    page.goto(f"{url}/dashboard/new")
+    page.locator("#start-blank").click()
+    page.wait_for_url("**/edit")
+    section(page, "inputs").get_by_role("button", name="Add a question").click()
+    field(last_item(page, "inputs"), "label").fill("Price")
+    page.locator('[data-path="inputs.0"]').get_by_role(
+        "button", name="Remove this question"
+    ).click()
+    assert "still used by result block 1" in save(page)
+    page.get_by_role("button", name="Replace 'amount' with a constant of 100 and save").click()
+    page.locator("#ed-status", has_text="Saved as version 2").wait_for()
+    constant = last_item(page, "constants")
+    assert field(constant, "id").input_value() == "amount"
+    assert field(constant, "value").input_value() == "100"
+    assert page.locator(".ed-error").count() == 0
+    refused = "the server responded with a status of 422"
+    assert [p for p in page_problems if refused not in p] == []
