@@ -28,6 +28,7 @@ from keyvex.data.toolgen import (
     build_recommendation_quiz,
     column_types,
     filter_candidates,
+    key_like,
     numeric_columns,
 )
 from keyvex.errors import Invalid
@@ -81,8 +82,25 @@ def questions(source: DataSource, dataset: Any, analysis: Any) -> list[Question]
                  + [QuestionOption(value=NONE, label="None")], default=limit),
         Question(id="data_show", prompt="What should each recommendation show?",
                  input_type="multiselect", options=field,
-                 default=[c for c in columns if c != key][:3]),
+                 default=_default_show(columns, key, limit, chosen_filters, dataset, analysis)),
     ]  # fmt: skip
+
+
+def _default_show(
+    columns: list[str], key: str, limit: str, chosen: list[str], dataset: Any, analysis: Any
+) -> list[str]:
+    """What a recommendation shows by default: the limit (the price against a budget), then
+    figures the visitor did not answer about, then their answers; never yes/no flags, dates
+    or columns where every value differs (e-mails), three at most."""
+    types = column_types(analysis, dataset)
+    useful = [
+        c for c in columns
+        if c not in (key, limit) and types.get(c) not in ("boolean", "date")
+        and not (types.get(c, "string") == "string" and key_like(dataset, c))
+    ]  # fmt: skip
+    ranked = [c for c in useful if c not in chosen] + [c for c in useful if c in chosen]
+    first = [limit] if limit in columns else []
+    return (first + ranked)[:3]
 
 
 def _default_filters(candidates: list[str], types: dict[str, str]) -> list[str]:

@@ -310,3 +310,19 @@ def test_limits_that_leave_no_row_stop_the_build_with_a_sentence(browser: Any) -
     assert (
         "The brief's limits ('only vegan', 'under $1') leave none of the 7 rows of 'Snacks'" in said
     ), said
+
+
+@pytest.mark.parametrize("template", data_templates(), ids=lambda t: t.id)
+def test_a_recommendation_shows_the_limit_first_and_no_flags_dates_or_emails(
+    template: DataTemplate,
+) -> None:
+    tool, dataset = template_tool(template)
+    block = next(b for b in tool.results if b.type == "table_recommendations")
+    shown = [view.label for view in block.show]
+    limit = next(i for i in tool.inputs if i.id == "limit")
+    assert block.sort_by is not None and shown[0] == _copy.column_label(
+        dict(tool.tables[0].binding.column_map)[block.sort_by]  # type: ignore[union-attr]
+    ), (shown, limit.label)
+    banned = {"Email", "In stock", "Listed on", "Customer since", "Updated on"}
+    assert not banned & set(shown), shown
+    assert 1 <= len(shown) <= 3
