@@ -53,7 +53,8 @@ def field(item: Any, key: str) -> Any:
     """The item's own control for ``key`` (not one of a nested item's)."""
     own = f':scope > .ed-grid > .ed-field > [data-key="{key}"]'
     shown_when = f':scope > .ed-grid > [data-show-when] > .ed-field > [data-key="{key}"]'
-    return item.locator(f"{own}, {shown_when}")
+    for_kinds = f':scope > .ed-grid > [data-show-kinds] > .ed-field > [data-key="{key}"]'
+    return item.locator(f"{own}, {shown_when}, {for_kinds}")
 
 
 def add_question(page: Any, label: str, kind: str, default: str, low: str, high: str) -> None:

@@ -127,8 +127,11 @@
   function visibility() {
     var kindSelect = form.querySelector("[data-kind-select]"), kind = kindSelect ? kindSelect.value : "";
     form.setAttribute("data-kind", kind);
-    form.querySelectorAll("[data-show-kinds]").forEach(function (el) {
-      el.hidden = el.getAttribute("data-show-kinds").split(" ").indexOf(kind) < 0;
+    var quiz = form.querySelector('[data-obj="scoring"] [data-key="quiz_type"]');
+    var mode = kind === "quiz" && quiz && quiz.value ? "quiz-" + quiz.value : kind;
+    form.querySelectorAll("[data-show-kinds]").forEach(function (el) {  // "quiz assessment"
+      var kinds = el.getAttribute("data-show-kinds").split(" ");
+      el.hidden = kinds.indexOf(kind) < 0 && kinds.indexOf(mode) < 0;  // or "quiz-outcome"
     });
     form.querySelectorAll("[data-show-when]").forEach(function (el) {  // "source=calculations"
       var rule = el.getAttribute("data-show-when").split("="), scope = el.closest("[data-item]") || form;
