@@ -24,7 +24,7 @@ from keyvex.data._coerce import coerce_column, guess_type
 from keyvex.data._types import Dataset
 from keyvex.data.models import Snapshot
 from keyvex.errors import Invalid
-from keyvex.store import SK
+from keyvex.store import SK, Delete, Put, TransactOp
 from keyvex.tools._definition import DataTable, ToolDefinition
 
 TableRows = dict[str, list[dict[str, Any]]]
@@ -177,16 +177,28 @@ async def read_tool_data(app: App, key: str) -> TableRows:
 
 async def link_sources(app: App, owner_id: str, tool_id: str, definition: ToolDefinition) -> None:
     """Record which sources this tool reads (both directions), dropping stale links."""
+    ops = await link_ops(app, owner_id, tool_id, definition)
+    if ops:
+        await app.store.transact_write(ops)
+
+
+async def link_ops(
+    app: App, owner_id: str, tool_id: str, definition: ToolDefinition
+) -> list[TransactOp]:
+    """The writes that make the tool's source links match ``definition`` (for a caller's
+    own transaction, like publishing's)."""
     wanted = set(source_ids(definition))
+    ops: list[TransactOp] = []
     async for item in app.store.query_all(f"TOOL#{tool_id}", SK.begins_with("DATA_SOURCE#")):
         if item["source_id"] not in wanted:
-            await app.store.delete(item["PK"], item["SK"])
-            await app.store.delete(f"DATA_SOURCE#{item['source_id']}", f"TOOL#{tool_id}")
-    for source_id in wanted:
+            ops.append(Delete(item["PK"], item["SK"]))
+            ops.append(Delete(f"DATA_SOURCE#{item['source_id']}", f"TOOL#{tool_id}"))
+    for source_id in sorted(wanted):
         common = {"entity_type": "data_link", "tool_id": tool_id, "source_id": source_id}
         common["owner_id"] = owner_id
-        await app.store.put({"PK": f"TOOL#{tool_id}", "SK": f"DATA_SOURCE#{source_id}", **common})
-        await app.store.put({"PK": f"DATA_SOURCE#{source_id}", "SK": f"TOOL#{tool_id}", **common})
+        ops.append(Put({"PK": f"TOOL#{tool_id}", "SK": f"DATA_SOURCE#{source_id}", **common}))
+        ops.append(Put({"PK": f"DATA_SOURCE#{source_id}", "SK": f"TOOL#{tool_id}", **common}))
+    return ops
 
 
 async def effective_definition(app: App, owner_id: str, definition: ToolDefinition) -> Any:

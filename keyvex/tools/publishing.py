@@ -25,18 +25,18 @@ from keyvex.app import App
 from keyvex.clock import now_iso
 from keyvex.data.binding import (
     build_tool_data,
-    link_sources,
+    link_ops,
     read_tool_data,
     store_tool_data,
     with_rows,
 )
 from keyvex.errors import Conflict, Gone, Invalid, NotFound
 from keyvex.events import ToolPublished
-from keyvex.store import Condition, ConditionFailed
+from keyvex.store import Condition, Delete, Put, TransactionCanceled, TransactOp, Update
 from keyvex.tools._definition import ToolDefinition
 from keyvex.tools._parse import parse_tool
 from keyvex.tools._verify import verify
-from keyvex.tools.service import get_tool, tool_key, version_key
+from keyvex.tools.service import StoredTool, get_tool, tool_key, version_key
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 RESERVED = frozenset(
@@ -120,7 +120,12 @@ async def publish(
     slug: str | None = None,
     allowed_origins: list[str] | None = None,
 ) -> PublishedTool:
-    """Publish the current version if it verifies without errors; returns what is live."""
+    """Publish the current version if it verifies without errors; returns what is live.
+
+    One transaction: the slug claim (with its data snapshot), the data-source links, the
+    freed old slug, the tool's publishing state (only if the tool has not changed since it
+    was verified) and what other domains write with ``ToolPublished`` (webhook deliveries).
+    """
     tool = await get_tool(app, user, tool_id)
     if tool.archived_at is not None:
         raise Invalid("The tool is archived; unarchive it before publishing it.")
@@ -132,65 +137,76 @@ async def publish(
             fields={issue.path or issue.code: issue.message for issue in report.errors},
         )
     origins = tool.allowed_origins if allowed_origins is None else check_origins(allowed_origins)
-    chosen = await _claim_slug(app, user, tool_id, tool.version, slug, tool.slug, tool.definition)
-    chosen_item = await app.store.get(*slug_key(chosen))
-    assert chosen_item is not None
     data_ref: dict[str, Any] = {"data_key": None, "data_sha256": None}
     if tables:
         data_ref = await store_tool_data(app, tool_id, tables)
-    slug_item = {**chosen_item, "allowed_origins": list(origins)} | data_ref
-    await app.store.put({k: v for k, v in slug_item.items() if v is not None})
-    await link_sources(app, user.id, tool_id, tool.definition)
-    if tool.slug and tool.slug != chosen:
-        await app.store.delete(*slug_key(tool.slug))
-        app.cache(_CACHE).pop(tool.slug, None)
-    await app.store.update(
-        *tool_key(user.id, tool_id),
-        set={
-            "status": "published",
-            "slug": chosen,
-            "published_version": tool.version,
-            "allowed_origins": list(origins),
-        },
-    )
-    app.cache(_CACHE).pop(chosen, None)
-    live = await published_by_slug(app, chosen)
-    await events.publish(
-        app, ToolPublished(user.id, tool_id, chosen, live.version, tool.definition.title)
-    )
-    return live
-
-
-async def _claim_slug(
-    app: App,
-    user: User,
-    tool_id: str,
-    version: int,
-    wanted: str | None,
-    current: str | None,
-    definition: ToolDefinition,
-) -> str:
-    """Point a slug at this tool: the requested one, the current one, or one from the title."""
-    if wanted is not None:
-        candidates = [check_slug(wanted)]
-    elif current is not None:
-        candidates = [current]
-    else:
-        base = slugify(definition.title)
-        base = base if base not in RESERVED else f"{base}-tool"
-        candidates = [base] + [f"{base[:55]}-{n}" for n in range(2, 50)]
+    candidates = _candidates(slug, tool.slug, tool.definition)
     for candidate in candidates:
-        if await _try_claim(app, user, tool_id, version, candidate):
-            return candidate
+        if await _try_publish(app, user, tool, candidate, origins, data_ref):
+            if tool.slug and tool.slug != candidate:
+                app.cache(_CACHE).pop(tool.slug, None)
+            app.cache(_CACHE).pop(candidate, None)
+            return await published_by_slug(app, candidate)
     raise Conflict(
         "That address is taken.", fields={"slug": f"'{candidates[0]}' is used by another tool."}
     )
 
 
-async def _try_claim(app: App, user: User, tool_id: str, version: int, slug: str) -> bool:
+def _candidates(wanted: str | None, current: str | None, definition: ToolDefinition) -> list[str]:
+    """The requested slug, the current one, or ones made from the title."""
+    if wanted is not None:
+        return [check_slug(wanted)]
+    if current is not None:
+        return [current]
+    base = slugify(definition.title)
+    base = base if base not in RESERVED else f"{base}-tool"
+    return [base] + [f"{base[:55]}-{n}" for n in range(2, 50)]
+
+
+async def _try_publish(
+    app: App,
+    user: User,
+    tool: StoredTool,
+    slug: str,
+    origins: tuple[str, ...],
+    data_ref: dict[str, Any],
+) -> bool:
+    """Publish at ``slug`` in one transaction; False when the slug is another tool's."""
     existing = await app.store.get(*slug_key(slug))
-    if existing is not None and existing.get("tool_id") != tool_id:
+    if existing is not None and existing.get("tool_id") != tool.id:
         return False
+    claim = _slug_item(existing, slug, tool, user.id, origins, data_ref)
+    ops: list[TransactOp] = [
+        Put(claim, Condition.not_exists() if existing is None
+            else Condition.version_is(existing["version"])),
+        Update(*tool_key(user.id, tool.id), set={
+            "status": "published", "slug": slug, "published_version": tool.version,
+            "allowed_origins": list(origins),
+        }, condition=Condition.version_is(tool.item_version)),
+        *await link_ops(app, user.id, tool.id, tool.definition),
+    ]  # fmt: skip
+    if tool.slug and tool.slug != slug:
+        ops.append(Delete(*slug_key(tool.slug)))
+    event = ToolPublished(user.id, tool.id, slug, tool.version, tool.definition.title)
+    outbox = await events.outbox(app, event)
+    try:
+        await app.store.transact_write([*ops, *outbox.ops])
+    except TransactionCanceled as exc:
+        if exc.reasons and exc.reasons[0] is not None:
+            return False  # the slug was taken meanwhile
+        raise Conflict("The tool changed while it was being published; publish it again.") from None
+    outbox.start(app)
+    return True
+
+
+def _slug_item(
+    existing: dict[str, Any] | None,
+    slug: str,
+    tool: StoredTool,
+    owner_id: str,
+    origins: tuple[str, ...],
+    data_ref: dict[str, Any],
+) -> dict[str, Any]:
     pk, sk = slug_key(slug)
     item: dict[str, Any] = {
         **(existing or {}),
@@ -198,20 +214,15 @@ async def _try_claim(app: App, user: User, tool_id: str, version: int, slug: str
         "SK": sk,
         "entity_type": "slug",
         "slug": slug,
-        "tool_id": tool_id,
-        "owner_id": user.id,
-        "version_number": version,
+        "tool_id": tool.id,
+        "owner_id": owner_id,
+        "version_number": tool.version,
         "status": "published",
         "published_at": now_iso(),
+        "allowed_origins": list(origins),
+        **data_ref,
     }
-    condition = (
-        Condition.not_exists() if existing is None else Condition.version_is(existing["version"])
-    )
-    try:
-        await app.store.put(item, condition)
-    except ConditionFailed:
-        return False
-    return True
+    return {k: v for k, v in item.items() if v is not None}
 
 
 async def unpublish(app: App, user: User, tool_id: str) -> None:
