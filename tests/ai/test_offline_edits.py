@@ -75,6 +75,13 @@ CALCULATOR_ADDS = [
     ),
     ("add a percentage input for the discount rate between 0 and 50", "Discount rate", "percent"),
     ("new field asking about their company website", "Company website", "text"),
+    (
+        "we need a question about their biggest challenge, with choices retail, services or "
+        "manufacturing",
+        "Biggest challenge",
+        "select",
+    ),
+    ("add another input: number of sales reps", "Number of sales reps", "number"),
 ]
 
 
@@ -93,6 +100,15 @@ def test_a_calculator_gets_a_new_question_of_a_sensible_type(
         assert new.min is not None and new.max is not None and new.default is not None
     if kind == "select":
         assert [o.label for o in new.options] == ["Retail", "Services", "Manufacturing"]
+
+
+def test_a_new_question_goes_where_the_creator_says() -> None:
+    tool = get_template("roi-calculator")
+    changed, _ = edited(
+        tool, "insert a question after question 2 about their current software spend"
+    )
+    assert labels(changed)[2] == "Current software spend"
+    assert changed.inputs[2].type == "currency"
 
 
 def test_a_new_number_question_takes_the_stated_range_default_unit_and_currency() -> None:
@@ -268,6 +284,12 @@ def test_removed_input_without_default_never_reaches_not_reachable() -> None:
         ),
         ("roi-calculator", "remove question 5 and set it to 36", "months", 36),
         (
+            "roi-calculator",
+            "I don't need the time horizon question, just use 24 months",
+            "months",
+            24,
+        ),
+        (
             "business-valuation-estimate",
             "remove the owner question and assume no",
             "owner_dependent",
@@ -344,6 +366,7 @@ def test_the_last_question_cannot_be_removed() -> None:
             "weeks_per_year",
             "How many weeks a year do you work?",
         ),
+        ("the staff question should say 'People on this task'", "staff", "People on this task"),
         (
             "change the wording of the automation share question to 'Share we can automate'",
             "automation_share",
@@ -426,6 +449,9 @@ def test_options_are_removed_renamed_and_marked_correct() -> None:
         quiz, "make 'Every campaign is sent twice' the correct answer to question 1"
     )
     assert [o.correct for o in changed.input("double_opt_in").options] == [False, False, True]
+    cyber = get_template("cyber-security-scorecard")
+    changed, summary = edited(cyber, "add 'Not sure' as an option to question 5")
+    assert changed.input("restore_test").options[-1].is_na and "left out of the score" in summary
     changed, _ = edited(quiz, "add an option 'They follow you on social media' to question 4")
     assert changed.input("consent").options[-1].correct is False
 
@@ -519,7 +545,8 @@ def test_a_chart_is_shown_or_changed(template: str, request_text: str, chart: st
 
 
 @pytest.mark.parametrize(
-    "request_text", ["remove the chart", "no chart please", "hide the graph", "delete the chart"]
+    "request_text",
+    ["remove the chart", "no chart please", "hide the graph", "get rid of the graph"],
 )
 def test_a_chart_is_removed(request_text: str) -> None:
     changed, _ = edited(get_template("revenue-growth-projection"), request_text)
@@ -580,6 +607,7 @@ def test_questions_move_relative_to_each_other() -> None:
         ("make it a teaser: a preview, then the email unlocks the rest", "teaser"),
         ("don't ask for email", "off"),
         ("no email gate please", "off"),
+        ("turn off the email gate", "off"),
         ("stop asking for contact details and leads", "off"),
     ],
 )

@@ -59,6 +59,12 @@ LEAD_WORDS = (
     " results first",
     " result first",
 )
+LEAD_OFF = re.compile(
+    r" (?:turn|switch|take|shut) off (?:the |an |any )?(?:email|e-mail|lead|contact)"
+    r"| (?:remove|disable|drop|hide|delete|lose|skip|kill|no) (?:the |an |any )?(?:email|e-mail|"
+    r"lead|contact)(?: gate| form| capture| step| field| details)? "
+    r"| (?:email|e-mail|lead) (?:gate|form|capture) off "
+)
 MODE_NAMES = {
     "off": "off (no email asked)",
     "before_results": "before the results",
@@ -72,6 +78,8 @@ def lead_edit(tool: ToolDefinition, request: Request) -> Change | None:
         return None
     text = request.unquoted
     mode = next((m for phrases, m in LEAD_PHRASES if any(contains(text, p) for p in phrases)), None)
+    if mode is None and LEAD_OFF.search(text):
+        mode = "off"
     if mode is None:
         return None
 

@@ -76,7 +76,8 @@ NOT_QUESTIONS = (
     "test case",
 )
 REPLACEMENT = re.compile(
-    r"\s*(?:,\s*)?(?:\band\s+|\bbut\s+|\bthen\s+)?\b(?:use|using|replace(?:d)?\s+(?:it\s+)?"
+    r"\s*(?:,\s*)?(?:\band\s+|\bbut\s+|\bthen\s+)?(?:just\s+|simply\s+|instead\s+)?"
+    r"\b(?:use|using|replace(?:d)?\s+(?:it\s+)?"
     r"(?:with|by)|keep(?:ing)?\s+(?:it\s+|its value\s+|the value\s+)?(?:at|as)|"
     r"set(?:ting)?\s+(?:it\s+|its value\s+)?(?:to|at)|fix(?:ed|ing)?\s+(?:it\s+)?(?:at|to)|"
     r"assume|assuming|treat(?:ing)?\s+it\s+as|make\s+it\s+(?:a\s+)?(?:constant\s+)?(?:of\s+)?|"
@@ -89,6 +90,11 @@ RENAME = re.compile(
     r"^(?:rename|relabel|reword|rephrase|retitle|call|change|set|update|edit|make)\b\s*"
     r"(?P<target>.*?)\s*(?:\b(?:to|as|into|so it reads|to read|to say|with)\b:?|:)\s*"
     r"(?P<new>['\"“‘].+|[^'\"“‘]+)$",
+    re.IGNORECASE,
+)
+SHOULD_SAY = re.compile(
+    r"^(?P<target>.+?)\s+(?:should|must|could|needs to|has to)\s+(?:say|read|be called|be "
+    r"labell?ed|be worded|ask|be)\s*:?\s*(?P<new>['\"“‘].+)$",
     re.IGNORECASE,
 )
 FIELD_WORDS = {
@@ -512,7 +518,7 @@ def _rebased_count(tool: ToolDefinition) -> tuple[ToolDefinition, int]:
 
 def rename_input_edit(tool: ToolDefinition, request: Request) -> Change | None:
     """'rename the staff question to "Team size"', 'change the help of question 2 to ...'."""
-    found = RENAME.match(request.raw)
+    found = RENAME.match(request.raw) or SHOULD_SAY.match(request.raw)
     called = re.match(r"^(?:call|name|title)\s+(?P<target>.+?)\s+(?P<new>['\"“‘].+)$", request.raw)
     if called is not None:
         found = called
@@ -625,8 +631,8 @@ def _numeric_field(tool: ToolDefinition, request: Request, field: str, found: An
     name = {"min": "minimum", "max": "maximum", "default": "default"}[field]
     return Change(
         result,
-        f"The {name} of {label_of(item, tool)} is now {value:g}.",
-        f"The {name} of {label_of(item, tool)} is already {value:g}.",
+        f"The {name} of {label_of(item, tool)} is now {_num(value)}.",
+        f"The {name} of {label_of(item, tool)} is already {_num(value)}.",
     )
 
 

@@ -28,6 +28,10 @@ NEW_QUESTION = re.compile(
     r"^ (?:add|insert|include|append) (?:(?:a|an|another|new|the|one|more|extra) )*"
     r"(?:(?!option|answer|choice|to\b)[\w/-]+ ){0,3}?(?:question|input|field)s?\b"
 )
+NOT_APPLICABLE = re.compile(
+    r"n/?a|not applicable|does not apply|doesn'?t apply|(?:i )?don'?t know|not sure|unsure|"
+    r"no idea|prefer not to say|skip"
+)
 QUESTION_REF = re.compile(
     r"\b(?:to|in|on|for|of|from|under)\s+(?P<q>(?:the\s+)?(?:(?:question|q)\s*\d+|\d+(?:st|nd|rd|th)"
     r"\s+question|(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)\s+"
@@ -150,9 +154,13 @@ def _points(tool: ToolDefinition, request: Request) -> Change:
         entry["points"] = value
     name = f"'{option.label}' in {label_of(item, tool)}"
     return Change(
-        _update_input(tool, item, options), f"{name} is now worth {value:g} points.",
-        f"{name} is already worth {value:g} points.",
+        _update_input(tool, item, options), f"{name} is now worth {_points_text(value)}.",
+        f"{name} is already worth {_points_text(value)}.",
     )  # fmt: skip
+
+
+def _points_text(value: float) -> str:
+    return f"{value:g} point" if value == 1 else f"{value:g} points"
 
 
 def _add_option(tool: ToolDefinition, request: Request) -> Change:
@@ -168,9 +176,7 @@ def _add_option(tool: ToolDefinition, request: Request) -> Change:
         return Change(tool, "", f"{label_of(item, tool)} already has the option '{label}'.")
     options = [o.model_dump(mode="json") for o in options_of(item)]
     new: Data = {"label": label}
-    is_na = (
-        re.fullmatch(r"n/?a|not applicable|does not apply|don'?t know", label.lower()) is not None
-    )
+    is_na = NOT_APPLICABLE.fullmatch(label.lower().strip(" .!")) is not None
     if item.type == "yes_no":
         if not is_na:
             raise NeedsModel(
@@ -227,7 +233,7 @@ def _worth(tool: ToolDefinition, new: Data) -> str:
     if new.get("is_na"):
         return " (not applicable: left out of the score)"
     if "points" in new and tool.kind == "assessment":
-        return f", worth {new['points']:g} points"
+        return f", worth {_points_text(new['points'])}"
     if new.get("correct"):
         return " as a correct answer"
     if new.get("outcome_points"):

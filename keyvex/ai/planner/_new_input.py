@@ -50,12 +50,18 @@ TRAILERS = re.compile(
     r"number|numbers|yes/no|yes or no|text|slider|dropdown|select|multiple choice|currency)\b"
     r"|\b(?:between|from|ranging|up to|at most|at least|min|max|minimum|maximum|default|"
     r"defaulting|starting at)\b.*"
-    r"|\b(?:at the (?:top|start|beginning|end|bottom)|first|last|after|before|below|above|"
-    r"under|to the \w+ (?:category|section|area|step)|in the \w+ (?:category|section|area)|"
-    r"as question \d+)\b.*"
+    r"|\b(?:at the (?:top|start|beginning|end|bottom)|first|last|to the \w+ (?:category|"
+    r"section|area|step)|in the \w+ (?:category|section|area)|as question \d+)\b.*"
     r"|\b(?:to|into|in) (?:the |this |my )?(?:tool|calculator|quiz|assessment|scorecard|form)\b"
     r"|\((?:yes/no|number|optional|required)\)|\bplease\b"
     r"|,?\s*(?:with\s+)?(?:the\s+)?(?:correct|right)\s+answer\b.*)\s*$",
+    re.IGNORECASE,
+)
+#: Where a new question goes ('after question 2', 'before the budget question'), not what.
+PLACE = re.compile(
+    r"\s*\b(?:right\s+|just\s+)?(?:after|before|below|above|following)\s+(?:question\s*\d+|"
+    r"q\d+|the\s+(?:first|last)\s+(?:question|one)|the\s+(?:[\w'-]+\s+){1,5}?"
+    r"(?:question|one|input|field))\b",
     re.IGNORECASE,
 )
 POSSESSIVE = re.compile(
@@ -200,7 +206,8 @@ def subject_of(raw: str) -> str:
     quoted = quoted_texts(raw)
     if quoted:
         return quoted[0]
-    text = LEAD_IN.sub("", raw.strip(), count=1)
+    text = PLACE.sub(" ", raw.strip())
+    text = LEAD_IN.sub("", text.strip(), count=1)
     for _ in range(3):
         text = TRAILERS.sub("", text).strip(" ,:-")
     text = POSSESSIVE.sub("", text, count=1).strip()
@@ -272,6 +279,8 @@ def infer_type(request: Request, subject: str, options: list[str]) -> str:
         return "date"
     if request.has("percent", "percentage") or "%" in request.raw:
         return "percent"
+    if re.match(r"^\s*(?:the\s+)?(?:number|count|amount) of\b|^\s*how many\b", subject, re.I):
+        return "number"
     money = any(contains(said, w) or contains(topic, w) for w in MONEY)
     if money or _currency_named(request) or any(s in request.raw for s in "$€£"):
         return "currency"
@@ -341,7 +350,7 @@ def _unit(request: Request, subject: str) -> str:
     said = re.search(r"\bin\s+(" + "|".join(UNITS) + r")\b", request.raw, re.IGNORECASE)
     if said:
         return said.group(1).lower()
-    counted = re.search(r"\b(?:number of|how many)\s+(\w+)(?:\s+\w+)?$", subject, re.IGNORECASE)
+    counted = re.search(r"\b(?:number of|how many)\s+(?:\w+\s+)?(\w+)$", subject, re.IGNORECASE)
     if counted:
         return counted.group(1).lower()
     return next((u for u in UNITS if contains(normalise(subject), u)), "")

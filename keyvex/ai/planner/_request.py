@@ -88,10 +88,27 @@ def links(text: str) -> list[str]:
     return [m.group().rstrip(".,;:!?)") for m in URL.finditer(text)]
 
 
+REMOVE_SAYINGS = re.compile(
+    r"^(?:get rid of|take (?:out|away|off)|do away with|(?:i|we) (?:don'?t|do not|no longer) "
+    r"(?:need|want)|there'?s no need for|no need for|lose)\b\s*",
+    re.IGNORECASE,
+)
+ADD_SAYINGS = re.compile(
+    r"^(?:(?:we|i) (?:need|want)|there should be|(?:let's )?have|give me|put in)\s+"
+    r"(?=(?:a|an|another|one more|one|some)\s+(?:new\s+)?(?:[\w/-]+\s+){0,2}?"
+    r"(?:question|input|field)s?\b)|^(?=(?:a|an|another|one more)\s+(?:new\s+)?"
+    r"(?:[\w/-]+\s+){0,2}?(?:question|input|field)s?\b)",
+    re.IGNORECASE,
+)
+
+
 def clean(request: str) -> str:
-    """The request without courtesy words ('please', 'can you', 'I'd like to')."""
+    """The request without courtesy words ('please', 'can you', 'I'd like to'), with common
+    sayings put plainly ('get rid of X' -> 'remove X', 'we need a question ...' -> 'add ...')."""
     text = request.strip().strip(".!").strip()
-    return POLITE.sub("", text).strip()
+    text = POLITE.sub("", text).strip()
+    text = REMOVE_SAYINGS.sub("remove ", text, count=1)
+    return ADD_SAYINGS.sub("add ", text, count=1).strip()
 
 
 @dataclass
