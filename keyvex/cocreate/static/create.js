@@ -42,8 +42,14 @@
 
   /* ---- conversation ---- */
   function status(text) { $("cc-status").textContent = text || ""; root.classList.toggle("cc-busy", !!text && /…$/.test(text)); }
+  var EDITOR_PATH = /\/dashboard\/tools\/[A-Za-z0-9_-]+\/edit\b/;
   function say(text, who) {
     var li = h("li", { class: "cc-msg cc-" + (who || "ai"), text: text });
+    var editor = who !== "user" && EDITOR_PATH.exec(text || "");  // the offline editor offers the visual one
+    if (editor) {
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(h("a", { href: editor[0], text: "Open the editor" }));
+    }
     $("cc-messages").appendChild(li);
     return li;
   }
