@@ -127,8 +127,11 @@ MONEY_WORDS = frozenset({"usd", "eur", "gbp", "dollars", "euros", "pounds"})
 NOT_LIMITS = frozenset(
     """year years month months week weeks day days hour hours minute minutes second seconds
     question questions item items statement statements step steps page pages word words
-    character characters category categories area areas employees staff people users""".split()
+    character characters category categories area areas employees staff people users
+    patients clients customers students members visitors leads orders sales calls""".split()
 )
+#: "20 patients a day", "50 orders per month": a rate of the visitor's business, not a limit.
+PER_PERIOD = re.compile(r"^\s+(?:a|an|per|each|every)\s+(?:day|week|month|year|hour)\b")
 FILLER = frozenset(
     """a an the and or for of to in on at by with from into about how much many what which
     who whom that this these those my our your their his her its i we you they them it is are
@@ -307,6 +310,8 @@ def _constraints(brief: str) -> list[str]:
         unit = (match.group("unit") or "").strip()
         money = any(c in match.group("amount") for c in "$€£¥₹") or unit in MONEY_WORDS
         if unit.split(" ")[0] in NOT_LIMITS or not (money or unit or "%" in match.group("amount")):
+            continue
+        if PER_PERIOD.match(text[match.end() :]):
             continue
         op = match.group("op")
         if re.search(r"\b(?:nothing|none|not|no)\s+$", text[: match.start()]):

@@ -208,6 +208,11 @@ def test_comparisons_pick_the_column_they_name(tmp_path: Any) -> None:
         ("A quiz for dentists, only for clinic owners", []),
         ("Fuel versus charging costs over 5 years", []),
         ("Up to 10 questions, not only fun but useful", []),
+        ("A savings calculator for clinics with at least 20 patients a day", []),
+        (
+            "Homes for sale only, at least 3 bedrooms",
+            ["only homes for sale", "at least 3 bedrooms"],
+        ),
     ],
 )
 def test_the_brief_reads_constraints_in_the_ways_people_write_them(
