@@ -350,11 +350,16 @@ def test_an_option_with_outcome_points_is_added_to_an_outcome_quiz(
     field(option, "label").fill("Ask the team what they need")
     assert field(option, "value").input_value() == "ask_the_team_what_they_need"
     field(option, "outcome_points").fill("coach: 1, collaborator: 1")
+    added = option.element_handle()  # the same element wherever it moves
+    option.get_by_role("button", name="Move this option up").click()
+    assert added.get_attribute("data-path") == "inputs.0.options.3"
+    assert added.query_selector("legend").inner_text() == "Option 4: Ask the team what they need"
+    added.query_selector("[data-act=down]").click()
+    assert added.get_attribute("data-path") == "inputs.0.options.4"
     page.keyboard.press("Control+s")
     page.locator("#ed-status", has_text="Saved as version 2").wait_for()
     draft = page.evaluate("window.KeyvexEditor.collect()")
-    added = draft["inputs"][0]["options"][4]
-    assert added["outcome_points"] == {"coach": 1, "collaborator": 1}
+    assert draft["inputs"][0]["options"][4]["outcome_points"] == {"coach": 1, "collaborator": 1}
     assert page_problems == []
 
 
