@@ -77,6 +77,12 @@ def _wait(what: str, check: Any, timeout: float = 45) -> Any:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def base_env() -> dict[str, str]:
+    """This process's environment without any KEYVEX_ setting, in test mode."""
+    kept = {k: v for k, v in os.environ.items() if not k.startswith("KEYVEX_")}
+    return kept | {"KEYVEX_ENV": "test", "NO_PROXY": "127.0.0.1,localhost"}
+
+
 class Server:
     """``python -m keyvex serve`` on a free port, started and killed like an operator would."""
 
@@ -175,9 +181,7 @@ def test_jobs_cut_off_by_sigkill_finish_after_a_restart(
     slug = _prepare(data_dir)
     registry = tmp_path / "registry.toml"
     registry.write_text(REGISTRY)
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("KEYVEX_")},
-        "KEYVEX_ENV": "test",
+    env = base_env() | {
         "KEYVEX_SMTP_HOST": "127.0.0.1",
         "KEYVEX_SMTP_PORT": str(mailbox.port),
         "KEYVEX_SMTP_SECURITY": "none",
@@ -185,7 +189,6 @@ def test_jobs_cut_off_by_sigkill_finish_after_a_restart(
         "KEYVEX_OPENAI_API_KEY": "sk-local-test",
         "KEYVEX_OPENAI_BASE_URL": f"{model.url}/v1",
         "KEYVEX_AI_REGISTRY_FILE": str(registry),
-        "NO_PROXY": "127.0.0.1,localhost",
     }
     server = Server(data_dir, env)
     mailbox.gate.clear()
