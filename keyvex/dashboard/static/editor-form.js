@@ -145,12 +145,24 @@
       el.hidden = el.getAttribute("data-show-types").split(" ").indexOf(type) < 0;
     });
   }
+  /* Hints that list the names a field may use: <p data-names="inputs">. */
+  function names() {
+    form.querySelectorAll("[data-names]").forEach(function (hint) {
+      var list = form.querySelector('[data-list="' + hint.getAttribute("data-names") + '"]');
+      var ids = list ? items(list).map(function (item) {
+        var id = item.querySelector('[data-key="id"]');
+        return id ? id.value.trim() : "";
+      }).filter(Boolean) : [];
+      hint.textContent = ids.length ? "Names: " + ids.join(", ") : "None yet.";
+    });
+  }
   function refresh() {
     form.querySelectorAll("[data-key],[data-list],[data-obj],[data-item]").forEach(function (el) {
       el.setAttribute("data-path", pathOf(el));
     });
     titles();
     visibility();
+    names();
   }
 
   function slug(text, fallback) {
