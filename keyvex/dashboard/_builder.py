@@ -19,6 +19,7 @@ from keyvex import formula
 from keyvex.accounts.models import User
 from keyvex.app import App
 from keyvex.dashboard._builder_cases import only_cases_differ, rerecord
+from keyvex.dashboard._builder_prune import named, prune
 from keyvex.errors import Conflict, Invalid
 from keyvex.tools import ToolDefinition, ToolValidationError, parse_tool, verify
 from keyvex.tools._names import block_refs, texts  # no public equivalent yet
@@ -107,46 +108,6 @@ def function_names() -> list[str]:
     return sorted(formula.FUNCTIONS)
 
 
-def _names(data: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
-    """Every named thing of a definition's JSON: name -> (kind, item)."""
-    found: dict[str, tuple[str, dict[str, Any]]] = {}
-    scoring = data.get("scoring") or {}
-    groups = (
-        ("input", data.get("inputs")),
-        ("constant", data.get("constants")),
-        ("calculation", data.get("calculations")),
-        ("category", scoring.get("categories") if isinstance(scoring, dict) else None),
-    )
-    for kind, items in groups:
-        for item in items if isinstance(items, list) else []:
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                found.setdefault(item["id"], (kind, item))
-    return found
-
-
-def _ids(data: dict[str, Any], kind: str) -> set[str]:
-    return {name for name, (k, _item) in _names(data).items() if k == kind}
-
-
-def _prune(old: dict[str, Any], draft: dict[str, Any]) -> None:
-    """Drop removed questions from steps (and steps left empty) and from test cases'
-    answers; test cases stop expecting values that no longer exist."""
-    gone_inputs = _ids(old, "input") - _ids(draft, "input")
-    gone = set(_names(old)) - set(_names(draft))
-    steps = draft.get("steps")
-    if isinstance(steps, list):
-        for step in steps:
-            if isinstance(step, dict) and isinstance(step.get("inputs"), list):
-                step["inputs"] = [i for i in step["inputs"] if i not in gone_inputs]
-        draft["steps"] = [s for s in steps if not isinstance(s, dict) or s.get("inputs")]
-    for case in draft.get("test_cases") or []:
-        if not isinstance(case, dict):
-            continue
-        for key, drop in (("answers", gone_inputs), ("expected", gone)):
-            if isinstance(case.get(key), dict):
-                case[key] = {k: v for k, v in case[key].items() if k not in drop}
-
-
 def _uses(tool: ToolDefinition) -> list[tuple[str, set[str]]]:
     """(editor path, names read) of every formula, placeholder text and block reference."""
     found: list[tuple[str, set[str]]] = []
@@ -182,7 +143,7 @@ def _describe(tool: ToolDefinition, path: str) -> str:
 
 def removals_in_use(old: dict[str, Any], tool: ToolDefinition) -> list[Removal]:
     """Names the old definition had, the draft lacks, and the draft still uses."""
-    before, after = _names(old), _names(tool.model_dump(mode="json"))
+    before, after = named(old), named(tool.model_dump(mode="json"))
     removed = {name: entry for name, entry in before.items() if name not in after}
     found: dict[str, Removal] = {}
     for path, names in _uses(tool):
@@ -279,7 +240,7 @@ async def save_draft(
         raise Conflict(f"{CHANGED_MEANWHILE} (now version {stored.version})")
     old = stored.definition.model_dump(mode="json")
     draft = {**draft, "id": old["id"], "schema_version": old["schema_version"]}
-    _prune(old, draft)
+    prune(old, draft)
     tool = _parse(draft)
     removals = removals_in_use(old, tool)
     if removals:

@@ -382,3 +382,14 @@ def test_a_new_required_question_updates_test_cases_when_confirmed(alice: Any) -
     assert {e["path"] for e in refused.json()["errors"]} >= {"test_cases.0.answers"}
     after = saved(alice, tool_id, d, 1, update_tests=True)
     assert all("team_size" in case.answers for case in after.test_cases)
+
+
+def test_removing_an_outcome_clears_its_option_points_and_expectations(alice: Any) -> None:
+    tool_id = alice.create_from_template("leadership-style-quiz")
+    d = draft_of(alice, tool_id)
+    d["outcomes"] = [o for o in d["outcomes"] if o["id"] != "driver"]
+    after = saved(alice, tool_id, d, 1, update_tests=True)
+    assert [o.id for o in after.outcomes] == ["visionary", "coach", "collaborator"]
+    points = [o.outcome_points for i in after.inputs for o in i.options]
+    assert all("driver" not in p for p in points)
+    assert all(case.expected_outcome != "driver" for case in after.test_cases)
