@@ -22,7 +22,8 @@ from keyvex.app import App
 from keyvex.clock import now_iso
 from keyvex.cocreate import _data
 from keyvex.cocreate._answers import check_answer
-from keyvex.cocreate.events import TextRelay, append_event, hub, last_event_id
+from keyvex.cocreate._lease import session_work
+from keyvex.cocreate.events import TextRelay, append_event, last_event_id
 from keyvex.cocreate.models import Session, VersionInfo, session_key
 from keyvex.errors import Invalid, KeyvexError, NotFound
 from keyvex.jobs import JobRunner, task
@@ -238,7 +239,7 @@ async def _step_job(app: App, user_id: str, sid: str, step: Step) -> None:
     user = await get_user(app, user_id)
     if user is None:
         return  # the account went meanwhile
-    async with hub(app).lock(sid, "work"):
+    async with session_work(app, sid):  # one turn or edit per session, across processes
         await _run(app, user, sid, step)
 
 
