@@ -15,6 +15,8 @@ from keyvex.tools import get_template
 
 EDIT = "/dashboard/tools/{}/edit"
 META_CSRF = re.compile(r'<meta name="csrf-token" content="([0-9a-f]+)">')
+SECTIONS = ("details", "inputs", "steps", "constants", "calculations", "scoring", "outcomes",
+            "results", "tables", "lead", "theme")  # fmt: skip
 ORIGINAL = re.compile(r"<form id=\"tool-editor\"[^>]*data-orig='([^']*)'", re.S)
 
 
@@ -72,9 +74,8 @@ def test_editor_opens_and_saves_every_kind_of_template(alice: Any, template: str
     assert 'data-check-url="/dashboard/tools/' + tool_id + '/edit/check"' in page
     assert "data-functions='[" in page and '"ROUND"' in page
     assert '<script src="/static/dashboard/formula-editor.js" defer></script>' in page
-    for section in ("ed-details", "ed-inputs", "ed-steps", "ed-constants", "ed-calculations",
-                    "ed-scoring", "ed-outcomes", "ed-results", "ed-lead", "ed-theme"):  # fmt: skip
-        assert f'id="{section}"' in page, section
+    for section in SECTIONS:
+        assert f'id="ed-{section}"' in page, section
     definition = draft_of(alice, tool_id)
     assert definition == get_template(template).model_dump(mode="json")
     after = saved(alice, tool_id, definition, 1)
