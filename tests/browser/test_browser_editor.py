@@ -410,3 +410,16 @@ def test_a_removed_question_can_become_a_constant(
     assert page.locator(".ed-error").count() == 0
     refused = "the server responded with a status of 422"
     assert [p for p in page_problems if refused not in p] == []
+
+
+def test_invalid_json_is_named_before_saving(site: Any, page: Any) -> None:
+    sign_up(page, site.url)
+    page.goto(f"{site.url}/dashboard/new")
+    page.locator("#start-blank").click()
+    page.wait_for_url("**/edit")
+    section(page, "tables").get_by_role("button", name="Add a table").click()
+    table = last_item(page, "tables")
+    field(table, "rows").fill('[{"plan": "Basic",}]')
+    assert save(page) == "Not saved: fix the JSON marked below its field."
+    assert table.locator(".ed-error").inner_text().startswith("This is not valid JSON")
+    assert page.evaluate("document.activeElement.dataset.key") == "rows"

@@ -269,10 +269,23 @@
     dirty = false;
     status(data.message || "Saved.");
   }
+  /* JSON fields are checked here: the server could only say "must be a list". */
+  function badJson() {
+    var bad = Array.prototype.filter.call(form.querySelectorAll('[data-kind="json"]'), function (el) {
+      if (el.closest("[hidden]")) return false;
+      try { JSON.parse(el.value); return false; } catch (e) { mark(el, "This is not valid JSON: " + e.message); return true; }
+    });
+    if (bad.length) {
+      status("Not saved: fix the JSON marked below its field.", true);
+      bad[0].focus();
+    }
+    return bad.length > 0;
+  }
   function save(updateTests) {
     if (saving) return;
-    saving = true;
     clearErrors();
+    if (badJson()) return;
+    saving = true;
     status("Saving…");
     var body = JSON.stringify({ version: Number(form.getAttribute("data-version")), definition: E.collect(),
       update_tests: updateTests === true });
