@@ -531,7 +531,7 @@ def rename_input_edit(tool: ToolDefinition, request: Request) -> Change | None:
     elif quoted and quoted_texts(new):
         new = quoted_texts(new)[0]
     new = new.strip().strip("'\"“”‘’").rstrip(".") if not quoted_texts(found.group("new")) else new
-    field = _field(target)
+    field, target_said = _field(target), target
     target = re.sub(
         r"\b(?:the\s+)?(?:help text|help|hint|explanation|tooltip|description|placeholder|"
         r"units?|label|wording|question text|text|title|name)\s+(?:of|for|on)\b|'s\s+\w+$",
@@ -546,9 +546,16 @@ def rename_input_edit(tool: ToolDefinition, request: Request) -> Change | None:
     )
     if item is None or not new:
         return None
-    if field == "label" and request.verb in ("set", "make", "update", "edit") and not quoted:
-        return None  # 'set X to 10' is a value, not a label
+    plain_verb = request.verb in ("set", "make", "update", "edit", "change")
+    if field == "label" and plain_verb and not quoted and not _names_field(target_said):
+        return None  # 'set X to 10' is a value and 'change X to a yes/no' a type, not a label
     return _set_field(tool, item, field, new[:200])
+
+
+def _names_field(target: str) -> bool:
+    return any(
+        f" {name} " in f" {target.lower()} " for names in FIELD_WORDS.values() for name in names
+    )
 
 
 def _field(target: str) -> str:

@@ -278,7 +278,13 @@ def new_id(text: str, taken: set[str], fallback: str = "question") -> str:
 
 def split_clauses(request: str) -> list[str]:
     """Separate requests: 'make the button green; and move question 5 to the top'."""
-    protected = QUOTED.sub(lambda m: m.group().replace(";", "\0").replace(".", "\1"), request)
+    pieces: list[str] = []
+
+    def mark(found: re.Match[str]) -> str:
+        pieces.append(found.group())
+        return f"\0{len(pieces) - 1}\0"
+
+    protected = QUOTED.sub(mark, request)
     parts = re.split(
         r"\s*;\s*|\.\s+(?=[A-Z])|,?\s+\b(?:and then|then|and also|also)\b\s+"
         r"|,?\s+and\s+(?=(?:make|add|remove|delete|change|set|rename|move|put|show|turn|"
@@ -287,4 +293,6 @@ def split_clauses(request: str) -> list[str]:
         r"(?!\w+\s+(?:it|its|them|that|this)\b)",
         protected,
     )
-    return [p.replace("\0", ";").replace("\1", ".").strip() for p in parts if p and p.strip()]
+    restore = re.compile(r"\0(\d+)\0")
+    parts = [restore.sub(lambda m: pieces[int(m.group(1))], p or "") for p in parts]
+    return [p.strip() for p in parts if p.strip()]
