@@ -8,7 +8,7 @@ from typing import Any
 from keyvex.jobs import JobRunner, LocalJobRunner
 from keyvex.ratelimit import RateLimiter
 from keyvex.settings import Settings, prepare_data_dir, resolve_secrets
-from keyvex.store import ItemStore, LocalBlobStore, SQLiteItemStore
+from keyvex.store import BlobStore, ItemStore, LocalBlobStore, SQLiteItemStore
 
 
 @dataclass
@@ -17,7 +17,7 @@ class App:
 
     settings: Settings
     store: ItemStore
-    blobs: LocalBlobStore
+    blobs: BlobStore
     limiter: RateLimiter
     jobs: JobRunner
     #: In-process caches of derived data, one dict per domain (e.g. parsed published tools);

@@ -75,7 +75,7 @@ async def change_email(app: App, user: User, new_email: str, password: str) -> U
             ]
         )
     except TransactionCanceled as exc:
-        if exc.reasons and exc.reasons[0] is not None:
+        if exc.failed_condition(0):
             raise Invalid(
                 "That email is already registered.",
                 fields={"email": "Another account uses this email address."},

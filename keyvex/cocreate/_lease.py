@@ -46,7 +46,7 @@ async def session_work(app: App, sid: str, wait_seconds: float = 600) -> AsyncIt
 async def _take(app: App, sid: str, holder: str, lease: float, wait_seconds: float) -> None:
     deadline = time.monotonic() + wait_seconds
     while True:
-        current = await app.store.get(*work_key(sid))
+        current = await app.store.get(*work_key(sid), consistent=True)
         if current is None or float(current["lease_until"]) <= time.time():
             condition = (
                 Condition.not_exists() if current is None

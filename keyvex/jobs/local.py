@@ -157,7 +157,7 @@ class LocalJobRunner:
 
     async def _claim(self, job_id: str) -> tuple[dict[str, Any], TaskSpec] | None:
         """Take the job if it is due and nobody else holds it; None when it is not ours."""
-        item = await self.store.get(*job_key(job_id))
+        item = await self.store.get(*job_key(job_id), consistent=True)
         now = self.clock()
         if item is None or item.get("GSI2PK") != DUE:
             return None

@@ -24,7 +24,7 @@ from keyvex.leads._antispam import check_rate_limits, looks_automated
 from keyvex.leads._contact import check_contact
 from keyvex.leads.models import Lead, LeadPage, LeadSubmission, RequestMeta
 from keyvex.logs import get_logger
-from keyvex.store import SK, Condition, Put, TransactionCanceled
+from keyvex.store import SK, Condition, Put, TransactionCanceled, TransactOp
 from keyvex.tools.publishing import PublishedTool
 from keyvex.tools.service import get_tool
 
@@ -155,26 +155,28 @@ async def _store_once(app: App, lead: Lead, key: str, outbox: events.Outbox) -> 
         "lead_id": lead.id,
         "ttl": int(time.time()) + IDEMPOTENCY_TTL_SECONDS,
     }
+    ops: list[TransactOp] = [
+        Put(guard, Condition.not_exists()), Put(item, Condition.not_exists()), *outbox.ops
+    ]
+    counter = analytics.count_op(lead.tool_id, "lead")
     try:
-        await app.store.transact_write(
-            [
-                Put(guard, Condition.not_exists()),
-                Put(item, Condition.not_exists()),
-                analytics.count_op(lead.tool_id, "lead"),
-                *outbox.ops,
-            ]
-        )
+        await app.store.transact_write([*ops, counter])
     except TransactionCanceled as exc:
-        if exc.reasons and exc.reasons[0] is None:
-            raise  # not a repeat: the (random) lead key collided, which is a real error
-        first = await _first_lead(app, lead.tool_id, pk, sk)
-        log.info("lead retry answered with the first lead", tool_id=lead.tool_id, lead=first.id)
-        return first
+        if exc.failed_condition(0):  # the key was used: a retry of a stored submission
+            first = await _first_lead(app, lead.tool_id, pk, sk)
+            log.info("lead retry answered with the first lead", tool_id=lead.tool_id)
+            return first
+        if not exc.conflict_only:
+            raise  # the (random) lead key collided, which is a real error
+        # The day's counter is one hot item: when it kept conflicting, the lead is stored
+        # without it and counted on its own, so a busy day never costs a lead.
+        await app.store.transact_write(ops)
+        await analytics.count(app, lead.tool_id, "lead")
     return lead
 
 
 async def _first_lead(app: App, tool_id: str, pk: str, sk: str) -> Lead:
-    guard = await app.store.get(pk, sk)
+    guard = await app.store.get(pk, sk, consistent=True)
     found = (
         None if guard is None else await app.store.get(tool_partition(tool_id), guard["lead_sk"])
     )

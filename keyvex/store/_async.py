@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import queue
+import random
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from functools import partial
@@ -11,10 +12,11 @@ from typing import Any, TypeVar
 
 from anyio import to_thread
 
-from keyvex.store._model import SK, Condition, Item, Key, Page, TransactOp
+from keyvex.store._model import SK, Condition, Item, Key, Page, TransactionCanceled, TransactOp
 from keyvex.store._protocol import Backend
 
 T = TypeVar("T")
+CONFLICT_ATTEMPTS = 4
 
 
 class ItemStore:
@@ -72,11 +74,12 @@ class ItemStore:
         self._queue.put((partial(fn, *args, **kwargs), loop, future))
         return await future
 
-    async def get(self, pk: str, sk: str) -> Item | None:
-        return await self._read(self.backend.get, pk, sk)
+    async def get(self, pk: str, sk: str, *, consistent: bool = False) -> Item | None:
+        """One item; ``consistent=True`` where a conditional write follows (claims)."""
+        return await self._read(self.backend.get, pk, sk, consistent=consistent)
 
-    async def batch_get(self, keys: Sequence[Key]) -> list[Item]:
-        return await self._read(self.backend.batch_get, keys)
+    async def batch_get(self, keys: Sequence[Key], *, consistent: bool = False) -> list[Item]:
+        return await self._read(self.backend.batch_get, keys, consistent=consistent)
 
     async def query(
         self,
@@ -87,6 +90,7 @@ class ItemStore:
         ascending: bool = True,
         limit: int | None = None,
         cursor: str | None = None,
+        consistent: bool = False,
     ) -> Page:
         return await self._read(
             self.backend.query,
@@ -96,6 +100,7 @@ class ItemStore:
             ascending=ascending,
             limit=limit,
             cursor=cursor,
+            consistent=consistent,
         )
 
     async def query_all(
@@ -149,7 +154,17 @@ class ItemStore:
         return [(item["PK"], item["SK"]) async for item in self.query_all(pk, sk, index=index)]
 
     async def transact_write(self, ops: Sequence[TransactOp]) -> None:
-        await self._write(self.backend.transact_write, ops)
+        """All or nothing. A transaction cancelled only because others touched its items at
+        the same moment (``CancelReason.CONFLICT``) is tried again, up to 4 times with a
+        short random pause; a failed condition is an answer and reaches the caller at once."""
+        for attempt in range(CONFLICT_ATTEMPTS):
+            try:
+                await self._write(self.backend.transact_write, ops)
+                return
+            except TransactionCanceled as exc:
+                if not exc.conflict_only or attempt == CONFLICT_ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(random.uniform(0.005, 0.02) * 2**attempt)
 
     async def sweep_expired(self, limit: int = 500) -> int:
         return await self._write(self.backend.sweep_expired, limit)

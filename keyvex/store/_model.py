@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import enum
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -28,12 +28,33 @@ class ConditionFailed(Conflict):
     title = "The item was changed by someone else"
 
 
-class TransactionCanceled(ConditionFailed):
-    """A transactional write was rolled back; ``reasons[i]`` says why op ``i`` failed."""
+class CancelReason(enum.Enum):
+    """Why one operation of a cancelled transaction failed (DynamoDB's cancellation codes)."""
 
-    def __init__(self, message: str, reasons: list[str | None]) -> None:
+    #: Its condition did not hold: a real answer ("already exists", "changed meanwhile").
+    CONDITION_FAILED = "ConditionalCheckFailed"
+    #: Another transaction touched the item at the same moment: worth trying again.
+    CONFLICT = "TransactionConflict"
+
+
+class TransactionCanceled(ConditionFailed):
+    """A transactional write was rolled back; ``reasons[i]`` says why op ``i`` failed (None:
+    that op was fine). ``ItemStore.transact_write`` retries a transaction cancelled only by
+    conflicts; what reaches the caller has a failed condition, or conflicts that outlasted
+    the retries."""
+
+    def __init__(self, message: str, reasons: list[CancelReason | None]) -> None:
         super().__init__(message)
         self.reasons = reasons
+
+    @property
+    def conflict_only(self) -> bool:
+        found = [reason for reason in self.reasons if reason is not None]
+        return bool(found) and all(reason is CancelReason.CONFLICT for reason in found)
+
+    def failed_condition(self, index: int) -> bool:
+        """Whether operation ``index`` failed because its condition did not hold."""
+        return index < len(self.reasons) and self.reasons[index] is CancelReason.CONDITION_FAILED
 
 
 class ItemTooLarge(Invalid):
@@ -149,51 +170,3 @@ class Check:
 
 
 TransactOp = Put | Update | Delete | Check
-
-
-def op_key(op: TransactOp) -> Key:
-    if isinstance(op, Put):
-        return (op.item["PK"], op.item["SK"])
-    return (op.pk, op.sk)
-
-
-def encode_item(item: Item) -> str:
-    """Serialise an item, enforcing JSON types and the 400 KB limit."""
-    try:
-        text = json.dumps(item, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        where = f"{item.get('PK')!r}/{item.get('SK')!r}"
-        raise Invalid(f"Item {where} holds a value the store cannot keep: {exc}.") from exc
-    size = len(text.encode("utf-8"))
-    if size > MAX_ITEM_BYTES:
-        raise ItemTooLarge(
-            f"Item {item.get('PK')!r}/{item.get('SK')!r} is {size // 1024} KB; the limit is "
-            f"{MAX_ITEM_BYTES // 1024} KB. Store large payloads in the blob store and keep a "
-            "reference in the item."
-        )
-    return text
-
-
-def check_keys(item: Item) -> None:
-    """Validate the key attributes of an item about to be written."""
-    for attr in ("PK", "SK"):
-        value = item.get(attr)
-        if not isinstance(value, str) or not value:
-            raise Invalid(f"Every item needs a non-empty string {attr}.")
-    for index, (pk_attr, sk_attr) in INDEXES.items():
-        has_pk, has_sk = pk_attr in item, sk_attr in item
-        if has_pk != has_sk:
-            raise Invalid(f"{index} needs both {pk_attr} and {sk_attr}, or neither.")
-        if has_pk and not (isinstance(item[pk_attr], str) and isinstance(item[sk_attr], str)):
-            raise Invalid(f"{pk_attr} and {sk_attr} must be strings.")
-    ttl = item.get("ttl")
-    if ttl is not None and (not isinstance(ttl, int) or isinstance(ttl, bool)):
-        raise Invalid("ttl must be an integer number of seconds since the epoch.")
-
-
-def check_limit(limit: int | None) -> int:
-    if limit is None:
-        return MAX_QUERY_LIMIT
-    if limit < 1 or limit > MAX_QUERY_LIMIT:
-        raise Invalid(f"A query limit must be between 1 and {MAX_QUERY_LIMIT}.")
-    return limit

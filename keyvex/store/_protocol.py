@@ -9,11 +9,17 @@ from keyvex.store._model import SK, Condition, Item, Key, Page, TransactOp
 
 
 class Backend(Protocol):
-    """Maps one-to-one onto DynamoDB operations (see README, "Item store")."""
+    """Maps one-to-one onto DynamoDB operations (see README, "Item store").
 
-    def get(self, pk: str, sk: str) -> Item | None: ...
+    Reads take ``consistent``: True asks for a strongly consistent read (what a claim or a
+    read-then-conditional-write needs), False allows an eventually consistent one (cheaper on
+    DynamoDB). Index queries are eventually consistent on every backend that has replicas,
+    so ``consistent=True`` with an index is refused. SQLite reads are always consistent.
+    """
 
-    def batch_get(self, keys: Sequence[Key]) -> list[Item]: ...
+    def get(self, pk: str, sk: str, *, consistent: bool = False) -> Item | None: ...
+
+    def batch_get(self, keys: Sequence[Key], *, consistent: bool = False) -> list[Item]: ...
 
     def query(
         self,
@@ -24,6 +30,7 @@ class Backend(Protocol):
         ascending: bool = True,
         limit: int | None = None,
         cursor: str | None = None,
+        consistent: bool = False,
     ) -> Page: ...
 
     def put(self, item: Item, condition: Condition | None = None) -> Item: ...

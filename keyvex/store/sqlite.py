@@ -10,15 +10,12 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from keyvex.clock import now_iso
 from keyvex.errors import Invalid
 from keyvex.store._cursor import decode_cursor, encode_cursor
 from keyvex.store._model import (
     INDEXES,
-    MANAGED,
-    MAX_TRANSACTION_ITEMS,
     SK,
-    Check,
+    CancelReason,
     Condition,
     ConditionFailed,
     Delete,
@@ -29,10 +26,17 @@ from keyvex.store._model import (
     TransactionCanceled,
     TransactOp,
     Update,
-    check_keys,
+)
+from keyvex.store._rules import (
+    apply_update,
     check_limit,
+    check_query,
+    check_transaction,
+    check_update,
+    condition_message,
     encode_item,
     op_key,
+    prepare_put,
 )
 
 T = TypeVar("T")
@@ -132,11 +136,14 @@ class SQLiteItemStore:
 
     # -- reads -------------------------------------------------------------------------------
 
-    def get(self, pk: str, sk: str) -> Item | None:
+    # Reads: SQLite has no replicas, so every read is consistent; ``consistent`` is accepted
+    # for the contract (and refused on index queries, as DynamoDB refuses it).
+
+    def get(self, pk: str, sk: str, *, consistent: bool = False) -> Item | None:
         row = self._reader().execute(_GET, (pk, sk, int(self._clock()))).fetchone()
         return None if row is None else json.loads(row[0])
 
-    def batch_get(self, keys: Sequence[Key]) -> list[Item]:
+    def batch_get(self, keys: Sequence[Key], *, consistent: bool = False) -> list[Item]:
         """Items for ``keys`` in request order; missing or expired keys are skipped."""
         found: dict[Key, Item] = {}
         conn, now = self._reader(), int(self._clock())
@@ -159,10 +166,10 @@ class SQLiteItemStore:
         ascending: bool = True,
         limit: int | None = None,
         cursor: str | None = None,
+        consistent: bool = False,
     ) -> Page:
         """Items of one partition (of the table or of GSI1/GSI2), ordered by sort key."""
-        if index is not None and index not in INDEXES:
-            raise Invalid(f"Unknown index {index!r}; use GSI1 or GSI2.")
+        check_query(index, consistent)
         size = check_limit(limit)
         params: list[Any] = [pk]
         if sk is not None:
@@ -262,31 +269,15 @@ class SQLiteItemStore:
             ),
         )
 
-    @staticmethod
-    def _stamped(item: Item, version: int, created_at: str | None, now_iso: str) -> Item:
-        stamped = dict(item)
-        stamped["version"] = version
-        stamped["created_at"] = created_at or now_iso
-        stamped["updated_at"] = now_iso
-        return stamped
-
-    def _prepare_put(self, item: Item) -> Item:
-        check_keys(item)
-        prepared = self._stamped(
-            item, int(item.get("version") or 0) + 1, item.get("created_at"), now_iso()
-        )
-        encode_item(prepared)
-        return prepared
-
     def put(self, item: Item, condition: Condition | None = None) -> Item:
         """Write a whole item; its stored ``version`` is the given version + 1."""
-        prepared = self._prepare_put(item)
+        prepared = prepare_put(item)
 
         def op(conn: sqlite3.Connection, now: float) -> Item:
             if condition is not None:
                 current = self._current(conn, (item["PK"], item["SK"]), now)
                 if not condition.holds(current):
-                    raise ConditionFailed(_condition_message(condition, item["PK"], item["SK"]))
+                    raise ConditionFailed(condition_message(condition, item["PK"], item["SK"]))
             self._store(conn, prepared)
             return prepared
 
@@ -304,13 +295,13 @@ class SQLiteItemStore:
     ) -> Item:
         """Set, atomically add to and remove attributes; creates the item if absent."""
         change = Update(pk, sk, dict(set or {}), dict(add or {}), tuple(remove), condition)
-        _check_update(change)
+        check_update(change)
 
         def op(conn: sqlite3.Connection, now: float) -> Item:
             current = self._current(conn, (pk, sk), now)
             if condition is not None and not condition.holds(current):
-                raise ConditionFailed(_condition_message(condition, pk, sk))
-            new = _apply_update(current, change)
+                raise ConditionFailed(condition_message(condition, pk, sk))
+            new = apply_update(current, change)
             self._store(conn, new)
             return new
 
@@ -322,7 +313,7 @@ class SQLiteItemStore:
         def op(conn: sqlite3.Connection, now: float) -> Item | None:
             current = self._current(conn, (pk, sk), now)
             if condition is not None and not condition.holds(current):
-                raise ConditionFailed(_condition_message(condition, pk, sk))
+                raise ConditionFailed(condition_message(condition, pk, sk))
             conn.execute(_DELETE, (pk, sk))
             return current
 
@@ -330,7 +321,7 @@ class SQLiteItemStore:
 
     def batch_write(self, puts: Sequence[Item] = (), deletes: Sequence[Key] = ()) -> None:
         """Unconditional puts and deletes; everything is validated before anything is written."""
-        prepared = [self._prepare_put(item) for item in puts]
+        prepared = [prepare_put(item) for item in puts]
 
         def op(conn: sqlite3.Connection, now: float) -> None:
             for item in prepared:
@@ -342,20 +333,20 @@ class SQLiteItemStore:
 
     def transact_write(self, ops: Sequence[TransactOp]) -> None:
         """Up to 100 operations on distinct items, applied all together or not at all."""
-        _check_transaction(ops)
+        check_transaction(ops)
         prepared: list[TransactOp] = []
         for o in ops:
             if isinstance(o, Put):
-                prepared.append(Put(self._prepare_put(o.item), o.condition))
+                prepared.append(Put(prepare_put(o.item), o.condition))
             else:
                 if isinstance(o, Update):
-                    _check_update(o)
+                    check_update(o)
                 prepared.append(o)
 
         def op(conn: sqlite3.Connection, now: float) -> None:
             currents = [self._current(conn, op_key(o), now) for o in prepared]
-            reasons: list[str | None] = [
-                "ConditionalCheckFailed"
+            reasons: list[CancelReason | None] = [
+                CancelReason.CONDITION_FAILED
                 if o.condition is not None and not o.condition.holds(cur)
                 else None
                 for o, cur in zip(prepared, currents, strict=True)
@@ -370,7 +361,7 @@ class SQLiteItemStore:
                 if isinstance(o, Put):
                     self._store(conn, o.item)
                 elif isinstance(o, Update):
-                    self._store(conn, _apply_update(cur, o))
+                    self._store(conn, apply_update(cur, o))
                 elif isinstance(o, Delete):
                     conn.execute(_DELETE, (o.pk, o.sk))
 
@@ -388,56 +379,3 @@ class SQLiteItemStore:
             return cur.rowcount
 
         return self._write(op)
-
-
-def _condition_message(condition: Condition, pk: str, sk: str) -> str:
-    if condition.kind == "not_exists":
-        return f"Item {pk}/{sk} already exists."
-    if condition.kind == "exists":
-        return f"Item {pk}/{sk} does not exist."
-    return f"Item {pk}/{sk} is no longer at version {condition.version}."
-
-
-def _check_update(change: Update) -> None:
-    touched = set(change.set) | set(change.add) | set(change.remove)
-    managed = touched & MANAGED
-    if managed:
-        raise Invalid(
-            f"Attributes {sorted(managed)} are managed by the store and cannot be updated."
-        )
-    if len(touched) != len(change.set) + len(change.add) + len(change.remove):
-        raise Invalid("An update may touch each attribute once (set, add or remove).")
-    for name, amount in change.add.items():
-        if isinstance(amount, bool) or not isinstance(amount, int | float):
-            raise Invalid(f"Cannot add {amount!r} to {name}: only numbers can be added.")
-
-
-def _apply_update(current: Item | None, change: Update) -> Item:
-    new: Item = dict(current) if current else {"PK": change.pk, "SK": change.sk}
-    new.update(change.set)
-    for name, amount in change.add.items():
-        existing = new.get(name, 0)
-        if isinstance(existing, bool) or not isinstance(existing, int | float):
-            raise Invalid(
-                f"Cannot add to {name}: it holds {type(existing).__name__}, not a number."
-            )
-        new[name] = existing + amount
-    for name in change.remove:
-        new.pop(name, None)
-    check_keys(new)
-    version = int(current["version"]) + 1 if current else 1
-    created = current.get("created_at") if current else None
-    return SQLiteItemStore._stamped(new, version, created, now_iso())
-
-
-def _check_transaction(ops: Sequence[TransactOp]) -> None:
-    if not ops:
-        raise Invalid("A transaction needs at least one operation.")
-    if len(ops) > MAX_TRANSACTION_ITEMS:
-        raise Invalid(f"A transaction may hold at most {MAX_TRANSACTION_ITEMS} operations.")
-    keys = [op_key(o) for o in ops]
-    if len(set(keys)) != len(keys):
-        raise Invalid("A transaction may touch each item only once.")
-    for o in ops:
-        if isinstance(o, Check) and o.condition is None:
-            raise Invalid("A check operation needs a condition.")

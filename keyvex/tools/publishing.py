@@ -192,7 +192,7 @@ async def _try_publish(
     try:
         await app.store.transact_write([*ops, *outbox.ops])
     except TransactionCanceled as exc:
-        if exc.reasons and exc.reasons[0] is not None:
+        if exc.failed_condition(0):
             return False  # the slug was taken meanwhile
         raise Conflict("The tool changed while it was being published; publish it again.") from None
     outbox.start(app)

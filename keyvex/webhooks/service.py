@@ -220,7 +220,7 @@ async def deliver_due(app: App, now: float | None = None, limit: int = 100) -> i
 async def attempt(app: App, pk: str, sk: str, now: float | None = None) -> None:
     """Claim one pending delivery, send it once, and record the attempt."""
     moment = time.time() if now is None else now
-    item = await app.store.get(pk, sk)
+    item = await app.store.get(pk, sk, consistent=True)
     if item is None or item["state"] != "pending" or item["next_attempt_at"] > moment:
         return
     try:  # the claim: only one process moves the due time forward from this version

@@ -9,6 +9,7 @@ from keyvex.store import (
     MAX_ITEM_BYTES,
     SK,
     Backend,
+    CancelReason,
     Check,
     Condition,
     ConditionFailed,
@@ -258,7 +259,7 @@ def test_transaction_is_all_or_nothing(backend: Backend) -> None:
                 Put(item("EMAIL#taken", "EMAIL"), Condition.not_exists()),
             ]
         )
-    assert caught.value.reasons == [None, "ConditionalCheckFailed"]
+    assert caught.value.reasons == [None, CancelReason.CONDITION_FAILED]
     assert backend.get("U2", "PROFILE") is None
 
 
@@ -311,3 +312,20 @@ def test_expired_items_are_invisible_then_swept(backend: Backend, clock) -> None
 
 def test_ping_answers(backend: Backend) -> None:
     backend.ping()
+
+
+def test_index_reads_cannot_ask_for_consistency(backend: Backend) -> None:
+    backend.put({**item("A", "1"), "GSI1PK": "G", "GSI1SK": "1"})
+    assert backend.get("A", "1", consistent=True) is not None
+    assert len(backend.query("A", consistent=True).items) == 1
+    with pytest.raises(Invalid, match="eventually consistent"):
+        backend.query("G", index="GSI1", consistent=True)
+
+
+def test_a_cancelled_transaction_names_the_failed_condition_by_position(backend: Backend) -> None:
+    backend.put(item("A", "1"))
+    with pytest.raises(TransactionCanceled) as caught:
+        backend.transact_write([Put(item("A", "2")), Put(item("A", "1"), Condition.not_exists())])
+    assert caught.value.reasons == [None, CancelReason.CONDITION_FAILED]
+    assert caught.value.failed_condition(1) and not caught.value.failed_condition(0)
+    assert not caught.value.conflict_only
