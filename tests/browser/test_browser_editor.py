@@ -408,6 +408,11 @@ def test_a_removed_question_can_become_a_constant(
     assert field(constant, "id").input_value() == "amount"
     assert field(constant, "value").input_value() == "100"
     assert page.locator(".ed-error").count() == 0
+    # Undo puts a removed item back where it was.
+    constant.get_by_role("button", name="Remove this constant").click()
+    page.get_by_role("button", name="Undo: put the constant back").click()
+    assert field(last_item(page, "constants"), "id").input_value() == "amount"
+    assert page.locator("#ed-undo").is_hidden()
     refused = "the server responded with a status of 422"
     assert [p for p in page_problems if refused not in p] == []
 

@@ -52,16 +52,33 @@
     changed();
     return node;
   }
+  var undo = null;  // the last removal: {item, list, before, steps}
   function remove(item) {
     var list = listOf(item), siblings = E.items(list), index = siblings.indexOf(item);
     var what = item.getAttribute("data-what") || "item";
+    undo = { item: item, list: list, before: siblings[index + 1] || null,
+      steps: stepFields().map(function (f) { return [f, f.value]; }) };
     if (list.getAttribute("data-list") === "inputs") leaveSteps(item);
     item.remove();
     E.refresh();
     var rest = E.items(list), next = rest[Math.min(index, rest.length - 1)];
     var target = next ? next.querySelector("[data-act=remove]") : list.querySelector(":scope > .ed-add [data-act=add]");
     if (target) target.focus();
-    announce("Removed the " + what + ". Save to keep the change.");
+    $("ed-undo").hidden = false;
+    $("ed-undo").textContent = "Undo: put the " + what + " back";
+    announce("Removed the " + what + ". Save to keep the change, or undo.");
+    changed();
+  }
+  function putBack() {
+    if (!undo) return;
+    undo.list.querySelector(":scope > .ed-items").insertBefore(undo.item, undo.before);
+    undo.steps.forEach(function (pair) { pair[0].value = pair[1]; });
+    E.refresh();
+    var button = undo.item.querySelector("[data-act=remove]");
+    if (button) button.focus();
+    undo = null;
+    $("ed-undo").hidden = true;
+    announce("Put back.");
     changed();
   }
   function move(item, delta) {
@@ -93,6 +110,7 @@
     if (E.items(list).length > 3) E.items(list).forEach(function (item) { fold(item, true); });
   });
 
+  $("ed-undo").addEventListener("click", putBack);
   form.addEventListener("click", function (e) {
     var button = e.target.closest("button[data-act]");
     if (!button || !form.contains(button)) return;
@@ -267,6 +285,8 @@
     form.setAttribute("data-version", String(data.version));
     if (data.definition) form.setAttribute("data-orig", JSON.stringify(data.definition));
     dirty = false;
+    undo = null;
+    $("ed-undo").hidden = true;
     status(data.message || "Saved.");
   }
   /* JSON fields are checked here: the server could only say "must be a list". */
