@@ -85,6 +85,11 @@ def rebaseline(tool: ToolDefinition) -> tuple[ToolDefinition, int]:
     return parse_tool(data), updated
 
 
+def rebased(tool: ToolDefinition) -> tuple[ToolDefinition, int]:
+    """Scored tools get their test cases' scores brought up to date (see ``rebaseline``)."""
+    return (tool, 0) if tool.kind == "calculator" else rebaseline(tool)
+
+
 def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -93,6 +98,13 @@ def _agrees(expected: Any, actual: Any, tolerance: float) -> bool:
     if _number(expected):
         return _number(actual) and math.isfinite(actual) and abs(actual - expected) <= tolerance
     return bool(expected == actual)
+
+
+def number_text(value: Any) -> str:
+    """1000 -> '1,000'; 2.5 -> '2.5'; anything else as text."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+    return str(value)
 
 
 def plural(count: int, noun: str) -> str:

@@ -11,19 +11,18 @@ from __future__ import annotations
 from keyvex.ai.agents import ALREADY_SO
 from keyvex.ai.models import NeedsModel
 from keyvex.ai.planner._change import EDITOR_HINT, Change, Edit, refuse, same
+from keyvex.ai.planner._edit_add import add_input_edit
 from keyvex.ai.planner._edit_basic import colour_edit, currency_edit, lead_edit, text_edit
 from keyvex.ai.planner._edit_chart import chart_edit
-from keyvex.ai.planner._edit_inputs import (
-    add_input_edit,
-    field_value_edit,
+from keyvex.ai.planner._edit_inputs import field_value_edit, rename_input_edit
+from keyvex.ai.planner._edit_options import options_edit
+from keyvex.ai.planner._edit_order import order_edit
+from keyvex.ai.planner._edit_remove import (
     input_to_constant,
     remove_input,
     remove_input_edit,
-    rename_input_edit,
     uses_of,
 )
-from keyvex.ai.planner._edit_options import options_edit
-from keyvex.ai.planner._edit_order import order_edit
 from keyvex.ai.planner._edit_results import cta_edit, headline_edit, outcome_text_edit
 from keyvex.ai.planner._request import Request, split_clauses
 from keyvex.tools import ToolDefinition, verify
