@@ -17,7 +17,7 @@ import structlog
 from keyvex import ai
 from keyvex.accounts import User
 from keyvex.accounts.service import get_user
-from keyvex.ai import AIContext, BuildBrief, ConversationState, NeedsModel, Question
+from keyvex.ai import AIContext, BuildBrief, ConversationState, Question
 from keyvex.app import App
 from keyvex.clock import now_iso
 from keyvex.cocreate import _data
@@ -414,7 +414,7 @@ async def _edit(app: App, user: User, sid: str, request: str) -> None:
         result = await ai.edit_tool(
             _context(app, user, sid), stored.definition, request, _progress(app, sid)
         )
-    except NeedsModel as exc:
+    except Invalid as exc:  # not understood, or no change passed verification
         await _failed(app, user, sid, with_editor_path(exc.message, session.tool_id))
         return
     await _say(app, user, sid, result.summary)

@@ -139,11 +139,16 @@ async def test_a_model_saying_already_so_with_no_patch_is_not_retried(
 
 
 @pytest.fixture
-def creator(settings: Settings) -> Iterator[Creator]:
-    with LiveServer(settings) as server:
-        person = Creator(server, "erin@example.com")
-        yield person
-        person.close()
+def server(settings: Settings) -> Iterator[LiveServer]:
+    with LiveServer(settings) as live:
+        yield live
+
+
+@pytest.fixture
+def creator(server: LiveServer) -> Iterator[Creator]:
+    person = Creator(server, "erin@example.com")
+    yield person
+    person.close()
 
 
 def _change(creator: Creator, sid: str, after: int, request: str) -> list[dict[str, Any]]:
@@ -195,3 +200,23 @@ def test_the_change_box_makes_structural_edits_and_answers_already_so(creator: C
     assert result.status_code == 200, result.text
     headline = result.json()["result"]["blocks"][0]["text"]
     assert "not reachable" not in headline and any(ch.isdigit() for ch in headline)
+
+
+def test_with_a_model_the_change_box_answers_already_so_and_offers_the_editor_on_failure(
+    server: LiveServer, creator: Creator
+) -> None:
+    sid = creator.start("An ROI calculator for dental practices", build_now=True)
+    events = creator.events(sid, after=0)
+    tool_id = next(e["data"] for e in events if e["event"] == "tool")["tool_id"]
+
+    use_models(server.state, "editor", ("openai:gpt-test", Unchanged().model()))
+    events = _change(creator, sid, events[-1]["id"], "make the button green")
+    assert _said(events).startswith("Already so:")
+    assert [e["event"] for e in events if e["event"] in ("tool", "error")] == []
+
+    broken = {"summary": "Done.", "patch": [{"op": "replace", "path": "/nope", "value": 1}]}
+    use_models(server.state, "editor", ("openai:gpt-test", Unchanged(**broken).model()))
+    events = _change(creator, sid, events[-1]["id"], "make the button green")
+    error = next(e["data"]["message"] for e in events if e["event"] == "error")
+    assert "after 3 tries" in error and f"/dashboard/tools/{tool_id}/edit" in error
+    assert creator.session(sid)["tool_version"] == 1
