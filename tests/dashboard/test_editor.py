@@ -394,3 +394,9 @@ def test_removing_an_outcome_clears_its_option_points_and_expectations(alice: An
     points = [o.outcome_points for i in after.inputs for o in i.options]
     assert all("driver" not in p for p in points)
     assert all(case.expected_outcome != "driver" for case in after.test_cases)
+
+
+def test_the_editor_needs_sign_in(client: Any) -> None:
+    response = client.get(EDIT.format("abc123"), follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login?next=")
