@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from keyvex.caches import Caches
 from keyvex.jobs import JobRunner, LocalJobRunner
 from keyvex.ratelimit import RateLimiter
 from keyvex.settings import Settings, prepare_data_dir, resolve_secrets
@@ -20,12 +20,9 @@ class App:
     blobs: BlobStore
     limiter: RateLimiter
     jobs: JobRunner
-    #: In-process caches of derived data, one dict per domain (e.g. parsed published tools);
-    #: entries are always re-validated against the store, so several processes stay correct.
-    local_cache: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    def cache(self, name: str) -> dict[str, Any]:
-        return self.local_cache.setdefault(name, {})
+    #: Bounded in-process caches of derived data, each declared by its domain with a
+    #: ``CacheSpec`` (``keyvex.caches``); entries are re-validated against the store.
+    caches: Caches = field(default_factory=Caches)
 
     @property
     def secret_key(self) -> str:

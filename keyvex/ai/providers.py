@@ -19,9 +19,12 @@ from keyvex.settings import Settings
 
 if TYPE_CHECKING:
     from keyvex.app import App
+from keyvex.caches import CacheSpec
 
 PROVIDERS = ("offline", "openai", "anthropic", "openai-compatible")
-CACHE = "ai"
+#: The registry file, read once per App; models injected for a process (tests, integrations).
+REGISTRY: CacheSpec[str, Registry] = CacheSpec("ai registry", max_entries=1)
+MODELS: CacheSpec[str, list[Candidate]] = CacheSpec("ai injected models", max_entries=64)
 
 
 @dataclass(frozen=True)
@@ -96,16 +99,16 @@ def build_model(spec: ModelSpec, settings: Settings) -> Model:
 
 def registry(app: App) -> Registry:
     """The app's registry, read once per App."""
-    cache = app.cache(CACHE)
-    if "registry" not in cache:
-        cache["registry"] = load_registry(app.settings.ai_registry_file)
-    found: Registry = cache["registry"]
+    cache = app.caches(REGISTRY)
+    found = cache.get("registry")
+    if found is None:
+        found = cache["registry"] = load_registry(app.settings.ai_registry_file)
     return found
 
 
 def chain(app: App, process: Process) -> list[Candidate]:
     """Primary then fallback, skipping unconfigured ones; the offline planner when none is left."""
-    injected = app.cache(CACHE).get(f"models:{process}")
+    injected = app.caches(MODELS).get(process)
     if injected is not None:
         return list(injected)
     config = registry(app).get(process)
@@ -119,13 +122,11 @@ def chain(app: App, process: Process) -> list[Candidate]:
 
 def use_models(app: App, process: Process, *models: tuple[str, Model]) -> None:
     """Make ``process`` call these (name, model) pairs in order (tests, custom integrations)."""
-    cache = app.cache(CACHE)
+    cache = app.caches(MODELS)
     if not models:
-        cache.pop(f"models:{process}", None)
+        cache.pop(process, None)
         return
-    cache[f"models:{process}"] = [
-        Candidate(parse_model_name(name), model) for name, model in models
-    ]
+    cache[process] = [Candidate(parse_model_name(name), model) for name, model in models]
 
 
 def model_settings(config: ProcessConfig) -> ModelSettings:

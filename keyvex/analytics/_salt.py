@@ -12,10 +12,11 @@ import secrets
 import time
 
 from keyvex.app import App
+from keyvex.caches import CacheSpec
 from keyvex.store import Condition, ConditionFailed
 
 SALT_TTL_SECONDS = 2 * 86_400
-_CACHE = "analytics_salt"
+SALTS: CacheSpec[str, str] = CacheSpec("analytics salts", max_entries=4)
 
 
 def salt_key(day: str) -> tuple[str, str]:
@@ -24,15 +25,14 @@ def salt_key(day: str) -> tuple[str, str]:
 
 def cached_salt(app: App, day: str) -> str | None:
     """The salt of ``day`` if this process already holds it (no I/O)."""
-    cached = app.cache(_CACHE).get(day)
-    return cached if isinstance(cached, str) else None
+    return app.caches(SALTS).get(day)
 
 
 async def daily_salt(app: App, day: str) -> str:
     """The salt of ``day`` (YYYY-MM-DD, UTC), created on first use."""
-    cache = app.cache(_CACHE)
+    cache = app.caches(SALTS)
     cached = cache.get(day)
-    if isinstance(cached, str):
+    if cached is not None:
         return cached
     pk, sk = salt_key(day)
     item = await app.store.get(pk, sk)

@@ -17,6 +17,7 @@ from keyvex.analytics._bots import is_bot
 from keyvex.analytics._salt import cached_salt, daily_salt, visitor_hash
 from keyvex.analytics._visits import advance_visit, implied_stages, planned_steps
 from keyvex.app import App
+from keyvex.caches import CacheSpec
 from keyvex.errors import Invalid
 from keyvex.store import Update
 
@@ -125,21 +126,18 @@ async def _advance(
     return counted
 
 
-_RECENT = "recent_views"
-_RECENT_MAX = 200_000
+#: Visitors whose view marker this process knows is live (forgetting one costs a write).
+RECENT: CacheSpec[str, float] = CacheSpec("recent views", max_entries=200_000)
 
 
 def _remembered(app: App, visitor: str, now: float) -> bool:
     """True when this process already knows the visitor's view marker is live."""
-    expiry = app.cache(_RECENT).get(visitor)
+    expiry = app.caches(RECENT).get(visitor)
     return expiry is not None and expiry > now
 
 
 def _remember(app: App, visitor: str, until: float) -> None:
-    recent = app.cache(_RECENT)
-    if len(recent) >= _RECENT_MAX:
-        recent.clear()  # a bounded memo: forgetting only costs one store write per visitor
-    recent[visitor] = until
+    app.caches(RECENT)[visitor] = until
 
 
 def view_already_counted(app: App, tool_id: str, ip: str, user_agent: str) -> bool:

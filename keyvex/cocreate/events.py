@@ -17,10 +17,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from keyvex.app import App
+from keyvex.caches import CacheSpec
 from keyvex.cocreate.models import Event, EventType, event_key
 from keyvex.store import SK, Condition, ConditionFailed
 
-_HUB = "cocreate.events"
 _MAX_REMEMBERED = 10_000
 
 
@@ -46,12 +46,15 @@ class EventHub:
             queue.put_nowait(event)
 
 
+#: This process's hub (listeners and locks live here, so it is one object per App).
+HUB: CacheSpec[str, EventHub] = CacheSpec("co-creation event hub", max_entries=1)
+
+
 def hub(app: App) -> EventHub:
-    cache = app.cache(_HUB)
+    cache = app.caches(HUB)
     found = cache.get("hub")
     if found is None:
         found = cache["hub"] = EventHub()
-    assert isinstance(found, EventHub)
     return found
 
 

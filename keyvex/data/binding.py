@@ -20,6 +20,7 @@ from anyio import to_thread
 
 from keyvex import formula
 from keyvex.app import App
+from keyvex.caches import CacheSpec
 from keyvex.data._coerce import coerce_column, guess_type
 from keyvex.data._types import Dataset
 from keyvex.data.models import Snapshot
@@ -28,7 +29,8 @@ from keyvex.store import SK, Delete, Put, TransactOp
 from keyvex.tools._definition import DataTable, ToolDefinition
 
 TableRows = dict[str, list[dict[str, Any]]]
-_DATASETS = "data_snapshots"
+#: Source snapshots by checksum (a few MB each at most: see MAX_TOOL_DATA_BYTES).
+DATASETS: CacheSpec[str, Dataset] = CacheSpec("data snapshots", max_entries=32)
 
 
 def bound_tables(definition: ToolDefinition) -> list[DataTable]:
@@ -52,15 +54,12 @@ def with_rows(definition: ToolDefinition, tables: Mapping[str, list[dict[str, An
 
 async def load_dataset(app: App, snapshot: Snapshot) -> Dataset:
     """A source snapshot from the blob store, kept in-process by its checksum."""
-    cache = app.cache(_DATASETS)
+    cache = app.caches(DATASETS)
     hit = cache.get(snapshot.sha256)
     if hit is not None:
-        dataset: Dataset = hit
-        return dataset
+        return hit
     raw = await to_thread.run_sync(app.blobs.get, snapshot.blob_key)
     dataset = Dataset.from_json(json.loads(raw))
-    if len(cache) > 32:
-        cache.clear()
     cache[snapshot.sha256] = dataset
     return dataset
 

@@ -21,24 +21,28 @@ import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from keyvex.analytics import record_event, view_already_counted
+from keyvex.app import App
+from keyvex.caches import CacheSpec
+from keyvex.tools.publishing import PUBLISHED
 from keyvex.web.middleware import new_request_id
 
 _PAGE = re.compile(r"^/t/([a-z0-9][a-z0-9-]{0,59})$")
-_PUBLISHED = "published_tools"  # keyvex.tools.publishing's cache: gone entry = drop ours
 _DROPPED = {b"x-request-id", b"date"}
 log = structlog.get_logger("keyvex.public")
 _Entry = tuple[float, Any, list[tuple[bytes, bytes]], bytes]
+#: Whole responses by (slug, scheme): (captured at, tool object, headers, body). A page is
+#: at most some tens of KB; the bound keeps a site with many tools from filling memory.
+RENDERED: CacheSpec[tuple[str, str], _Entry] = CacheSpec("rendered public pages", 2048)
 
 
 class PublicPageCache:
     """ASGI layer wrapped around the whole app (see ``install``) answering repeat tool-page
     requests from memory."""
 
-    def __init__(self, app: ASGIApp, state: Any) -> None:
+    def __init__(self, app: ASGIApp, state: App) -> None:
         self.app = app
         self.state = state
-        # (slug, scheme) -> (captured at, tool object it was rendered from, headers, body)
-        self.entries: dict[tuple[str, str], _Entry] = {}
+        self.entries = state.caches(RENDERED)
         self.tasks: set[asyncio.Task[None]] = set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -51,7 +55,7 @@ class PublicPageCache:
         slug = match.group(1)
         key = (slug, scope.get("scheme", "http"))
         entry = self.entries.get(key)
-        live = self.state.cache(_PUBLISHED).get(slug)
+        live = self.state.caches(PUBLISHED).get(slug)
         ttl = self.state.settings.publish_cache_seconds
         if (
             entry is not None
@@ -113,7 +117,7 @@ class PublicPageCache:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body") and head.get("status") == 200:
                     headers = [(k, v) for k, v in head["headers"] if k.lower() not in _DROPPED]
-                    live = self.state.cache(_PUBLISHED).get(key[0])
+                    live = self.state.caches(PUBLISHED).get(key[0])
                     cookie = any(k.lower() == b"set-cookie" for k, _ in headers)
                     if live is not None and not cookie:
                         self.entries[key] = (started, live[2], headers, b"".join(chunks))
@@ -122,7 +126,7 @@ class PublicPageCache:
         await self.app(scope, receive, send_wrapper)
 
 
-def install(app: Any, state: Any) -> None:
+def install(app: Any, state: App) -> None:
     """Wrap the app's complete middleware stack (FastAPI's own layers included), so a cached
     page skips every layer; the rest of the app is untouched."""
     build = app.build_middleware_stack

@@ -11,6 +11,7 @@ that time without a store read on every page view.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import unicodedata
@@ -22,6 +23,7 @@ from anyio import to_thread
 from keyvex import events
 from keyvex.accounts.models import User
 from keyvex.app import App
+from keyvex.caches import CacheSpec
 from keyvex.clock import now_iso
 from keyvex.data.binding import (
     build_tool_data,
@@ -48,7 +50,12 @@ RESERVED = frozenset(
 )  # fmt: skip
 MAX_ORIGINS = 20
 _ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:\d{1,5})?$")
-_CACHE = "published_tools"
+#: Parsed live tools by slug: (when last checked, slug item version, tool, weight). Bound by
+#: weight (the definition's JSON size, data rows included) so large data tools cannot fill
+#: memory: 64 MB per process.
+PUBLISHED: CacheSpec[str, tuple[float, int, PublishedTool, int]] = CacheSpec(
+    "published tools", max_entries=4096, max_weight=64 * 1024 * 1024, weigh=lambda e: e[3]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,8 +151,8 @@ async def publish(
     for candidate in candidates:
         if await _try_publish(app, user, tool, candidate, origins, data_ref):
             if tool.slug and tool.slug != candidate:
-                app.cache(_CACHE).pop(tool.slug, None)
-            app.cache(_CACHE).pop(candidate, None)
+                app.caches(PUBLISHED).pop(tool.slug, None)
+            app.caches(PUBLISHED).pop(candidate, None)
             return await published_by_slug(app, candidate)
     raise Conflict(
         "That address is taken.", fields={"slug": f"'{candidates[0]}' is used by another tool."}
@@ -232,23 +239,22 @@ async def unpublish(app: App, user: User, tool_id: str) -> None:
         raise Invalid("The tool is not published.")
     await app.store.update(*slug_key(tool.slug), set={"status": "unpublished"})
     await app.store.update(*tool_key(user.id, tool_id), set={"status": "draft"})
-    app.cache(_CACHE).pop(tool.slug, None)
+    app.caches(PUBLISHED).pop(tool.slug, None)
 
 
 def drop_cached(app: App, slug: str) -> None:
     """Forget the cached live tool at ``slug`` in this process (others re-check in time)."""
-    app.cache(_CACHE).pop(slug, None)
+    app.caches(PUBLISHED).pop(slug, None)
 
 
 async def published_by_slug(app: App, slug: str) -> PublishedTool:
     """The live tool at ``/t/{slug}``; NotFound for unknown slugs, Gone when unpublished."""
     if not SLUG.match(slug):
         raise NotFound("There is no tool at this address.")
-    cache = app.cache(_CACHE)
+    cache = app.caches(PUBLISHED)
     fresh = cache.get(slug)
     if fresh is not None and time.monotonic() - fresh[0] < app.settings.publish_cache_seconds:
-        trusted: PublishedTool = fresh[2]
-        return trusted
+        return fresh[2]
     item = await app.store.get(*slug_key(slug))
     if item is None:
         raise NotFound("There is no tool at this address.")
@@ -256,15 +262,16 @@ async def published_by_slug(app: App, slug: str) -> PublishedTool:
         raise Gone("This tool is no longer available.")
     cached = cache.get(slug)
     if cached is not None and cached[1] == item["version"]:
-        cache[slug] = (time.monotonic(), item["version"], cached[2])
-        hit: PublishedTool = cached[2]
-        return hit
+        cache[slug] = (time.monotonic(), item["version"], cached[2], cached[3])
+        return cached[2]
     snapshot = await app.store.get(*version_key(item["tool_id"], int(item["version_number"])))
     if snapshot is None:
         raise Gone("This tool is no longer available.")
     definition = parse_tool(snapshot["definition"])
+    weight = len(json.dumps(snapshot["definition"], separators=(",", ":")))
     if item.get("data_key"):
         definition = with_rows(definition, await read_tool_data(app, item["data_key"]))
+        weight = len(definition.model_dump_json())
     published = PublishedTool(
         tool_id=item["tool_id"],
         owner_id=item["owner_id"],
@@ -274,5 +281,5 @@ async def published_by_slug(app: App, slug: str) -> PublishedTool:
         allowed_origins=tuple(item.get("allowed_origins", ())),
         published_at=item["published_at"],
     )
-    cache[slug] = (time.monotonic(), item["version"], published)
+    cache[slug] = (time.monotonic(), item["version"], published, weight)
     return published
