@@ -239,6 +239,12 @@ def test_every_template_round_trips_through_the_editor_unchanged(
                 for part in ("inputs", "lead", "presentation"):
                     shot = artifacts / f"editor-assessment-{part}-{width}.png"
                     page.locator(f"#ed-{part}").screenshot(path=str(shot))
+            page.set_viewport_size({"width": 390, "height": 844})
+        page.evaluate(
+            "document.querySelectorAll('.ed-folded').forEach(i => i.classList.remove('ed-folded'))"
+        )
+        wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert wide <= 1, f"{template.id} scrolls sideways at 390 px"
     # An imported, data-bound tool: its tables and table block survive a save from the page.
     page.goto(f"{url}/dashboard/new")
     payload = json.dumps(data_bound_tool()).encode()
