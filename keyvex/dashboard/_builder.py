@@ -54,6 +54,24 @@ class DraftRefused(Invalid):
 
 
 @dataclass
+class Saved:
+    """A saved draft: the stored tool and how many warnings verification left."""
+
+    tool: StoredTool
+    warnings: int
+
+    @property
+    def message(self) -> str:
+        text = (
+            f"Saved as version {self.tool.version}. Publish it from the tool page to put it live."
+        )
+        if self.warnings:
+            plural = "s" if self.warnings != 1 else ""
+            text += f" Checks left {self.warnings} warning{plural} (listed on the tool page)."
+        return text
+
+
+@dataclass
 class Removal:
     """A name the draft removes although something still uses it."""
 
@@ -201,10 +219,11 @@ def _parse(draft: dict[str, Any]) -> ToolDefinition:
         ) from None
 
 
-async def _verified(tool: ToolDefinition) -> None:
+async def _verified(tool: ToolDefinition) -> int:
+    """The number of warnings, or DraftRefused with every error at its editor path."""
     report = await to_thread.run_sync(verify, tool)
     if not report.errors:
-        return
+        return len(report.warnings)
     errors = [{"path": editor_path(i.path), "message": i.message} for i in report.errors]
     count = len(errors)
     if only_cases_differ(errors):
@@ -228,7 +247,7 @@ async def save_draft(
     version: object,
     draft: object,
     update_tests: bool = False,
-) -> StoredTool:
+) -> Saved:
     """Parse, check removals, verify and save the draft as a new version (``update_tests``:
     the creator confirmed that test cases should expect the edited tool's results)."""
     stored = await get_tool(app, user, tool_id)
@@ -249,11 +268,12 @@ async def save_draft(
     if update_tests:
         tool = await to_thread.run_sync(rerecord, tool)
         note += "; test cases updated to its results"
-    await _verified(tool)
+    warnings = await _verified(tool)
     try:
-        return await update_tool(app, user, tool_id, tool, expected_version=version, note=note)
+        stored = await update_tool(app, user, tool_id, tool, expected_version=version, note=note)
     except Conflict:
         raise Conflict(CHANGED_MEANWHILE) from None
+    return Saved(stored, warnings)
 
 
 BLANK_TOOL: dict[str, Any] = {

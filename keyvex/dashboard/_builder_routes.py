@@ -63,10 +63,10 @@ async def save(request: Request, tool_id: str, app: AppDep, user: CurrentUser) -
         return JSONResponse({"message": exc.message, "errors": []}, status_code=409)
     return JSONResponse(
         {
-            "version": saved.version,
-            "message": f"Saved as version {saved.version}. Publish it from the tool page "
-            "to put it live.",
-            "definition": saved.definition.model_dump(mode="json"),
+            "version": saved.tool.version,
+            "message": saved.message,
+            "warnings": saved.warnings,
+            "definition": saved.tool.definition.model_dump(mode="json"),
         }
     )
 

@@ -345,6 +345,11 @@ def test_a_blank_tool_starts_in_the_editor(alice: Any) -> None:
     d = draft_of(alice, tool_id)
     assert [i["id"] for i in d["inputs"]] == ["amount"]
     assert 'id="start-blank"' in alice.get("/dashboard/new").text
+    body = save(alice, tool_id, d, 1).json()
+    assert body["message"] == (
+        "Saved as version 2. Publish it from the tool page to put it live. "
+        "Checks left 1 warning (listed on the tool page)."
+    )
 
 
 def test_a_data_bound_tool_keeps_its_tables(alice: Any) -> None:
