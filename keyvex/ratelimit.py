@@ -1,4 +1,9 @@
-"""Rate limits on top of the `limits` library (in memory by default, Redis when scaled out)."""
+"""Rate limits on top of the `limits` library's async API (in memory by default, Redis when
+scaled out), so that a check never blocks the event loop on a network round trip.
+
+Storage URIs are the library's: ``memory://`` (one process) or ``redis://host:6379`` (shared
+by every process); the async flavour (``async+...``) is chosen here.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +11,23 @@ import math
 import time
 
 from limits import RateLimitItem, parse_many
+from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
 
 from keyvex.errors import RateLimited
+
+
+def async_uri(uri: str) -> str:
+    """The async flavour of a ``limits`` storage URI."""
+    return uri if uri.startswith("async+") else f"async+{uri}"
 
 
 class RateLimiter:
     """Named rules ("5/minute;20/hour") checked against keys such as an IP or an account."""
 
     def __init__(self, storage_uri: str = "memory://") -> None:
-        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
+        storage = storage_from_string(async_uri(storage_uri))
+        self._limiter = MovingWindowRateLimiter(storage)
         self._parsed: dict[str, list[RateLimitItem]] = {}
 
     def _items(self, rule: str) -> list[RateLimitItem]:
@@ -26,30 +37,33 @@ class RateLimiter:
             self._parsed[rule] = items
         return items
 
-    def allowed(self, rule: str, *key: str) -> bool:
+    async def allowed(self, rule: str, *key: str) -> bool:
         """True when one more hit would stay within every limit of ``rule``."""
-        return all(self._limiter.test(item, *key) for item in self._items(rule))
+        for item in self._items(rule):
+            if not await self._limiter.test(item, *key):
+                return False
+        return True
 
-    def hit(self, rule: str, *key: str) -> bool:
+    async def hit(self, rule: str, *key: str) -> bool:
         """Count one hit; False when a limit was already reached."""
-        # Every window must count the hit, so no short-circuiting all() over a generator.
-        results = [self._limiter.hit(item, *key) for item in self._items(rule)]
+        # Every window must count the hit, so no stopping at the first full one.
+        results = [await self._limiter.hit(item, *key) for item in self._items(rule)]
         return all(results)
 
-    def retry_after(self, rule: str, *key: str) -> int:
+    async def retry_after(self, rule: str, *key: str) -> int:
         """Seconds until ``rule`` would allow another hit for ``key``."""
         waits = [0.0]
         for item in self._items(rule):
-            stats = self._limiter.get_window_stats(item, *key)
+            stats = await self._limiter.get_window_stats(item, *key)
             if stats.remaining <= 0:
                 waits.append(stats.reset_time - time.time())
         return max(1, math.ceil(max(waits)))
 
-    def check(self, rule: str, *key: str, message: str) -> None:
+    async def check(self, rule: str, *key: str, message: str) -> None:
         """Count a hit and raise RateLimited (with Retry-After) when over the limit."""
-        if not self.hit(rule, *key):
-            raise RateLimited(message, retry_after=self.retry_after(rule, *key))
+        if not await self.hit(rule, *key):
+            raise RateLimited(message, retry_after=await self.retry_after(rule, *key))
 
-    def clear(self, rule: str, *key: str) -> None:
+    async def clear(self, rule: str, *key: str) -> None:
         for item in self._items(rule):
-            self._limiter.clear(item, *key)
+            await self._limiter.clear(item, *key)

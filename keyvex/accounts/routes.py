@@ -81,7 +81,7 @@ async def signup_page(request: Request, user: OptionalUser) -> Response:
 async def signup(request: Request, app: AppDep) -> Response:
     values = await form_fields(request, "email", "password")
     try:
-        app.limiter.check(
+        await app.limiter.check(
             app.settings.signup_limit_ip,
             "signup",
             _client_ip(request),

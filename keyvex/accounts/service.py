@@ -119,8 +119,8 @@ async def authenticate(
     else:  # strangers and new browsers share the account's limit
         rules.append((settings.login_limit_account, ("acct", account)))
     for rule, key in rules:
-        if not limiter.allowed(rule, "login", *key):
-            wait = limiter.retry_after(rule, "login", *key)
+        if not await limiter.allowed(rule, "login", *key):
+            wait = await limiter.retry_after(rule, "login", *key)
             raise RateLimited(
                 f"Too many sign-in attempts. Try again in {max(1, wait // 60)} minute(s).",
                 retry_after=wait,
@@ -130,7 +130,7 @@ async def authenticate(
     ok = await to_thread.run_sync(verify_password, _hasher(app), stored, password)
     if not ok or found is None:
         for rule, key in rules:
-            limiter.hit(rule, "login", *key)
+            await limiter.hit(rule, "login", *key)
         raise Invalid("Wrong email or password.", fields={"password": "Wrong email or password."})
     return found[0]
 

@@ -80,10 +80,10 @@ async def count(app: App, tool_id: str, event: str, step: int | None = None) -> 
     await app.store.update(op.pk, op.sk, set=op.set, add=op.add)
 
 
-def over_event_limit(app: App, ip: str) -> bool:
+async def over_event_limit(app: App, ip: str) -> bool:
     """True when ``ip`` has used up ``KEYVEX_EVENT_LIMIT_IP``: its events are not counted, so
     a route can ignore them before reading anything."""
-    return not app.limiter.allowed(app.settings.event_limit_ip, _LIMIT_KEY, ip)
+    return not await app.limiter.allowed(app.settings.event_limit_ip, _LIMIT_KEY, ip)
 
 
 async def record_event(
@@ -98,7 +98,7 @@ async def record_event(
     counter_name(event, step)  # refuse malformed events before anything else
     if event == "lead" or is_bot(user_agent):
         return False
-    if not app.limiter.hit(app.settings.event_limit_ip, _LIMIT_KEY, ip):
+    if not await app.limiter.hit(app.settings.event_limit_ip, _LIMIT_KEY, ip):
         return False
     if event == "view" and view_already_counted(app, tool.tool_id, ip, user_agent):
         return False

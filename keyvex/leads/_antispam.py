@@ -25,15 +25,15 @@ def rule(app: App, name: str, default: str) -> str:
     return value if isinstance(value, str) and value else default
 
 
-def check_rate_limits(app: App, tool_id: str, ip: str) -> None:
+async def check_rate_limits(app: App, tool_id: str, ip: str) -> None:
     """Count one submission against the per-IP and per-tool limits; raise LeadRejected."""
     checks = (
         (rule(app, "lead_limit_ip", LEAD_LIMIT_IP), ("lead", "ip", ip)),
         (rule(app, "lead_limit_tool", LEAD_LIMIT_TOOL), ("lead", "tool", tool_id)),
     )
     for limit, key in checks:
-        if not app.limiter.hit(limit, *key):
-            wait = app.limiter.retry_after(limit, *key)
+        if not await app.limiter.hit(limit, *key):
+            wait = await app.limiter.retry_after(limit, *key)
             raise LeadRejected(
                 f"Too many submissions right now. Please try again in {wait} seconds.",
                 retry_after=wait,

@@ -54,7 +54,7 @@ async def submit_lead(
     Raises LeadRejected (rate limits), AnswerError (answers, contact fields and consent,
     all reported together) or Invalid (the tool does not collect leads).
     """
-    check_rate_limits(app, tool.tool_id, meta.ip)
+    await check_rate_limits(app, tool.tool_id, meta.ip)
     capture = tool.definition.lead_capture
     if capture.mode == "off":
         raise Invalid("This tool does not collect contact details.")

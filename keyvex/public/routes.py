@@ -138,7 +138,7 @@ async def embed_script(request: Request) -> Response:
 async def tool_result(request: Request, app: AppDep, slug: str) -> Response:
     try:
         meta = _meta(request)
-        app.limiter.check(
+        await app.limiter.check(
             app.settings.result_limit_ip,
             "public-result",
             meta.ip,
@@ -172,7 +172,7 @@ async def tool_submit(request: Request, app: AppDep, slug: str) -> Response:
 async def tool_event(request: Request, app: AppDep, slug: str) -> Response:
     try:
         meta = _meta(request)
-        if over_event_limit(app, meta.ip):  # a flood is ignored, as its beacons would be
+        if await over_event_limit(app, meta.ip):  # a flood is ignored, as its beacons would be
             return Response(status_code=204)
         tool = await published_by_slug(app, slug)
         data = await _json_body(request)
