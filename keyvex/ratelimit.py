@@ -8,12 +8,12 @@ by every process); the async flavour (``async+...``) is chosen here.
 from __future__ import annotations
 
 import math
-import time
 
 from limits import RateLimitItem, parse_many
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
+from keyvex import clock
 from keyvex.errors import RateLimited
 
 
@@ -56,7 +56,7 @@ class RateLimiter:
         for item in self._items(rule):
             stats = await self._limiter.get_window_stats(item, *key)
             if stats.remaining <= 0:
-                waits.append(stats.reset_time - time.time())
+                waits.append(stats.reset_time - clock.now())
         return max(1, math.ceil(max(waits)))
 
     async def check(self, rule: str, *key: str, message: str) -> None:

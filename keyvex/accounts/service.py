@@ -17,13 +17,13 @@ Failed sign-ins are limited so that guessing is slow and a stranger cannot lock 
 from __future__ import annotations
 
 import secrets
-import time
 import uuid
 
 from anyio import to_thread
 from argon2 import PasswordHasher
 from email_validator import EmailNotValidError, validate_email
 
+from keyvex import clock
 from keyvex.accounts import _devices
 from keyvex.accounts._keys import COUNTERS, email_key, login_key, logins_index, user_key
 from keyvex.accounts.models import User
@@ -144,7 +144,7 @@ async def start_session(app: App, user: User, user_agent: str = "") -> str:
     """A fresh random session token (rotated at every sign-in); only its digest is stored."""
     token = secrets.token_urlsafe(32)
     pk, sk = login_key(token)
-    ttl = int(time.time()) + app.settings.session_days * 86400
+    ttl = int(clock.now()) + app.settings.session_days * 86400
     await app.store.put(
         {
             "PK": pk,

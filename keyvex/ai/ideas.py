@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from typing import Literal
 
-import structlog
 from pydantic import BaseModel, Field
 from pydantic_ai import Agent
 from pydantic_ai.exceptions import FallbackExceptionGroup, ModelAPIError, UnexpectedModelBehavior
@@ -25,8 +24,9 @@ from keyvex.ai.registry import Process
 from keyvex.ai.usage import RecordingModel, Sink
 from keyvex.errors import Invalid
 from keyvex.knowledge.ideas import Idea, clean, generate
+from keyvex.logs import get_logger
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 PROCESS: Process = "ideas"
 FAILURES = (ModelAPIError, FallbackExceptionGroup, UnexpectedModelBehavior)
 LIMIT = 200

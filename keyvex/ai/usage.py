@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import structlog
 from pydantic_ai import exceptions as ai_errors
 from pydantic_ai.messages import ModelMessage, ModelResponse
 from pydantic_ai.models import ModelRequestParameters, StreamedResponse
@@ -21,6 +20,7 @@ from keyvex.ai.prices import call_cost, parse_overrides
 from keyvex.ai.providers import Candidate
 from keyvex.clock import now_iso
 from keyvex.events import AccountDeleted
+from keyvex.logs import get_logger
 from keyvex.store import SK
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from keyvex.ai.models import AIContext
     from keyvex.app import App
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 ENTITY = "ai_call"
 ERROR_KINDS: list[tuple[type[BaseException], str]] = [
     (ai_errors.ModelRateLimitError, "rate_limit"),

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 
+from keyvex import clock
 from keyvex.app import App
 from keyvex.caches import CacheSpec
 from keyvex.store import Condition, ConditionFailed
@@ -42,7 +42,7 @@ async def daily_salt(app: App, day: str) -> str:
             "SK": sk,
             "entity_type": "visitor_salt",
             "salt": secrets.token_hex(32),
-            "ttl": int(time.time()) + SALT_TTL_SECONDS,
+            "ttl": int(clock.now()) + SALT_TTL_SECONDS,
         }
         try:
             item = await app.store.put(fresh, Condition.not_exists())

@@ -16,6 +16,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+from keyvex import clock
 from keyvex.app import App
 from keyvex.errors import Unavailable
 from keyvex.store import Condition, ConditionFailed
@@ -47,7 +48,7 @@ async def _take(app: App, sid: str, holder: str, lease: float, wait_seconds: flo
     deadline = time.monotonic() + wait_seconds
     while True:
         current = await app.store.get(*work_key(sid), consistent=True)
-        if current is None or float(current["lease_until"]) <= time.time():
+        if current is None or float(current["lease_until"]) <= clock.now():
             condition = (
                 Condition.not_exists() if current is None
                 else Condition.version_is(current["version"])
@@ -63,7 +64,7 @@ async def _take(app: App, sid: str, holder: str, lease: float, wait_seconds: flo
 def _item(sid: str, holder: str, lease: float) -> dict[str, Any]:
     pk, sk = work_key(sid)
     return {"PK": pk, "SK": sk, "entity_type": "session_work", "holder": holder,
-            "lease_until": time.time() + lease}  # fmt: skip
+            "lease_until": clock.now() + lease}  # fmt: skip
 
 
 async def _renew(app: App, sid: str, holder: str, lease: float) -> None:

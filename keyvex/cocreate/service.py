@@ -12,8 +12,6 @@ import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import structlog
-
 from keyvex import ai
 from keyvex.accounts import User
 from keyvex.accounts.service import get_user
@@ -27,12 +25,13 @@ from keyvex.cocreate.events import TextRelay, append_event, last_event_id
 from keyvex.cocreate.models import Session, VersionInfo, session_key
 from keyvex.errors import Invalid, KeyvexError, NotFound
 from keyvex.jobs import JobRunner, task
+from keyvex.logs import get_logger
 from keyvex.store import Condition, ConditionFailed
 from keyvex.tools import ToolDefinition, VerificationReport
 from keyvex.tools.publishing import publish
 from keyvex.tools.service import create_tool, get_tool, update_tool
 
-log = structlog.get_logger("keyvex.cocreate")
+log = get_logger("keyvex.cocreate")
 
 MAX_BRIEF = 2000
 MAX_REQUEST = 1000

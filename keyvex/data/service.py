@@ -23,9 +23,9 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import structlog
 from pydantic import ValidationError
 
+from keyvex import clock
 from keyvex.accounts.models import User
 from keyvex.app import App
 from keyvex.clock import now_iso
@@ -35,10 +35,11 @@ from keyvex.data._uploads import store_upload as store_upload  # routes and page
 from keyvex.data.models import INTERVALS, DataSource, Frequency
 from keyvex.data.sources import connector
 from keyvex.errors import Conflict, Invalid, KeyvexError, NotFound
+from keyvex.logs import get_logger
 from keyvex.store import SK, Condition
 from keyvex.tools._parse import readable_errors
 
-log = structlog.get_logger("keyvex.data")
+log = get_logger("keyvex.data")
 SYNC_DUE = "SYNC_DUE"
 ACTIVITY_DAYS = 30
 MAX_SOURCES = 50
@@ -159,7 +160,7 @@ def schedule_fields(
     if frequency == "manual" or paused:
         return {"next_sync_at": None, "GSI1PK": None, "GSI1SK": None}
     wait = INTERVALS[frequency] if delay is None else delay
-    due = (time.time() if after is None else after) + wait
+    due = (clock.now() if after is None else after) + wait
     return {"next_sync_at": _iso(due), "GSI1PK": SYNC_DUE, "GSI1SK": f"{due:017.3f}"}
 
 

@@ -26,10 +26,10 @@ import json
 import time
 from typing import Any
 
-import structlog
 from anyio import to_thread
 from typing_extensions import TypeIs
 
+from keyvex import clock
 from keyvex.app import App
 from keyvex.clock import now_iso
 from keyvex.data import service
@@ -44,9 +44,10 @@ from keyvex.data.models import Snapshot
 from keyvex.data.sources import connector
 from keyvex.errors import KeyvexError
 from keyvex.jobs import task
+from keyvex.logs import get_logger
 from keyvex.store import SK, Condition, ConditionFailed
 
-log = structlog.get_logger("keyvex.data")
+log = get_logger("keyvex.data")
 LEASE_SECONDS = 300
 POLL_SECONDS = 10
 
@@ -85,7 +86,7 @@ async def sync_source(
     config = kind.config_model.model_validate(item["config"])
     try:
         await app.store.update(
-            item["PK"], item["SK"], set={"sync_started": time.time()}, condition=Condition.exists()
+            item["PK"], item["SK"], set={"sync_started": clock.now()}, condition=Condition.exists()
         )
     except ConditionFailed:  # deleted meanwhile
         return {"status": "gone"}
@@ -256,7 +257,7 @@ async def _published_definition(app: App, tool_item: dict[str, Any]) -> Any:
 async def sync_due(app: App, now: float | None = None, limit: int = 50) -> int:
     """Start a sync job for every scheduled source whose time has come (see the module for
     a sync that is still running, or never finished, when its lease runs out)."""
-    moment = time.time() if now is None else now
+    moment = clock.now() if now is None else now
     page = await app.store.query(
         service.SYNC_DUE, SK.le(f"{moment:017.3f}"), index="GSI1", limit=limit
     )

@@ -21,8 +21,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import structlog
-
 from keyvex.jobs.records import (
     DEAD,
     DEAD_TTL_SECONDS,
@@ -33,12 +31,13 @@ from keyvex.jobs.records import (
     new_job_item,
 )
 from keyvex.jobs.registry import TaskRegistry, TaskSpec, UnknownTask, tasks
+from keyvex.logs import get_logger
 from keyvex.store import SK, Condition, ConditionFailed, ItemStore
 
 if TYPE_CHECKING:
     from keyvex.app import App
 
-log = structlog.get_logger("keyvex.jobs")
+log = get_logger("keyvex.jobs")
 
 
 @dataclass(frozen=True, slots=True)

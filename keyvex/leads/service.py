@@ -10,10 +10,9 @@ yet", so a retry, even racing the original, finds the first lead instead of addi
 from __future__ import annotations
 
 import secrets
-import time
 from typing import Any
 
-from keyvex import analytics, events
+from keyvex import analytics, clock, events
 from keyvex.accounts.models import User
 from keyvex.app import App
 from keyvex.clock import now_iso
@@ -153,10 +152,12 @@ async def _store_once(app: App, lead: Lead, key: str, outbox: events.Outbox) -> 
         "entity_type": "lead_idempotency",
         "lead_sk": item["SK"],
         "lead_id": lead.id,
-        "ttl": int(time.time()) + IDEMPOTENCY_TTL_SECONDS,
+        "ttl": int(clock.now()) + IDEMPOTENCY_TTL_SECONDS,
     }
     ops: list[TransactOp] = [
-        Put(guard, Condition.not_exists()), Put(item, Condition.not_exists()), *outbox.ops
+        Put(guard, Condition.not_exists()),
+        Put(item, Condition.not_exists()),
+        *outbox.ops,
     ]
     counter = analytics.count_op(lead.tool_id, "lead")
     try:

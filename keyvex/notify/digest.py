@@ -13,13 +13,13 @@ out because the process was down at 07:00.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from markupsafe import Markup
 
+from keyvex import clock
 from keyvex.accounts.service import get_user
 from keyvex.app import App
 from keyvex.errors import KeyvexError
@@ -65,7 +65,7 @@ async def send_due_digests(app: App, now: float | None = None, limit: int = 100)
     """Send every digest whose time has come (the poller calls this); returns emails sent."""
     if not email_enabled(app):
         return 0  # digests wait (their windows keep growing) until the site can send email
-    moment = time.time() if now is None else now
+    moment = clock.now() if now is None else now
     page = await app.store.query(DIGEST_DUE, SK.le(due_sk(moment, "~")), index="GSI1", limit=limit)
     sent = 0
     for item in page.items:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import structlog
 from markupsafe import Markup
 
 from keyvex import events
@@ -24,6 +23,7 @@ from keyvex.errors import KeyvexError
 from keyvex.events import LeadCreated, Outbox
 from keyvex.jobs import task
 from keyvex.leads.models import Lead
+from keyvex.logs import get_logger
 from keyvex.notify.mailer import email_enabled, send_mail
 from keyvex.notify.prefs import get_prefs
 from keyvex.notify.smtp import creator_server, smtp_key
@@ -35,7 +35,7 @@ from keyvex.notify.visitor import (
 )
 from keyvex.store import Condition, Put
 
-log = structlog.get_logger("keyvex.notify")
+log = get_logger("keyvex.notify")
 
 
 @events.contributes(LeadCreated)

@@ -8,9 +8,9 @@ day listing the day's leads) or ``off``. While it is ``digest`` the item sits in
 
 from __future__ import annotations
 
-import time
 from typing import Any, Literal
 
+from keyvex import clock
 from keyvex.app import App
 from keyvex.notify.digest import DIGEST_DUE, due_sk, next_digest_at
 from keyvex.store import Condition, ConditionFailed
@@ -37,7 +37,7 @@ async def set_prefs(app: App, uid: str, lead_email: LeadEmail) -> dict[str, Any]
     if lead_email != "digest":
         remove = ("GSI1PK", "GSI1SK", "digest_from", "digest_due")
     elif current is None or current.get("GSI1PK") != DIGEST_DUE:
-        now = time.time()
+        now = clock.now()
         due = next_digest_at(now)
         changes.update(digest_from=now, digest_due=due, GSI1PK=DIGEST_DUE, GSI1SK=due_sk(due, uid))
     condition = (

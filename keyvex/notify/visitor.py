@@ -15,12 +15,12 @@ import base64
 import binascii
 import hashlib
 import hmac
-import time
 from typing import Any
 from urllib.parse import quote
 
 from markupsafe import Markup
 
+from keyvex import clock
 from keyvex.app import App
 from keyvex.clock import now_iso
 from keyvex.errors import Conflict, Gone, KeyvexError, NotFound
@@ -74,7 +74,7 @@ def read_token(app: App, token: str, now: float | None = None) -> tuple[str, str
     if not hmac.compare_digest(signature, _signature(app, payload)):
         raise invalid
     pk, sk, expires = payload.decode().split("|")
-    if int(expires) < (time.time() if now is None else now):
+    if int(expires) < (clock.now() if now is None else now):
         raise Gone("This confirmation link has expired (links work for 7 days).")
     return pk, sk
 
@@ -113,7 +113,7 @@ async def request_confirmation(
 ) -> None:
     """Email the signed link and note on the lead that confirmation was asked for."""
     pk, sk = lead_key(lead)
-    link = confirm_url(app, confirm_token(app, pk, sk, int(time.time()) + CONFIRM_SECONDS))
+    link = confirm_url(app, confirm_token(app, pk, sk, int(clock.now()) + CONFIRM_SECONDS))
     title = definition.title
     text = (
         f"You asked for your results from {title} by email.\n\n"

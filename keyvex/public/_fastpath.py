@@ -17,18 +17,18 @@ import re
 import time
 from typing import Any
 
-import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from keyvex.analytics import record_event, view_already_counted
 from keyvex.app import App
 from keyvex.caches import CacheSpec
+from keyvex.logs import get_logger
 from keyvex.tools.publishing import PUBLISHED
 from keyvex.web.middleware import new_request_id
 
 _PAGE = re.compile(r"^/t/([a-z0-9][a-z0-9-]{0,59})$")
 _DROPPED = {b"x-request-id", b"date"}
-log = structlog.get_logger("keyvex.public")
+log = get_logger("keyvex.public")
 _Entry = tuple[float, Any, list[tuple[bytes, bytes]], bytes]
 #: Whole responses by (slug, scheme): (captured at, tool object, headers, body). A page is
 #: at most some tens of KB; the bound keeps a site with many tools from filling memory.

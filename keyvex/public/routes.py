@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import ValidationError
@@ -15,12 +14,13 @@ from keyvex.analytics import EVENTS, over_event_limit, record_event
 from keyvex.engine import run
 from keyvex.errors import Invalid, KeyvexError, NotFound, PayloadTooLarge, RateLimited
 from keyvex.leads import LeadSubmission, RequestMeta, submit_lead
+from keyvex.logs import get_logger
 from keyvex.public._page import asset, embed_csp, render_page, theme_css, valid_origin
 from keyvex.tools.publishing import PublishedTool, published_by_slug
 from keyvex.web.deps import AppDep
 
 router = APIRouter(include_in_schema=False)
-log = structlog.get_logger("keyvex.public")
+log = get_logger("keyvex.public")
 
 MAX_JSON_BYTES = 64_000
 ASSET_CACHE = "public, max-age=31536000, immutable"

@@ -7,7 +7,6 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
-import structlog
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -26,7 +25,7 @@ from keyvex.data.routes import router as data_api
 from keyvex.data.sync import POLL_SECONDS as SYNC_POLL_SECONDS
 from keyvex.data.sync import sync_due
 from keyvex.leads.routes import router as leads_api
-from keyvex.logs import configure_logging
+from keyvex.logs import configure_logging, get_logger
 from keyvex.notify import send_due_digests
 from keyvex.notify.routes import pages as notify_pages
 from keyvex.notify.routes import router as notify_api
@@ -51,7 +50,7 @@ COCREATE_STATIC = Path(__file__).parents[1] / "cocreate" / "static"
 WEBHOOK_POLL_SECONDS = 5
 DIGEST_POLL_SECONDS = 60
 JOBS_POLL_SECONDS = 5
-log = structlog.get_logger("keyvex.app")
+log = get_logger("keyvex.app")
 
 
 async def _poll_forever(

@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from keyvex.errors import KeyvexError, NotFound, RateLimited, Unauthorized
+from keyvex.logs import get_logger
 from keyvex.web.deps import LoginRequired
 from keyvex.web.templating import render
 
-log = structlog.get_logger("keyvex.errors")
+log = get_logger("keyvex.errors")
 
 _HTTP_ERRORS: dict[int, tuple[str, str]] = {
     404: ("Page not found", "There is nothing at this address. Check the link or go back home."),

@@ -18,9 +18,10 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from keyvex.errors import PayloadTooLarge
+from keyvex.logs import get_logger
 from keyvex.web._nesting import MAX_DEPTH, NestingScanner
 
-log = structlog.get_logger("keyvex.http")
+log = get_logger("keyvex.http")
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "

@@ -12,13 +12,12 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-import time
 from datetime import UTC, datetime
 from typing import Any
 
 from standardwebhooks import Webhook
 
-from keyvex import events
+from keyvex import clock, events
 from keyvex.accounts.models import User
 from keyvex.app import App
 from keyvex.clock import now_iso
@@ -173,7 +172,7 @@ def _delivery(endpoint: Endpoint, event: str, data: dict[str, Any]) -> dict[str,
     delivery_id = "msg_" + secrets.token_hex(10)
     created = now_iso()
     body = json.dumps({"type": event, "timestamp": created, "data": data}, separators=(",", ":"))
-    now = time.time()
+    now = clock.now()
     return {
         "PK": f"WEBHOOK#{endpoint.id}",
         "SK": f"DELIVERY#{created}#{delivery_id}",
@@ -210,7 +209,7 @@ async def _attempt_job(app: App, pk: str, sk: str) -> None:
 
 async def deliver_due(app: App, now: float | None = None, limit: int = 100) -> int:
     """Attempt every delivery whose time has come (the background poller calls this)."""
-    moment = time.time() if now is None else now
+    moment = clock.now() if now is None else now
     page = await app.store.query(DUE, SK.le(_due_sk(moment, "~")), index="GSI1", limit=limit)
     for item in page.items:
         await attempt(app, item["PK"], item["SK"], now=moment)
@@ -219,7 +218,7 @@ async def deliver_due(app: App, now: float | None = None, limit: int = 100) -> i
 
 async def attempt(app: App, pk: str, sk: str, now: float | None = None) -> None:
     """Claim one pending delivery, send it once, and record the attempt."""
-    moment = time.time() if now is None else now
+    moment = clock.now() if now is None else now
     item = await app.store.get(pk, sk, consistent=True)
     if item is None or item["state"] != "pending" or item["next_attempt_at"] > moment:
         return
@@ -324,7 +323,7 @@ async def resend(app: App, user: User, webhook_id: str, delivery_id: str) -> Non
     await _endpoint_item(app, user, webhook_id)
     async for item in app.store.query_all(f"WEBHOOK#{webhook_id}", SK.begins_with("DELIVERY#")):
         if item["delivery_id"] == delivery_id:
-            now = time.time()
+            now = clock.now()
             await app.store.update(
                 item["PK"],
                 item["SK"],

@@ -696,3 +696,48 @@ def test_every_template_survives_a_run_of_edits() -> None:
             except NeedsModel as exc:  # a chart some tools cannot have is named, not broken
                 assert "chart" in exc.message, (tool.id, request_text, exc.message)
             assert verify(tool).errors == [], (tool.id, request_text)
+
+
+def test_two_colours_in_one_sentence_each_go_to_their_part() -> None:
+    changed, summary = edited(
+        get_template("roi-calculator"), "make the button red and the background cream"
+    )
+    assert changed.theme.primary == "#b91c1c" and changed.theme.background == "#fffbeb"
+    assert "button colour" in summary and "background" in summary
+
+
+def test_several_questions_are_added_or_removed_at_once() -> None:
+    tool = get_template("roi-calculator")
+    changed, _ = edited(tool, "add two questions: team size and number of locations")
+    assert [i.label for i in changed.inputs[-2:]] == ["Team size", "Number of locations"]
+    message = refused(tool, "delete questions 2 and 3")
+    assert "monthly_benefit" in message
+    cyber = get_template("cyber-security-scorecard")
+    changed, _ = edited(cyber, "remove the password manager question and the shared logins one")
+    assert {"password_manager", "shared_logins"}.isdisjoint(i.id for i in changed.inputs)
+
+
+def test_a_new_question_can_be_optional() -> None:
+    tool = get_template("roi-calculator")
+    changed, _ = edited(tool, "add an optional question about team size")
+    assert changed.inputs[-1].required is False and changed.inputs[-1].label == "Team size"
+    changed, _ = edited(tool, "add a question about team size and make it required")
+    assert changed.inputs[-1].required is True and changed.inputs[-1].label == "Team size"
+
+
+def test_a_chart_shows_the_figures_the_creator_names() -> None:
+    tool = get_template("roi-calculator")
+    changed, summary = edited(tool, "show a chart of monthly benefit, total benefit and net gain")
+    chart = next(b for b in changed.results if b.type == "chart")
+    assert chart.series == ["monthly_benefit", "total_benefit", "net_gain"]  # type: ignore[union-attr]
+    assert "Monthly benefit" in summary
+
+
+def test_a_question_is_reworded_without_quotes_or_given_help() -> None:
+    tool = get_template("roi-calculator")
+    changed, _ = edited(tool, "change question 1 to How much are you investing?")
+    assert changed.input("investment").label == "How much are you investing?"
+    refused(tool, "change the cost savings question to a yes/no")  # a type change, not a label
+    changed, _ = edited(tool, "change the description of question 2 to 'Before costs.'")
+    assert changed.input("monthly_revenue_gain").help == "Before costs."
+    assert changed.description == tool.description

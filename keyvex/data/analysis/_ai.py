@@ -11,7 +11,6 @@ import json
 import re
 from typing import Any
 
-import structlog
 from pydantic import BaseModel, Field
 from pydantic_ai import Agent
 from pydantic_ai.exceptions import FallbackExceptionGroup, ModelAPIError, UnexpectedModelBehavior
@@ -24,9 +23,10 @@ from keyvex.ai.registry import Process
 from keyvex.ai.usage import RecordingModel, Sink
 from keyvex.data.analysis._mapping import targets
 from keyvex.data.analysis.models import Analysis, FieldMapping, TargetKind
+from keyvex.logs import get_logger
 from keyvex.tools import ToolDefinition
 
-log = structlog.get_logger(__name__)
+log = get_logger(__name__)
 PROCESS: Process = "data_mapping"
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 FAILURES = (ModelAPIError, FallbackExceptionGroup, UnexpectedModelBehavior)

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import IO, Any, cast, get_args
 
 from keyvex.data._types import Cell, Dataset, FailureKind, SourceError
+from keyvex.logs import get_logger
 
 DEFAULT_MEMORY = 256_000_000
 SLOTS = 2
@@ -180,7 +181,7 @@ def _log(event: str, request: dict[str, Any], level: str = "info", **fields: Any
     import structlog  # here: the child never logs, and starts faster without it
 
     if structlog.is_configured():  # the CLI prints its one error line and nothing else
-        logger = structlog.get_logger("keyvex.data")
+        logger = get_logger("keyvex.data")
         fields |= {"op": request.get("op"), "filename": request.get("filename")}
         getattr(logger, level)(event, **fields)
 
