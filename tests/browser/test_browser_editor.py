@@ -137,9 +137,26 @@ def test_creator_builds_publishes_and_a_visitor_completes(
     formula.fill("monthly_visitors * conversion_rate")
     calc.locator(".formula-value").wait_for()  # the formula assistant reads this draft
     calc.screenshot(path=str(artifacts / "editor-calculation-390.png"))
-    # (Lead engineer: the formula typo fixed from its inline error goes here, once the
-    #  formula assistant's widget is in: type a typo, wait for .formula-error under the
-    #  field, fix it from the message, see the live value.)
+    # A typo: the error appears under the field, at its position, with the right name.
+    formula.fill("monthly_visitors * conversoin_rate")
+    error = calc.locator(".formula-error").first
+    error.wait_for()
+    assert "'conversoin_rate'" in error.inner_text() and "'conversion_rate'" in error.inner_text()
+    assert calc.locator(".formula-echo mark").inner_text() == "c"  # the 20th character
+    assert formula.get_attribute("aria-invalid") == "true"
+    calc.screenshot(path=str(artifacts / "editor-formula-error-390.png"))
+    # Fixed from the suggestion list, by keyboard: the live value comes back.
+    formula.fill("monthly_visitors * conv")
+    calc.locator("#formula-suggest [role=option]").first.wait_for()
+    assert "conversion_rate" in calc.locator("#formula-suggest").inner_text()
+    formula.press("Enter")
+    assert formula.input_value() == "monthly_visitors * conversion_rate"
+    page.wait_for_function(
+        "() => /= 40 on sample answers/.test("
+        "document.querySelector('[data-path=\"calculations.0.formula\"] ~ .formula-status')"
+        "?.textContent || '')"
+    )
+    assert formula.get_attribute("aria-invalid") is None
 
     add_outcome(page, "Plenty of leads", "leads_per_month >= 30")
     add_outcome(page, "Room to grow", "leads_per_month < 30")

@@ -112,7 +112,10 @@
     var wrap = document.createElement("div");
     wrap.className = p.severity === "error" ? "formula-error" : "formula-warning";
     var message = document.createElement("p");
-    message.textContent = p.message;
+    // The language counts positions from 0; people count characters from 1.
+    message.textContent = String(p.message).replace(/at position (\d+)/, function (_, n) {
+      return "at character " + (Number(n) + 1);
+    });
     wrap.appendChild(message);
     if (typeof p.position === "number" && source) {
       var at = Math.max(0, Math.min(p.position, source.length));
