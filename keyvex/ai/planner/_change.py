@@ -9,7 +9,7 @@ from typing import Any
 
 from keyvex.ai.models import NeedsModel
 from keyvex.ai.planner._request import Request
-from keyvex.tools import ToolDefinition, ToolValidationError, parse_tool
+from keyvex.tools import Input, Option, ToolDefinition, ToolValidationError, parse_tool
 
 Data = dict[str, Any]
 #: Where the creator edits by hand what the offline editor cannot (the visual editor).
@@ -98,6 +98,13 @@ def _agrees(expected: Any, actual: Any, tolerance: float) -> bool:
     if _number(expected):
         return _number(actual) and math.isfinite(actual) and abs(actual - expected) <= tolerance
     return bool(expected == actual)
+
+
+def options_of(item: Input) -> list[Option]:
+    """A question's answer options; a yes/no question without any scores yes 1, no 0."""
+    if item.type == "yes_no" and not item.options:
+        return [Option(value="yes", label="Yes", points=1), Option(value="no", label="No")]
+    return list(item.options)
 
 
 def number_text(value: Any) -> str:

@@ -79,6 +79,9 @@ def add_input_edit(tool: ToolDefinition, request: Request) -> Change | None:
     if request.verb not in ADD_VERBS or _names_other_thing(request):
         return None
     rest, items = options_segment(request.raw)
+    topics = _topics(rest) if not items else []
+    if len(topics) > 1:
+        return _add_several(tool, request, topics)
     subject = subject_of(rest)
     if not subject or not content_words(subject):
         raise refuse(
@@ -105,6 +108,30 @@ def add_input_edit(tool: ToolDefinition, request: Request) -> Change | None:
     item = result.input(new["id"])
     cases = f" Answered it in the tool's test cases ({plural(count, 'expected score')} updated)."
     return Change(result, _added(result, item) + (cases if count else ""))
+
+
+def _topics(raw: str) -> list[str]:
+    """'add two questions: team size and number of locations' -> each topic."""
+    plural = re.match(
+        r"^(?:add|insert|include|create)\s+(?:\w+\s+)?(?:new\s+)?(?:questions|inputs|fields)"
+        r"\s*(?:about|for|on|:)\s*(?P<rest>.+)$",
+        raw,
+        re.IGNORECASE,
+    )
+    if plural is None:
+        return []
+    return [t for t in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", plural.group("rest")) if t]
+
+
+def _add_several(tool: ToolDefinition, request: Request, topics: list[str]) -> Change:
+    current, done = tool, []
+    for topic in topics:
+        change = add_input_edit(current, Request(f"add a question about {topic}"))
+        assert change is not None
+        if change.tool is not current:
+            current = change.tool
+            done.append(change.done)
+    return Change(current, " ".join(done), "Those questions are already there.")
 
 
 def case_answers(tool: ToolDefinition, new: Data) -> list[Any]:
@@ -152,7 +179,7 @@ def _names_other_thing(request: Request) -> bool:
     head = re.sub(r"^(?:(?:a|an|the|one|another|new|more|extra|some)\s+)+", "", head)
     if request.verb == "ask":
         return False
-    if any(head.startswith(word) for word in NOT_QUESTIONS):
+    if any(re.match(rf"{re.escape(word)}\b", head) for word in NOT_QUESTIONS):
         return True
     return not re.search(
         r"\b(?:question|questions|input|field|item|ask|asking|about|yes/no|yes or no|number|"
@@ -166,7 +193,7 @@ def _new_input(
 ) -> Data:
     quiz = tool.scoring.quiz_type if tool.scoring else None
     scored = tool.kind != "calculator"
-    new: Data = {"label": as_label(subject)}
+    new: Data = {"label": as_label(subject), "required": not request.has("optional")}
     if quiz == "knowledge":
         knowledge_needs_options(items, kind)
     if items:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from keyvex.ai.planner._change import Change, Data, changed
+from keyvex.ai.planner._change import Change, Data, changed, same
 from keyvex.ai.planner._request import PLAIN_TEXT, Request
 from keyvex.ai.planner._theme import with_background, with_primary, with_text
-from keyvex.ai.planner._vocabulary import COLORS, CURRENCIES, contains
+from keyvex.ai.planner._vocabulary import COLORS, CURRENCIES, contains, normalise
 from keyvex.tools import Theme, ToolDefinition
 
 HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
@@ -29,6 +29,10 @@ PARTS = {
     "accent colour": "accent",
     "button colour": "primary",
 }
+OF_A_QUESTION = re.compile(
+    r" (?:title|name|description|intro|subtitle) (?:of|for|on|under) (?:the )?(?:question|q\d|"
+    r"(?:[\w'-]+ ){1,4}question|option|answer|tier|outcome|category)"
+)
 LEAD_PHRASES = [
     (("turn off lead capture", "no lead capture", "don't ask for", "do not ask for", "dont ask for",
       "no email", "remove the email", "without email", "without an email", "lead capture off",
@@ -96,7 +100,7 @@ def lead_edit(tool: ToolDefinition, request: Request) -> Change | None:
 def text_edit(tool: ToolDefinition, request: Request) -> Change | None:
     """Title, description or the email form's button, set to the quoted (or 'to ...') text."""
     target = next((t for w, t in TEXT_TARGETS.items() if request.has(w)), None)
-    if target is None:
+    if target is None or OF_A_QUESTION.search(request.unquoted):
         return None
     value = new_text(request)
     if not value:
@@ -146,33 +150,59 @@ def currency_edit(tool: ToolDefinition, request: Request) -> Change | None:
 
 
 def colour_edit(tool: ToolDefinition, request: Request) -> Change | None:
-    text = request.unquoted
-    hexes = HEX.findall(request.raw)
-    names = sorted((n for n in COLORS if contains(text, n)), key=len, reverse=True)
-    if not hexes and not names:
+    """'make the button red and the background cream': each colour with the part it names."""
+    parts = [p for p in re.split(r",|;|\band\b|\bwith\b", request.raw) if _colour_of(p)]
+    if not parts:
         return None
-    color = hexes[0].lower() if hexes else COLORS[names[0]]
-    said = hexes[0] if hexes else names[0]
-    if contains(text, "background"):
+    if len(parts) == 1:
+        parts = [request.raw]
+    current, done, already = tool, [], []
+    for part in parts:
+        change = _one_colour(current, part)
+        if change.tool is current:
+            already.append(change.already)
+        else:
+            current = change.tool
+            done.append(change.done)
+    if not done:
+        return Change(tool, "", " ".join(already))
+    return Change(current, " ".join([*done, *already]))
+
+
+def _colour_of(text: str) -> tuple[str, str] | None:
+    """(hex, as said) of the colour a text names, longest name first."""
+    hexes = HEX.findall(text)
+    if hexes:
+        return hexes[0].lower(), hexes[0]
+    said = normalise(text)
+    names = sorted((n for n in COLORS if contains(said, n)), key=len, reverse=True)
+    return (COLORS[names[0]], names[0]) if names else None
+
+
+def _one_colour(tool: ToolDefinition, text: str) -> Change:
+    found = _colour_of(text)
+    assert found is not None
+    color, said = found
+    words = normalise(text)
+    if contains(words, "background"):
         theme, part = with_background(tool.theme, color), "background"
-    elif contains(text, "text") or contains(text, "font"):
+    elif contains(words, "text") or contains(words, "font"):
         theme, part = with_text(tool.theme, color), "text colour"
-    elif contains(text, "accent"):
+    elif contains(words, "accent"):
         theme, part = tool.theme.model_copy(update={"accent": color}), "accent colour"
     else:
         theme, part = with_primary(tool.theme, color), "button colour"
+    current = getattr(tool.theme, PARTS[part])
+    if said in COLORS and _nearest_name(current) in _same_names(said):
+        return Change(tool, "", f"The {part} is already {said} ({current}).")
 
     def update(data: Data) -> None:
         data["theme"] = Theme.model_validate(theme).model_dump(mode="json")
 
-    current = getattr(tool.theme, PARTS[part])
-    if not hexes and _nearest_name(current) in _same_names(names[0]):
-        return Change(tool, "", f"The {part} is already {said} ({current}).")
-    return Change(
-        changed(tool, update),
-        f"Changed the {part} to {said} (contrast kept at WCAG AA).",
-        f"The {part} is already {said}.",
-    )
+    result = changed(tool, update)
+    if same(result, tool):
+        return Change(tool, "", f"The {part} is already {said}.")
+    return Change(result, f"Changed the {part} to {said} (contrast kept at WCAG AA).")
 
 
 def _rgb(color: str) -> tuple[int, int, int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from keyvex.ai.models import NeedsModel
 from keyvex.ai.planner._change import Change, Data, changed
 from keyvex.ai.planner._request import Request, content_words
@@ -89,6 +91,16 @@ def chart_edit(tool: ToolDefinition, request: Request) -> Change | None:
     if not charts:
         return _add_chart(tool, kind or _default_kind(tool), request)
     current = charts[0]
+    named = _named_series(tool, request)
+    if named and current.source == "calculations" and named != current.series:
+        _enough(kind or current.chart, len(named))
+        block = current.model_copy(update={"series": named, "chart": kind or current.chart})
+        index = tool.results.index(current)
+        labels = ", ".join(c.label for c in tool.calculations if c.id in named)
+        return Change(
+            changed(tool, lambda d: _put_block(d, block, index)),
+            f"The {block.chart} chart now shows {labels}.",
+        )
     if kind is None:
         return Change(tool, "", f"The tool already shows a {current.chart} chart.")
     drawn = " (pie charts are drawn as donuts)" if request.has("pie") else ""
@@ -155,11 +167,27 @@ def _score_calc(tool: ToolDefinition) -> tuple[str, list[Data]]:
     return "overall_score", [score | {"format": "number", "decimals": 0, "unit": "%"}]
 
 
+def _named_series(tool: ToolDefinition, request: Request) -> list[str]:
+    """Calculations the request names ('a chart comparing total benefit and net gain')."""
+    said = re.search(r"\b(?:of|comparing|showing|with|for)\s+(?P<what>.+)$", request.raw, re.I)
+    if said is None or tool.scoring is not None:
+        return []
+    named = []
+    for part in re.split(r"\s*,\s*(?:and\s+)?|\s+(?:and|vs\.?|versus)\s+", said.group("what")):
+        words = set(content_words(part)) - {"chart", "graph", "bar", "pie", "donut"}
+        scored = [
+            (len(words & set(content_words(f"{c.label} {c.id}"))), c.id) for c in tool.calculations
+        ]
+        best = max(scored, default=(0, ""))
+        if best[0] and best[1] not in named and [s for s, _ in scored].count(best[0]) == 1:
+            named.append(best[1])
+    return named if len(named) >= 2 else []
+
+
 def _series(tool: ToolDefinition, request: Request) -> list[str]:
     """The calculations the creator named, else those the result already shows."""
-    words = set(content_words(request.unquoted)) - {"chart", "graph", "bar", "show", "pie"}
-    named = [c.id for c in tool.calculations if words & set(content_words(f"{c.label} {c.id}"))]
-    if len(named) >= 2:
+    named = _named_series(tool, request)
+    if named:
         return named[:6]
     calcs = {c.id: c for c in tool.calculations if '"' not in c.formula and "'" not in c.formula}
     shown = [b.value for b in tool.results if isinstance(b, MetricBlock) and b.value in calcs]

@@ -71,7 +71,8 @@ def rename_input_edit(tool: ToolDefinition, request: Request) -> Change | None:
     if item is None or not new:
         return None
     plain_verb = request.verb in ("set", "make", "update", "edit", "change")
-    if field == "label" and plain_verb and not quoted and not _names_field(target_said):
+    reads_as_label = bool(quoted) or _names_field(target_said) or new.rstrip().endswith("?")
+    if field == "label" and plain_verb and not reads_as_label:
         return None  # 'set X to 10' is a value and 'change X to a yes/no' a type, not a label
     return _set_field(tool, item, field, new[:200])
 

@@ -6,7 +6,15 @@ import re
 
 from keyvex import formula
 from keyvex.ai.models import NeedsModel
-from keyvex.ai.planner._change import Change, Data, changed, quote_list, rebaseline, refuse
+from keyvex.ai.planner._change import (
+    Change,
+    Data,
+    changed,
+    options_of,
+    quote_list,
+    rebaseline,
+    refuse,
+)
 from keyvex.ai.planner._request import (
     POSITION,
     Request,
@@ -18,7 +26,6 @@ from keyvex.ai.planner._request import (
     numbers,
     quoted_texts,
 )
-from keyvex.engine._scoring import options_of
 from keyvex.tools import Input, Option, ToolDefinition
 
 OPTION_WORDS = ("option", "options", "answer", "answers", "choice", "choices")

@@ -25,8 +25,8 @@ from keyvex.ai.planner._request import (
     parse_number,
 )
 from keyvex.tools import Input, ToolDefinition
-from keyvex.tools._names import PLACEHOLDER_PATTERN, texts
 
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 REMOVE_VERBS = ("remove", "delete", "drop", "hide", "cut", "lose", "get", "take", "kill")
 REPLACEMENT = re.compile(
     r"\s*(?:,\s*)?(?:\band\s+|\bbut\s+|\bthen\s+)?(?:just\s+|simply\s+|instead\s+)?"
@@ -55,9 +55,35 @@ def remove_input_edit(tool: ToolDefinition, request: Request) -> Change | None:
     value_text = replacement.group("value").strip() if replacement else None
     if replacement:
         phrase = phrase[: replacement.start()]
+    several = _several(phrase, tool)
+    if several and value_text is None:
+        return _remove_several(tool, several)
     item = find_input(phrase, tool)
     assert item is not None
     return remove(tool, item, value_text, phrase.strip())
+
+
+def _several(phrase: str, tool: ToolDefinition) -> list[Input]:
+    """'the extra revenue question and the cost savings one', 'questions 2 and 3'."""
+    parts = [p for p in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", phrase.strip()) if p]
+    if len(parts) < 2:
+        return []
+    parts = [f"question {p}" if p.strip().isdigit() else p for p in parts]
+    try:
+        found = [find_input(p, tool) for p in parts]
+    except NeedsModel:
+        return []
+    items = [i for i in found if i is not None]
+    return items if len({i.id for i in items}) == len(parts) else []
+
+
+def _remove_several(tool: ToolDefinition, items: list[Input]) -> Change:
+    current, done = tool, []
+    for item in items:
+        change = remove(current, current.input(item.id), None, f"'{item.label}'")
+        current = change.tool
+        done.append(change.done)
+    return Change(current, " ".join(done))
 
 
 def _rid(words: list[str]) -> bool:
@@ -117,15 +143,30 @@ def uses_of(tool: ToolDefinition, input_id: str) -> list[str]:
     for name, source in sources:
         if source and input_id in _names(source):
             found.append(name)
-    placeholder = re.compile(PLACEHOLDER_PATTERN)
-    for path, text in texts(tool):
-        if input_id in placeholder.findall(text):
-            found.append(f"the text at {path}")
+    for where, text in _texts(tool):
+        if input_id in PLACEHOLDER.findall(text):
+            found.append(where)
     for index, block in enumerate(tool.results):
         refs = [getattr(block, "value", None), *getattr(block, "series", [])]
         refs += [f.value for f in getattr(block, "filters", [])]
         if input_id in refs or any(input_id in _names(r) for r in refs[2:] if r):
             found.append(f"result block {index + 1} ({block.type})")
+    return list(dict.fromkeys(found))
+
+
+def _texts(tool: ToolDefinition) -> list[tuple[str, str]]:
+    """(where, text) of every text a visitor sees that may hold {{placeholders}}."""
+    found = []
+    for index, block in enumerate(tool.results):
+        for key in ("text", "subtext", "description"):
+            text = getattr(block, key, None)
+            if isinstance(text, str):
+                found.append((f"the {block.type} text (result block {index + 1})", text))
+    for outcome in tool.outcomes:
+        for text in (outcome.description, *outcome.recommendations):
+            found.append((f"the text of outcome '{outcome.title}'", text))
+    for category in tool.scoring.categories if tool.scoring else []:
+        found.append((f"the advice of category '{category.title}'", category.recommendation))
     return found
 
 

@@ -26,8 +26,8 @@ LEAD_IN = re.compile(
     r"^(?:add|insert|include|create|put in|append|new)\s+(?:(?:a|an|one|another|the|new|extra|"
     r"more|additional)\s+)*(?:(?:number|numeric|currency|money|percent|percentage|yes/no|yes-no|"
     r"yes or no|text|free text|slider|select|dropdown|drop-down|multiple choice|multi-select|"
-    r"multiselect|date|scored|single choice|choice|rating)\s+)*(?:question|input|field|item|box|"
-    r"step)?s?\b\s*(?:(?:that|which|to)\s+asks?\s+|asking\s+|called\s+|named\s+|labell?ed\s+|"
+    r"multiselect|date|scored|single choice|choice|rating|optional|required|mandatory)\s+)*"
+    r"(?:question|input|field|item|box|step)?s?\b\s*(?:(?:that|which|to)\s+asks?\s+|asking\s+|called\s+|named\s+|labell?ed\s+|"
     r"with the label\s+)?(?:about|for|on|regarding|of|whether|if|:)?\s*"
     r"|^ask(?:s|ing)?\s+(?:(?:the\s+)?(?:visitors?|users?|people|them|clients?|customers?|"
     r"respondents?|prospects?)\s+)?(?:for|about|:)?\s*",
@@ -42,7 +42,9 @@ TRAILERS = re.compile(
     r"section|area|step)|in the \w+ (?:category|section|area)|as question \d+)\b.*"
     r"|\b(?:to|into|in) (?:the |this |my )?(?:tool|calculator|quiz|assessment|scorecard|form)\b"
     r"|\((?:yes/no|number|optional|required)\)|\bplease\b"
-    r"|,?\s*(?:with\s+)?(?:the\s+)?(?:correct|right)\s+answer\b.*)\s*$",
+    r"|,?\s*(?:with\s+)?(?:the\s+)?(?:correct|right)\s+answer\b.*"
+    r"|,?\s*(?:and\s+)?(?:make\s+it\s+|it\s+is\s+|that\s+is\s+)?(?:required|optional|mandatory)\b.*"
+    r")\s*$",
     re.IGNORECASE,
 )
 #: Where a new question goes ('after question 2', 'before the budget question'), not what.

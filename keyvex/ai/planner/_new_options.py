@@ -7,13 +7,12 @@ from collections import Counter
 from typing import Any
 
 from keyvex.ai.models import NeedsModel
-from keyvex.ai.planner._change import quote_list, refuse
+from keyvex.ai.planner._change import options_of, quote_list, refuse
 from keyvex.ai.planner._request import (
     Request,
     content_words,
     new_id,
 )
-from keyvex.engine._scoring import options_of
 from keyvex.tools import ToolDefinition
 
 Data = dict[str, Any]
