@@ -258,10 +258,7 @@ def outcome_tool(quiz: OutcomeSet, slots: Slots) -> ToolDefinition:
         "keywords": quiz.terms[:8],
         "scoring": {"quiz_type": "outcome"},
         "inputs": inputs,
-        "steps": [
-            {"id": f"s{i + 1}", "title": f"Question {i + 1} of {count}", "inputs": [q.id]}
-            for i, q in enumerate(questions)
-        ],
+        # No steps: the public page numbers the questions itself (one per screen).
         "outcomes": [
             {
                 "id": a.id,
@@ -342,10 +339,7 @@ def fact_tool(bank: FactBank, slots: Slots) -> ToolDefinition:
         "keywords": bank.terms[:8],
         "scoring": {"quiz_type": "knowledge"},
         "inputs": inputs,
-        "steps": [
-            {"id": f"s{i + 1}", "title": f"Question {i + 1} of {count}", "inputs": [f.id]}
-            for i, f in enumerate(facts)
-        ],
+        # No steps: the public page numbers the questions itself (one per screen).
         "outcomes": outcomes,
         "results": [
             {

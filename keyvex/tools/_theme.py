@@ -84,7 +84,11 @@ class LeadCapture(Strict):
     fields: list[LeadField] = Field(default_factory=_default_fields)
     consent_text: LongText = "I agree to be contacted about my results."
     consent_required: bool = True
-    incentive: LongText = Field(default="", description="What the visitor gets, e.g. a PDF report.")
+    incentive: LongText = Field(
+        default="",
+        description="What the visitor gets for their details, e.g. their result by email. "
+        "Promise only what is sent.",
+    )
     button_label: ShortText = "Show my results"
     email_result: bool = Field(
         default=False, description="Also email the visitor their result (needs SMTP settings)."
