@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 
 from keyvex.ai import NeedsModel
-from keyvex.ai.planner import apply_edit
+from keyvex.ai.planner import apply_edit, remove_input, uses_of
 from keyvex.engine import run
 from keyvex.knowledge import Slots, compose, find_plan, knowledge_base, understand
 from keyvex.tools import Input, ToolDefinition, get_template, list_templates, verify
@@ -741,3 +741,14 @@ def test_a_question_is_reworded_without_quotes_or_given_help() -> None:
     changed, _ = edited(tool, "change the description of question 2 to 'Before costs.'")
     assert changed.input("monthly_revenue_gain").help == "Before costs."
     assert changed.description == tool.description
+
+
+def test_remove_input_refuses_without_a_value_for_what_formulas_read() -> None:
+    tool = get_template("break-even-calculator")
+    assert "margin_per_unit" in " ".join(uses_of(tool, "price"))
+    with pytest.raises(NeedsModel, match="margin_per_unit"):
+        remove_input(tool, "price")
+    kept = remove_input(tool, "price", 120)
+    assert {c.id: c.value for c in kept.constants}["price"] == 120 and verify(kept).errors == []
+    dropped = remove_input(get_template("cyber-security-scorecard"), "mfa")
+    assert "mfa" not in [i.id for i in dropped.inputs] and verify(dropped).errors == []

@@ -1,7 +1,7 @@
 """The offline planner: a deterministic pydantic-ai model that composes from the knowledge base."""
 
 from keyvex.ai.planner._conversation import build, edit, explain, make_brief, next_turn
-from keyvex.ai.planner._edits import apply_edit, remove_input
+from keyvex.ai.planner._edits import apply_edit, remove_input, uses_of
 from keyvex.ai.planner._fit import fit_report
 from keyvex.ai.planner.model import MODEL_NAME, offline_model
 
@@ -16,4 +16,5 @@ __all__ = [
     "next_turn",
     "offline_model",
     "remove_input",
+    "uses_of",
 ]

@@ -118,7 +118,7 @@ def remove(tool: ToolDefinition, item: Input, value_text: str | None, said: str 
             f"Removed {name}; {listed} now read{'s' if len(uses) == 1 else ''} "
             f"the constant {item.id} = {shown} instead.{cases}",
         )
-    result = remove_input(tool, item.id)
+    result = drop_input(tool, item.id)
     note = " Nothing used it, so no constant was needed." if value_text else ""
     result, count = rebased(result)
     cases = f" Updated {plural(count, 'test case')} for the new scores." if count else ""
@@ -208,7 +208,20 @@ def constant_value(item: Input, text: str) -> tuple[float | str | bool, str]:
     return value, f"{value:g}"
 
 
-def remove_input(tool: ToolDefinition, input_id: str) -> ToolDefinition:
+def remove_input(
+    tool: ToolDefinition, input_id: str, value: float | str | bool | None = None
+) -> ToolDefinition:
+    """The tool without a question. One that formulas or texts read needs ``value`` (it
+    becomes a constant of the same id); without one NeedsModel names what reads it."""
+    item = tool.input(input_id)
+    if isinstance(value, bool):
+        said: str | None = "yes" if value else "no"
+    else:
+        said = None if value is None else str(value)
+    return remove(tool, item, said).tool
+
+
+def drop_input(tool: ToolDefinition, input_id: str) -> ToolDefinition:
     """The tool without the input (its steps and test-case answers too); no constant."""
 
     def update(data: Data) -> None:
