@@ -42,6 +42,8 @@ CHART_WORDS = (
     *TYPES,
 )
 FORMAT_RANK = {"currency": 0, "number": 1, "percent": 2}
+NOUNS = ("chart", "charts", "graph", "graphs", "diagram", "visual")
+SHOW_VERBS = ("show", "use", "make", "add", "display", "draw", "switch", "change", "turn", "give")
 OFF = (
     "no chart",
     "no graph",
@@ -58,29 +60,11 @@ OFF = (
 def chart_edit(tool: ToolDefinition, request: Request) -> Change | None:
     if not request.has(*CHART_WORDS):
         return None
-    if not request.has(
-        "chart", "charts", "graph", "graphs", "diagram", "visual"
-    ) and request.verb not in (
-        "show",
-        "use",
-        "make",
-        "add",
-        "display",
-        "draw",
-        "switch",
-        "change",
-        "turn",
-        "give",
-    ):
-        return None
+    if not request.has(*NOUNS) and request.verb not in SHOW_VERBS:
+        return None  # 'pie' or 'bar' without a chart word needs a showing verb
     charts = [b for b in tool.results if isinstance(b, ChartBlock)]
     if request.verb in ("remove", "delete", "drop", "hide", "lose") or request.has(*OFF):
-        if not charts:
-            return Change(tool, "", "There is no chart already.")
-        result = changed(
-            tool, lambda d: d.update(results=[b for b in d["results"] if b["type"] != "chart"])
-        )
-        return Change(result, f"Removed the {charts[0].chart} chart.")
+        return _removed(tool, charts)
     kind = next((TYPES[w] for w in TYPES if request.has(w)), None)
     missing = next((w for w in MISSING if request.has(w)), None)
     if kind is None and missing is not None:
@@ -90,12 +74,27 @@ def chart_edit(tool: ToolDefinition, request: Request) -> Change | None:
         )
     if not charts:
         return _add_chart(tool, kind or _default_kind(tool), request)
-    current = charts[0]
+    return _changed_chart(tool, charts[0], kind, request)
+
+
+def _removed(tool: ToolDefinition, charts: list[ChartBlock]) -> Change:
+    if not charts:
+        return Change(tool, "", "There is no chart already.")
+    result = changed(
+        tool, lambda d: d.update(results=[b for b in d["results"] if b["type"] != "chart"])
+    )
+    return Change(result, f"Removed the {charts[0].chart} chart.")
+
+
+def _changed_chart(
+    tool: ToolDefinition, current: ChartBlock, kind: str | None, request: Request
+) -> Change:
+    """Another type, or other figures, for the chart the tool has."""
+    index = tool.results.index(current)
     named = _named_series(tool, request)
     if named and current.source == "calculations" and named != current.series:
         _enough(kind or current.chart, len(named))
         block = current.model_copy(update={"series": named, "chart": kind or current.chart})
-        index = tool.results.index(current)
         labels = ", ".join(c.label for c in tool.calculations if c.id in named)
         return Change(
             changed(tool, lambda d: _put_block(d, block, index)),
@@ -107,7 +106,6 @@ def chart_edit(tool: ToolDefinition, request: Request) -> Change | None:
     if current.chart == kind:
         return Change(tool, "", f"The chart is already a {kind} chart{drawn}.")
     block = _retyped(tool, current, kind)
-    index = tool.results.index(current)
     return Change(
         changed(tool, lambda d: _put_block(d, block, index)),
         f"The chart is now a {kind} chart{drawn}.",

@@ -13,6 +13,25 @@ MOVE_VERBS = ("move", "put", "place", "swap", "switch", "reorder", "shift", "bri
 NOT_NOUN = r"(?!\s+(?:question|input|field|one|name|item)s?\b)"
 TOP = rf"(?:to|at)\s+(?:the\s+)?(?:very\s+)?(?:top|start|beginning|front)|\bfirst\b{NOT_NOUN}"
 BOTTOM = rf"(?:to|at)\s+(?:the\s+)?(?:very\s+)?(?:bottom|end|back)|\blast\b{NOT_NOUN}"
+ENDS = re.compile(
+    r"\s+(?:to\s+)?(?:be\s+|become\s+)?the\s+(?:very\s+)?(?P<end>first|last)"
+    r"(?:\s+(?:question|one|input|field))?\s*$",
+    re.I,
+)
+SPOT = re.compile(
+    r"\s+(?:to|into|as|at)\s+(?:the\s+)?(?:position|number|question|place|spot|q)\s*"
+    r"(?:number\s*|no\.?\s*|#\s*)?(?P<n>\d+)\b|\s+(?:to|as)\s+(?:the\s+)?(?P<nth>\d+)"
+    r"(?:st|nd|rd|th)\b",
+    re.I,
+)
+RELATIVE = re.compile(
+    r"\s+(?:(?:so (?:that )?it (?:comes?|is)|to come|to be|to go|and have it)\s+)?"
+    r"(?:right\s+|just\s+|directly\s+|immediately\s+)?"
+    r"(?P<how>after|before|below|above|under|following|ahead of|behind|beneath)\s+(?P<b>.+)$",
+    re.I,
+)
+AFTER_WORDS = ("after", "below", "under", "following", "behind", "beneath")
+STEPS = re.compile(r"\s+(?P<dir>up|down|earlier|later)\b(?:\s+(?:by\s+)?(?P<n>\d+|one))?", re.I)
 COUNTED_STEP = re.compile(r"^Question \d+ of \d+$")
 
 
@@ -49,62 +68,63 @@ def order_edit(tool: ToolDefinition, request: Request) -> Change | None:
     return _moved(tool, order, moving.id, f"Moved {name} to place {spot}.", already)
 
 
+Destination = tuple[str, int | str, str]
+
+
 def _destination(
     raw: str, tool: ToolDefinition, order: list[str]
 ) -> tuple[str | None, int | str, str]:
     """(the phrase naming the question to move, where to: an index or an anchor id, how)."""
-    ends = re.search(
-        r"\s+(?:to\s+)?(?:be\s+|become\s+)?the\s+(?:very\s+)?(?P<end>first|last)"
-        r"(?:\s+(?:question|one|input|field))?\s*$",
-        raw,
-        re.I,
-    )
+    for find in (_to_an_end, _to_a_place, _next_to, _by_steps):
+        found = find(raw, tool, order)
+        if found is not None:
+            return found
+    return None, 0, ""
+
+
+def _to_an_end(raw: str, tool: ToolDefinition, order: list[str]) -> Destination | None:
+    """'... the first question', 'to the top', 'to the end', '... last'."""
+    ends = ENDS.search(raw)
     if ends and ends.start() > 0:
         return raw[: ends.start()], 0 if ends.group("end").lower() == "first" else len(order), ""
-    top = re.search(rf"\s*\b(?:{TOP})\b.*$", raw, re.I)
-    if top and top.start() > 0:
-        return raw[: top.start()], 0, "index"
-    bottom = re.search(rf"\s*\b(?:{BOTTOM})\b.*$", raw, re.I)
-    if bottom and bottom.start() > 0:
-        return raw[: bottom.start()], len(order), "index"
-    spot = re.search(
-        r"\s+(?:to|into|as|at)\s+(?:the\s+)?(?:position|number|question|place|spot|q)\s*"
-        r"(?:number\s*|no\.?\s*|#\s*)?(?P<n>\d+)\b|\s+(?:to|as)\s+(?:the\s+)?(?P<nth>\d+)"
-        r"(?:st|nd|rd|th)\b",
-        raw,
-        re.I,
-    )
-    if spot:
-        number = int(spot.group("n") or spot.group("nth"))
-        return raw[: spot.start()], number - 1, "index"
-    relative = re.search(
-        r"\s+(?:(?:so (?:that )?it (?:comes?|is)|to come|to be|to go|and have it)\s+)?"
-        r"(?:right\s+|just\s+|directly\s+|immediately\s+)?"
-        r"(?P<how>after|before|below|above|under|following|ahead of|behind|beneath)\s+(?P<b>.+)$",
-        raw,
-        re.I,
-    )
-    if relative:
-        anchor = find_input(relative.group("b"), tool)
-        assert anchor is not None
-        how = relative.group("how").lower()
-        where = (
-            "after"
-            if how in ("after", "below", "under", "following", "behind", "beneath")
-            else "before"
-        )
-        return raw[: relative.start()], anchor.id, where
-    step = re.search(
-        r"\s+(?P<dir>up|down|earlier|later)\b(?:\s+(?:by\s+)?(?P<n>\d+|one))?", raw, re.I
-    )
-    if step:
-        phrase = raw[: step.start()]
-        moving = find_input(phrase, tool)
-        assert moving is not None
-        count = int(step.group("n")) if (step.group("n") or "").isdigit() else 1
-        sign = -1 if step.group("dir").lower() in ("up", "earlier") else 1
-        return phrase, order.index(moving.id) + sign * count, "index"
-    return None, 0, ""
+    for pattern, index in ((TOP, 0), (BOTTOM, len(order))):
+        found = re.search(rf"\s*\b(?:{pattern})\b.*$", raw, re.I)
+        if found and found.start() > 0:
+            return raw[: found.start()], index, "index"
+    return None
+
+
+def _to_a_place(raw: str, tool: ToolDefinition, order: list[str]) -> Destination | None:
+    """'to position 2', 'as question 3', 'to the 4th'."""
+    spot = SPOT.search(raw)
+    if spot is None:
+        return None
+    return raw[: spot.start()], int(spot.group("n") or spot.group("nth")) - 1, "index"
+
+
+def _next_to(raw: str, tool: ToolDefinition, order: list[str]) -> Destination | None:
+    """'after the gross margin question', 'right before question 2'."""
+    relative = RELATIVE.search(raw)
+    if relative is None:
+        return None
+    anchor = find_input(relative.group("b"), tool)
+    assert anchor is not None
+    how = relative.group("how").lower()
+    where = "after" if how in AFTER_WORDS else "before"
+    return raw[: relative.start()], anchor.id, where
+
+
+def _by_steps(raw: str, tool: ToolDefinition, order: list[str]) -> Destination | None:
+    """'up', 'down 2', 'one later'."""
+    step = STEPS.search(raw)
+    if step is None:
+        return None
+    phrase = raw[: step.start()]
+    moving = find_input(phrase, tool)
+    assert moving is not None
+    count = int(step.group("n")) if (step.group("n") or "").isdigit() else 1
+    sign = -1 if step.group("dir").lower() in ("up", "earlier") else 1
+    return phrase, order.index(moving.id) + sign * count, "index"
 
 
 def _moved(
