@@ -18,13 +18,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keyvex.cocreate import preview, service
 from keyvex.cocreate.sse import event_response, parse_last_event_id
-from keyvex.errors import Invalid, KeyvexError, RateLimited
+from keyvex.errors import Invalid, KeyvexError
 from keyvex.web.deps import AppDep, CsrfChecked, CurrentUser
+from keyvex.web.errors import problem_json
 from keyvex.web.templating import render
 
 
 class JsonErrorRoute(APIRoute):
-    """Turns Keyvex and validation errors into the JSON error shape of the creator API."""
+    """Errors of the creator page's JSON endpoints as problem details (``problem_json``),
+    whatever the request's content type."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -33,19 +35,12 @@ class JsonErrorRoute(APIRoute):
             try:
                 return await handler(request)
             except KeyvexError as exc:
-                return json_error(exc.status, exc.message, exc.fields, exc)
+                return problem_json(exc, request.url.path)
             except RequestValidationError as exc:
-                return json_error(422, "Some fields are not valid.", _fields(exc))
+                invalid = Invalid("Some fields are not valid.", fields=_fields(exc))
+                return problem_json(invalid, request.url.path)
 
         return route
-
-
-def json_error(
-    status: int, message: str, fields: dict[str, str], exc: KeyvexError | None = None
-) -> JSONResponse:
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-    body = {"message": message, "errors": fields}
-    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def _fields(exc: RequestValidationError) -> dict[str, str]:

@@ -15,9 +15,10 @@ from keyvex.dashboard._builder import (
     save_draft,
 )
 from keyvex.dashboard.editing import THEME_COLOURS
-from keyvex.errors import Conflict
+from keyvex.errors import Conflict, Invalid
 from keyvex.tools.service import get_tool
 from keyvex.web.deps import AppDep, CsrfChecked, CurrentUser
+from keyvex.web.errors import problem_json
 from keyvex.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -44,23 +45,24 @@ async def save(request: Request, tool_id: str, app: AppDep, user: CurrentUser) -
     except ValueError:
         posted = None
     if not isinstance(posted, dict):
-        message = "Not saved: the editor sent something that is not a tool."
-        return JSONResponse({"message": message, "errors": []}, status_code=422)
+        return problem_json(Invalid("Not saved: the editor sent something that is not a tool."))
     try:
         saved = await save_draft(
             app, user, tool_id, posted.get("version"), posted.get("definition"),
             update_tests=posted.get("update_tests") is True,
         )  # fmt: skip
     except DraftRefused as exc:
-        content = {
-            "message": exc.message,
-            "errors": exc.errors,
+        # Problem details; ``errors`` in draft order (a path may hold several), plus what the
+        # editor offers next: constants for removed names, re-recording changed test cases.
+        problem = Invalid(exc.message).to_problem(instance=request.url.path)
+        problem |= {
+            "errors": [{"field": e["path"], "message": e["message"]} for e in exc.errors],
             "removed": exc.removed,
             "results_changed": exc.results_changed,
         }
-        return JSONResponse(content, status_code=422)
+        return JSONResponse(problem, status_code=422, media_type="application/problem+json")
     except Conflict as exc:
-        return JSONResponse({"message": exc.message, "errors": []}, status_code=409)
+        return problem_json(exc, request.url.path)
     return JSONResponse(
         {
             "version": saved.tool.version,

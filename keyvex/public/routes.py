@@ -12,12 +12,13 @@ from starlette.background import BackgroundTask
 
 from keyvex.analytics import EVENTS, over_event_limit, record_event
 from keyvex.engine import run
-from keyvex.errors import Invalid, KeyvexError, NotFound, PayloadTooLarge, RateLimited
+from keyvex.errors import Invalid, KeyvexError, NotFound, PayloadTooLarge
 from keyvex.leads import LeadSubmission, RequestMeta, submit_lead
 from keyvex.logs import get_logger
 from keyvex.public._page import asset, embed_csp, render_page, theme_css, valid_origin
 from keyvex.tools.publishing import PublishedTool, published_by_slug
 from keyvex.web.deps import AppDep
+from keyvex.web.errors import problem_json
 
 router = APIRouter(include_in_schema=False)
 log = get_logger("keyvex.public")
@@ -42,9 +43,7 @@ async def _record_quietly(
 
 
 def _json_error(exc: KeyvexError) -> JSONResponse:
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-    body = {"message": exc.message, "errors": exc.fields}
-    return JSONResponse(body, status_code=exc.status, headers=headers)
+    return problem_json(exc)
 
 
 def _pydantic_errors(exc: ValidationError) -> dict[str, str]:

@@ -30,15 +30,21 @@ def is_api(request: Request) -> bool:
     return request.headers.get("content-type", "").startswith("application/json")
 
 
+def problem_json(exc: KeyvexError, instance: str | None = None) -> JSONResponse:
+    """The one JSON error format: RFC 9457 problem details, with ``errors`` as a list of
+    ``{field, message}`` when the problem belongs to fields."""
+    return JSONResponse(
+        exc.to_problem(instance=instance),
+        status_code=exc.status,
+        media_type="application/problem+json",
+        headers=_headers(exc),
+    )
+
+
 def problem_response(request: Request, exc: KeyvexError) -> Response:
     headers = _headers(exc)
     if is_api(request):
-        return JSONResponse(
-            exc.to_problem(instance=request.url.path),
-            status_code=exc.status,
-            media_type="application/problem+json",
-            headers=headers,
-        )
+        return problem_json(exc, request.url.path)
     context: dict[str, Any] = {"title": exc.title, "message": exc.message, "status": exc.status}
     return render(request, "error.html", context, status_code=exc.status, headers=headers)
 

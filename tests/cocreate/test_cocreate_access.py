@@ -29,7 +29,7 @@ def test_another_users_session_is_not_found_on_every_route(
     for path in GETS:
         response = other_creator.http.get(f"/create/sessions/{sid}{path}")
         assert response.status_code == 404, path
-        assert response.json()["message"] == "There is no such session."
+        assert response.json()["detail"] == "There is no such session."
     for path, body in POSTS:
         response = other_creator.post(f"/create/sessions/{sid}/{path}", body)
         assert response.status_code == 404, path
@@ -48,7 +48,7 @@ def test_state_changes_without_the_csrf_token_are_refused(creator: Any) -> None:
     for path, body in routes:
         missing = creator.post(f"/create/sessions{path}", body, csrf=False)
         assert missing.status_code == 403, path
-        assert "verified" in missing.json()["message"]
+        assert "verified" in missing.json()["detail"]
         wrong = creator.http.post(
             f"/create/sessions{path}", json=body, headers={"X-CSRF-Token": "0" * 64}
         )
@@ -59,7 +59,7 @@ def test_state_changes_without_the_csrf_token_are_refused(creator: Any) -> None:
 def test_signed_out_requests_get_401_and_the_page_redirects(server: Any) -> None:
     with httpx.Client(base_url=server.url) as anonymous:
         response = anonymous.get("/create/sessions/0123456789abcdef")
-        assert response.status_code == 401 and response.json()["message"]
+        assert response.status_code == 401 and response.json()["detail"]
         page = anonymous.get("/create", follow_redirects=False)
         assert page.status_code == 303 and page.headers["location"].startswith("/login")
 
@@ -80,7 +80,7 @@ def test_signed_out_requests_get_401_and_the_page_redirects(server: Any) -> None
 def test_bad_briefs_get_field_messages(creator: Any, body: Any, field: str) -> None:
     response = creator.post("/create/sessions", body)
     assert response.status_code == 422, response.text
-    errors = response.json()["errors"]
+    errors = {e["field"]: e["message"] for e in response.json()["errors"]}
     assert field in errors and errors[field].endswith("."), errors
 
 
@@ -91,7 +91,7 @@ def test_malformed_json_is_a_field_message_not_a_500(creator: Any) -> None:
         headers={"X-CSRF-Token": creator.csrf, "Content-Type": "application/json"},
     )
     assert response.status_code == 422
-    assert response.json()["errors"] == {"request": "Send a JSON object."}
+    assert response.json()["errors"] == [{"field": "request", "message": "Send a JSON object."}]
 
 
 def test_bad_answers_and_requests_get_field_messages(creator: Any) -> None:
@@ -110,6 +110,6 @@ def test_bad_answers_and_requests_get_field_messages(creator: Any) -> None:
     for path, body, field in cases:
         response = creator.post(f"/create/sessions/{sid}/{path}", body)
         assert 400 <= response.status_code < 500, (path, body, response.text)
-        errors = response.json()["errors"]
+        errors = [e["field"] for e in response.json()["errors"]]
         assert any(key == field or key.startswith(f"{field}.") for key in errors), (body, errors)
     assert creator.session(sid)["status"] == "asking"

@@ -115,7 +115,7 @@ def test_questions_options_and_steps_are_saved(alice: Any) -> None:
     d["inputs"].append(new)
     refused = save(alice, tool_id, d, 1)
     assert refused.status_code == 422 and refused.json()["results_changed"] is True
-    assert refused.json()["message"].startswith("Not saved: 3 test cases no longer match")
+    assert refused.json()["detail"].startswith("Not saved: 3 test cases no longer match")
     after = saved(alice, tool_id, d, 1, update_tests=True)
     assert alice.tool(tool_id).definition.test_cases[0].expected["sleep"] != 58.333
     assert [i.id for i in after.inputs][:2] == [second["id"], first["id"]]
@@ -223,11 +223,11 @@ def test_a_draft_that_does_not_parse_is_refused_with_field_paths(alice: Any) -> 
     response = save(alice, tool_id, d, 1)
     assert response.status_code == 422
     body = response.json()
-    paths = {e["path"]: e["message"] for e in body["errors"]}
+    paths = {e["field"]: e["message"] for e in body["errors"]}
     assert paths["inputs.2.label"] == "must be at most 200 characters."
     assert "inputs.0.options.1.value" in paths
     assert "theme.primary" in paths
-    assert body["message"] == "Not saved: 3 problems to fix."
+    assert body["detail"] == "Not saved: 3 problems to fix."
     assert alice.tool(tool_id).version == 1
 
 
@@ -238,8 +238,8 @@ def test_a_draft_that_fails_verification_is_refused_at_the_formula(alice: Any) -
     response = save(alice, tool_id, d, 1)
     assert response.status_code == 422
     body = response.json()
-    assert body["message"].startswith("Not saved: verification found")
-    assert any(e["path"] == "calculations.2.formula" for e in body["errors"])
+    assert body["detail"].startswith("Not saved: verification found")
+    assert any(e["field"] == "calculations.2.formula" for e in body["errors"])
     assert alice.tool(tool_id).version == 1
 
 
@@ -250,9 +250,9 @@ def test_removing_a_question_formulas_use_is_refused_naming_them(alice: Any) -> 
     response = save(alice, tool_id, d, 1)
     assert response.status_code == 422
     body = response.json()
-    assert "'investment' (question 'Total investment') is still used by" in body["message"]
-    assert "calculation 'Net gain', calculation 'Return on investment'" in body["message"]
-    paths = {e["path"] for e in body["errors"]}
+    assert "'investment' (question 'Total investment') is still used by" in body["detail"]
+    assert "calculation 'Net gain', calculation 'Return on investment'" in body["detail"]
+    paths = {e["field"] for e in body["errors"]}
     assert {"calculations.2.formula", "calculations.3.formula"} <= paths
     assert body["removed"][0]["name"] == "investment"
     assert body["removed"][0]["default"] == 25000
@@ -272,7 +272,7 @@ def test_removing_a_calculation_a_block_shows_is_refused(alice: Any) -> None:
     d["calculations"] = [c for c in d["calculations"] if c["id"] != "roi"]
     response = save(alice, tool_id, d, 1)
     assert response.status_code == 422
-    assert "'roi' (calculation" in response.json()["message"]
+    assert "'roi' (calculation" in response.json()["detail"]
 
 
 def test_removing_an_unused_question_also_clears_it_from_steps_and_test_cases(
@@ -298,7 +298,7 @@ def test_a_stale_version_is_refused_as_changed_meanwhile(alice: Any) -> None:
     d["title"] = "Overwritten?"
     response = save(alice, tool_id, d, 1)
     assert response.status_code == 409
-    assert "changed meanwhile" in response.json()["message"]
+    assert "changed meanwhile" in response.json()["detail"]
     assert alice.tool(tool_id).definition.title != "Overwritten?"
 
 
@@ -385,7 +385,7 @@ def test_a_new_required_question_updates_test_cases_when_confirmed(alice: Any) -
     refused = save(alice, tool_id, d, 1)
     assert refused.status_code == 422
     assert refused.json()["results_changed"] is True
-    assert {e["path"] for e in refused.json()["errors"]} >= {"test_cases.0.answers"}
+    assert {e["field"] for e in refused.json()["errors"]} >= {"test_cases.0.answers"}
     after = saved(alice, tool_id, d, 1, update_tests=True)
     assert all("team_size" in case.answers for case in after.test_cases)
 

@@ -31,9 +31,9 @@
   }
   function problem(data, status) {
     if (!data) return "Something went wrong (" + status + "). Try again.";
-    var msg = data.message || data.detail || data.title || "Something went wrong.", extra = [];
-    Object.keys(data.errors || {}).forEach(function (k) {
-      var v = data.errors[k], text = Array.isArray(v) ? v.join(" ") : String(v);
+    var msg = data.detail || data.title || "Something went wrong.", extra = [];
+    (data.errors || []).forEach(function (e) {
+      var text = String(e.message || "");
       if (text && text !== msg) extra.push(text);
     });
     return [msg].concat(extra).join(" ");

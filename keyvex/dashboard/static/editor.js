@@ -231,17 +231,17 @@
   function showProblems(data) {
     var unplaced = [], first = null;
     (data.errors || []).forEach(function (err) {
-      var target = err.path ? E.find(err.path) : null;
+      var target = err.field ? E.find(err.field) : null;
       if (!target) { unplaced.push(err); return; }
       var marked = mark(target, err.message);
       if (!first) first = marked;
     });
     var placed = (data.errors || []).length - unplaced.length;
     var note = placed ? (placed === 1 ? " It is marked below its field." : " Each is marked below its field.") : "";
-    status((data.message || "Not saved.") + note, true);
+    status((data.detail || "Not saved.") + note, true);
     unplaced.forEach(function (err) {
       var li = document.createElement("li"), code = document.createElement("code");
-      code.textContent = err.path || "tool";
+      code.textContent = err.field || "tool";
       li.appendChild(code);
       li.appendChild(document.createTextNode(" " + err.message));
       $("ed-problems").appendChild(li);
@@ -318,7 +318,7 @@
         else if (res.status === 422) showProblems(data);
         else if (res.ok || res.redirected) {  // the sign-in page answered: the session ended
           status("Not saved: you are signed out. Sign in again in another tab, then save here.", true);
-        } else status(data.message || data.detail || "Not saved (error " + res.status + "). Try again.", true);
+        } else status(data.detail || "Not saved (error " + res.status + "). Try again.", true);
       });
     }, function () {
       status("Not saved: the server could not be reached. Check your connection and try again.", true);

@@ -48,7 +48,7 @@
         done(body, status, progress);
       } else {
         progress.hidden = true;
-        fail(status, (body && body.message) || "The upload failed (HTTP " + xhr.status + ").");
+        fail(status, (body && body.detail) || "The upload failed (HTTP " + xhr.status + ").");
       }
     };
     xhr.onerror = function () {

@@ -392,14 +392,15 @@
       .then(function (r) {
         button.disabled = false;
         if (r[0] === 201) return leadAccepted(r[1]);
-        var errors = r[1].errors || {}, first = null;
+        var errors = {}, first = null;
+        (r[1].errors || []).forEach(function (e) { errors[e.field] = e.message; });
         Object.keys(errors).forEach(function (k) {
           var name = k.replace(/^(contact|answers)\./, "");
           var shown = showError(name, errors[k], "kvx-lead-") || showError(name, errors[k]);
           if (!shown) general.textContent = errors[k];
           first = first || $("kvx-lead-" + name) || $("kvx-in-" + name);
         });
-        if (!Object.keys(errors).length) general.textContent = r[1].message || "That did not work. Please try again.";
+        if (!Object.keys(errors).length) general.textContent = r[1].detail || "That did not work. Please try again.";
         announce("Please check the highlighted fields.");
         if (first && first.focus) first.focus();
       })
@@ -499,7 +500,7 @@
     fetch(base + "/result", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ answers: answersOf(state) }), credentials: "omit" })
       .then(function (res) { return res.json().then(function (d) { return [res.status, d]; }); })
       .then(function (r) {
-        if (r[0] !== 200) { form.hidden = false; announce((r[1] && r[1].message) || "Something went wrong."); return; }
+        if (r[0] !== 200) { form.hidden = false; announce((r[1] && r[1].detail) || "Something went wrong."); return; }
         completed();
         drawBlocks(r[1].result.blocks, mode === "teaser", r[1].result);
         var again = make("button", "kvx-btn kvx-btn-ghost", "Change my answers", resultBox);
