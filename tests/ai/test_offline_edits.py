@@ -752,3 +752,31 @@ def test_remove_input_refuses_without_a_value_for_what_formulas_read() -> None:
     assert {c.id: c.value for c in kept.constants}["price"] == 120 and verify(kept).errors == []
     dropped = remove_input(get_template("cyber-security-scorecard"), "mfa")
     assert "mfa" not in [i.id for i in dropped.inputs] and verify(dropped).errors == []
+
+
+@pytest.mark.parametrize(
+    ("request_text", "primary", "button_text"),
+    [
+        ("make the button yellow with black text", "#facc15", "#111111"),
+        ("make it green with white text", "#15803d", "#ffffff"),
+    ],
+)
+def test_a_button_colour_with_its_text_colour(
+    request_text: str, primary: str, button_text: str
+) -> None:
+    changed, _ = edited(get_template("roi-calculator"), request_text)
+    assert (changed.theme.primary, changed.theme.button_text) == (primary, button_text)
+
+
+def test_a_colour_request_with_a_part_not_understood_names_it() -> None:
+    message = refused(get_template("roi-calculator"), "make the button green and bigger")
+    assert "'bigger'" in message
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    ["make the button say Talk to us", "the cta should read: Talk to us"],
+)
+def test_the_call_to_action_text_without_quotes(request_text: str) -> None:
+    changed, _ = edited(get_template("roi-calculator"), request_text)
+    assert next(b for b in changed.results if b.type == "cta").label == "Talk to us"  # type: ignore[union-attr]

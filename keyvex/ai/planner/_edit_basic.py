@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import re
 
+from keyvex.ai.models import NeedsModel
 from keyvex.ai.planner._change import Change, Data, changed, same
-from keyvex.ai.planner._request import PLAIN_TEXT, Request
-from keyvex.ai.planner._theme import with_background, with_primary, with_text
+from keyvex.ai.planner._request import PLAIN_TEXT, Request, content_words
+from keyvex.ai.planner._theme import (
+    with_background,
+    with_button_text,
+    with_primary,
+    with_text,
+)
 from keyvex.ai.planner._vocabulary import COLORS, CURRENCIES, contains, normalise
 from keyvex.tools import Theme, ToolDefinition
 
@@ -23,6 +29,11 @@ TEXT_TARGETS = {
     "lead button": "lead_button",
     "form button": "lead_button",
 }
+THEME_WORDS = {
+    "make", "set", "change", "turn", "button", "background", "text", "font", "accent", "link",
+    "colour", "color", "theme", "everything", "heading", "title", "primary", "brand", "main",
+    "page", "it", "all", "also", "both", "light", "dark", "bright", "please",
+}  # fmt: skip
 PARTS = {
     "background": "background",
     "text colour": "text",
@@ -151,14 +162,18 @@ def currency_edit(tool: ToolDefinition, request: Request) -> Change | None:
 
 def colour_edit(tool: ToolDefinition, request: Request) -> Change | None:
     """'make the button red and the background cream': each colour with the part it names."""
-    parts = [p for p in re.split(r",|;|\band\b|\bwith\b", request.raw) if _colour_of(p)]
+    pieces = [p for p in re.split(r",|;|\band\b|(?=\bwith\b)", request.raw) if p.strip()]
+    parts = [p for p in pieces if colour_of(p)]
     if not parts:
         return None
+    extra = [p.strip() for p in pieces if not colour_of(p) and set(content_words(p)) - THEME_WORDS]
+    if extra:
+        raise NeedsModel(f"I changed nothing: I did not understand the part '{extra[0]}'.")
     if len(parts) == 1:
         parts = [request.raw]
     current, done, already = tool, [], []
-    for part in parts:
-        change = _one_colour(current, part)
+    for k, part in enumerate(parts):
+        change = _one_colour(current, part, parts[k - 1] if k else "")
         if change.tool is current:
             already.append(change.already)
         else:
@@ -169,7 +184,7 @@ def colour_edit(tool: ToolDefinition, request: Request) -> Change | None:
     return Change(current, " ".join([*done, *already]))
 
 
-def _colour_of(text: str) -> tuple[str, str] | None:
+def colour_of(text: str) -> tuple[str, str] | None:
     """(hex, as said) of the colour a text names, longest name first."""
     hexes = HEX.findall(text)
     if hexes:
@@ -179,11 +194,16 @@ def _colour_of(text: str) -> tuple[str, str] | None:
     return (COLORS[names[0]], names[0]) if names else None
 
 
-def _one_colour(tool: ToolDefinition, text: str) -> Change:
-    found = _colour_of(text)
+def _one_colour(tool: ToolDefinition, text: str, before: str = "") -> Change:
+    found = colour_of(text)
     assert found is not None
     color, said = found
     words = normalise(text)
+    of_page = contains(normalise(before), "background") or contains(normalise(before), "page")
+    with_it = re.match(r"\s*with\b", text) is not None and not of_page
+    on_button = contains(words, "button text") or with_it
+    if (contains(words, "text") or contains(words, "label")) and on_button:
+        return _button_text(tool, color, said)
     if contains(words, "background"):
         theme, part = with_background(tool.theme, color), "background"
     elif contains(words, "text") or contains(words, "font"):
@@ -203,6 +223,18 @@ def _one_colour(tool: ToolDefinition, text: str) -> Change:
     if same(result, tool):
         return Change(tool, "", f"The {part} is already {said}.")
     return Change(result, f"Changed the {part} to {said} (contrast kept at WCAG AA).")
+
+
+def _button_text(tool: ToolDefinition, color: str, said: str) -> Change:
+    """'green with white text', 'button text black': the text on the button, kept AA."""
+    theme = with_button_text(tool.theme, color)
+    if theme == tool.theme:
+        return Change(tool, "", f"The button text is already {said}.")
+
+    def update(data: Data) -> None:
+        data["theme"] = theme.model_dump(mode="json")
+
+    return Change(changed(tool, update), f"The button text is now {said} (contrast kept at AA).")
 
 
 def _rgb(color: str) -> tuple[int, int, int]:

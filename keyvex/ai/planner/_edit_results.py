@@ -6,6 +6,7 @@ import re
 
 from keyvex.ai.models import NeedsModel
 from keyvex.ai.planner._change import Change, Data, changed
+from keyvex.ai.planner._edit_basic import colour_of
 from keyvex.ai.planner._request import PLAIN_TEXT, Request, content_words, links, quoted_texts
 from keyvex.tools import CtaBlock, Outcome, ToolDefinition
 
@@ -191,6 +192,8 @@ def cta_edit(tool: ToolDefinition, request: Request) -> Change | None:
         return None
     if request.has("button") and not request.has(*CTA_WORDS[:-1]) and not _says_text(request):
         return None  # 'make the button green' is the theme
+    if colour_of(request.raw) and not request.quoted and not links(request.raw):
+        return None  # 'the button yellow with black text' is the theme too
     blocks = [b for b in tool.results if isinstance(b, CtaBlock)]
     if request.verb in ("remove", "delete", "drop", "hide") or request.has(
         "no call to action", "no cta"
@@ -270,7 +273,8 @@ def _label(request: Request, url: str | None) -> str:
         return quoted[-1][:200]
     if url is not None:
         return ""
-    plain = PLAIN_TEXT.search(request.raw)
+    says = re.search(r"\b(?:say|says|read|reads)\s*:?\s+(?P<text>.+)$", request.raw, re.I)
+    plain = says or PLAIN_TEXT.search(request.raw)
     if plain is None or not request.has(
         "text", "label", "say", "says", "read", "reads", "wording", "cta", "call to action"
     ):

@@ -63,3 +63,12 @@ def with_pair(theme: Theme, primary: str, background: str) -> Theme:
 
 def with_text(theme: Theme, text: str) -> Theme:
     return theme.model_copy(update={"text": ensure_contrast(text.lower(), theme.background)})
+
+
+def with_button_text(theme: Theme, text: str) -> Theme:
+    """The text on buttons changed; the button colour is nudged until it stays AA."""
+    text = text.lower()
+    primary = theme.primary
+    if contrast_ratio(text, primary) < AA_TEXT:
+        primary = ensure_contrast(primary, text)
+    return theme.model_copy(update={"primary": primary, "button_text": text})
