@@ -14,7 +14,7 @@ from keyvex.web.deps import AppDep, CsrfChecked, CurrentUser
 from keyvex.web.forms import form_errors, form_fields
 from keyvex.web.templating import render
 
-router = APIRouter(include_in_schema=False)  # included under /account by routes_settings
+router = APIRouter(include_in_schema=False)  # included under /account by pages.py
 NOTICES = {"name": "Your name was saved.", "email": "Your email address was changed."}
 
 

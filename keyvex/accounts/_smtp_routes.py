@@ -15,7 +15,7 @@ from keyvex.web.deps import AppDep, CsrfChecked, CurrentUser
 from keyvex.web.forms import form_errors, form_fields
 from keyvex.web.templating import render
 
-router = APIRouter(include_in_schema=False)  # included under /account by routes_settings
+router = APIRouter(include_in_schema=False)  # included under /account by pages.py
 FIELDS = ("host", "port", "security", "username", "password", "from_address")
 NOTICES = {
     "saved": "Your SMTP settings were saved. Send a test email to check them.",

@@ -12,10 +12,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from keyvex.accounts._profile_routes import router as profile_router
+from keyvex.accounts._smtp_routes import router as smtp_router
 from keyvex.accounts.deletion import check_password, delete_account
 from keyvex.accounts.models import User
-from keyvex.accounts.routes_profile import router as profile_router
-from keyvex.accounts.routes_smtp import router as smtp_router
 from keyvex.app import App
 from keyvex.errors import Invalid
 from keyvex.notify.digest import DIGEST_HOUR_UTC

@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile
 from keyvex.dashboard import _views as views
 from keyvex.dashboard._builder_routes import router as builder_router
 from keyvex.dashboard._editor_routes import router as editor_router
-from keyvex.dashboard._formula_check import router as formula_router
+from keyvex.dashboard._formula_routes import router as formula_router
 from keyvex.dashboard._lead_routes import router as lead_router
 from keyvex.dashboard._tool_routes import router as tool_router
 from keyvex.dashboard.leads import delete_tool_leads

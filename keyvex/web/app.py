@@ -11,9 +11,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from keyvex import __version__
+from keyvex.accounts.pages import router as account_settings_router
 from keyvex.accounts.routes import api as accounts_api
 from keyvex.accounts.routes import router as accounts_router
-from keyvex.accounts.routes_settings import router as account_settings_router
 from keyvex.analytics.routes import router as analytics_api
 from keyvex.app import App, build_app
 from keyvex.cocreate.routes import router as cocreate_router
@@ -33,7 +33,8 @@ from keyvex.public import router as public_router
 from keyvex.public._fastpath import install as install_page_cache
 from keyvex.settings import Settings, load_settings
 from keyvex.tools.routes import router as tools_api
-from keyvex.web import apidocs, pages
+from keyvex.web import _apidocs_routes as apidocs
+from keyvex.web import pages
 from keyvex.web.errors import install_error_handlers
 from keyvex.web.middleware import (
     BodySizeLimitMiddleware,

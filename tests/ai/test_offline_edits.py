@@ -780,3 +780,21 @@ def test_a_colour_request_with_a_part_not_understood_names_it() -> None:
 def test_the_call_to_action_text_without_quotes(request_text: str) -> None:
     changed, _ = edited(get_template("roi-calculator"), request_text)
     assert next(b for b in changed.results if b.type == "cta").label == "Talk to us"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "add a statement 'We review our AI use every quarter' to the governance section",
+        "add a question 'We have an AI budget' with the usual agree/disagree answers",
+        "add a question 'We measure what AI saves us' on the same scale as question 2",
+    ],
+)
+def test_an_assessment_statement_uses_the_tools_own_answer_scale(request_text: str) -> None:
+    tool = kb_tool(knowledge_base().assessments[0].id)
+    changed, _ = edited(tool, request_text)
+    new = next(i for i in changed.inputs if i.id not in {j.id for j in tool.inputs})
+    scale = [(o.label, o.points) for o in tool.inputs[1].options]
+    assert [(o.label, o.points) for o in new.options] == scale and new.category
+    if "governance" in request_text:
+        assert new.category == "governance_risk"

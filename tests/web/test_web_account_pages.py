@@ -35,7 +35,7 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
     """The real app; the settings router is added when the factory does not include it yet."""
-    from keyvex.accounts.routes_settings import router
+    from keyvex.accounts.pages import router
 
     app = create_app(settings)
     if "/account/webhooks" not in _paths(app.router.routes):
@@ -198,7 +198,7 @@ def test_notification_preference_is_saved(browser: Any) -> None:
 
 
 def test_notifications_page_says_when_email_is_configured(tmp_path: Path) -> None:
-    from keyvex.accounts.routes_settings import router
+    from keyvex.accounts.pages import router
     from tests.conftest import Browser
 
     options: dict[str, Any] = {"env": "test", "smtp_host": "smtp.example.com"}
