@@ -23,6 +23,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from anyio import to_thread
 from pydantic import ValidationError
 
 from keyvex import clock
@@ -330,7 +331,7 @@ async def delete_source(app: App, user: User, source_id: str) -> None:
     async for entry in app.store.query_all(f"DATA_SOURCE#{source_id}"):
         await app.store.delete(entry["PK"], entry["SK"])
     for key in _blob_keys(item):
-        app.blobs.delete(key)
+        await to_thread.run_sync(app.blobs.delete, key)
     await app.store.delete(item["PK"], item["SK"])
 
 
@@ -469,15 +470,13 @@ async def replace_file(
     config = {**item["config"], "blob_key": upload["blob_key"], "filename": upload["filename"]}
     source = await update_source(app, user, source_id, config=config)
     if old and old != upload["blob_key"]:
-        app.blobs.delete(old)
+        await to_thread.run_sync(app.blobs.delete, old)
     await log_activity(app, source_id, "configuration", f"New file: {upload['filename']}.")
     return source
 
 
 async def get_analysis(app: App, user: User, source_id: str) -> dict[str, Any] | None:
     """The analysis of the latest snapshot, or None before the first sync."""
-    from anyio import to_thread
-
     source = await get_source(app, user, source_id)
     if source.snapshot is None or not source.snapshot.analysis_key:
         return None

@@ -130,7 +130,7 @@ async def sync_source(
         await to_thread.run_sync(app.blobs.delete_prefix, f"data/{source_id}/")
         return {"status": "gone"}
     if changed:
-        _drop_old(app, previous, snapshot)
+        await _drop_old(app, previous, snapshot)
     failures = int((item.get("health") or {}).get("consecutive_errors", 0))
     if (item.get("health") or {}).get("status") == "error":
         await service.log_activity(
@@ -178,11 +178,11 @@ async def _store_analysis(
     return key
 
 
-def _drop_old(app: App, previous: dict[str, Any], current: Snapshot) -> None:
+async def _drop_old(app: App, previous: dict[str, Any], current: Snapshot) -> None:
     for name in ("blob_key", "analysis_key"):
         old = previous.get(name)
         if old and old not in (current.blob_key, current.analysis_key):
-            app.blobs.delete(old)
+            await to_thread.run_sync(app.blobs.delete, old)
 
 
 async def refresh_bound_tools(app: App, owner_id: str, source_id: str) -> list[dict[str, Any]]:
