@@ -28,6 +28,7 @@ from keyvex.ai.planner._new_options import (
     knowledge_needs_options,
     mark_correct,
     option_list,
+    usual_scale,
 )
 from keyvex.ai.planner._request import (
     Request,
@@ -39,6 +40,11 @@ from keyvex.ai.planner._request import (
 )
 from keyvex.tools import Input, ToolDefinition
 
+QUESTION_WORD = re.compile(
+    r"^(?:how|what|which|when|where|who|why|whether|if|do|does|did|is|are|was|were|have|has|"
+    r"can|could|will|would|should|number|amount)\b",
+    re.IGNORECASE,
+)
 ADD_VERBS = ("add", "insert", "include", "create", "append", "new", "ask")
 NOT_QUESTIONS = (
     "option",
@@ -182,8 +188,8 @@ def _names_other_thing(request: Request) -> bool:
     if any(re.match(rf"{re.escape(word)}\b", head) for word in NOT_QUESTIONS):
         return True
     return not re.search(
-        r"\b(?:question|questions|input|field|item|ask|asking|about|yes/no|yes or no|number|"
-        r"slider|dropdown|select|multiple choice)\b",
+        r"\b(?:question|questions|input|field|item|statement|ask|asking|about|yes/no|yes or no|"
+        r"number|slider|dropdown|select|multiple choice)\b",
         request.unquoted,
     )
 
@@ -212,7 +218,10 @@ def _new_input(
             new["options"] = default_options(tool, "yes_no")
             if quiz == "knowledge":
                 mark_correct(new["options"], request)
-    elif scored and kind in ("", "select"):
+    elif quiz is None and scored and (kind == "scale" or _statement(subject)):
+        new["type"] = "radio"
+        new["options"] = usual_scale(tool, request)
+    elif scored and kind in ("", "select", "scale"):
         new["type"] = "radio"
         new["options"] = default_options(tool, "")
         if quiz is None and not re.match(r"^(how|what|which|do|does|are|is)\b", subject, re.I):
@@ -225,6 +234,14 @@ def _new_input(
     if tool.kind == "assessment" and new.get("options"):
         new["category"] = _category(tool, request, subject)
     return new
+
+
+def _statement(subject: str) -> bool:
+    """'We review our AI use every quarter': a statement to agree or disagree with."""
+    words = subject.split()
+    return (
+        len(words) >= 4 and not subject.rstrip().endswith("?") and not QUESTION_WORD.match(subject)
+    )
 
 
 def _category(tool: ToolDefinition, request: Request, subject: str) -> str:
@@ -301,7 +318,7 @@ def _options_text(tool: ToolDefinition, item: Input) -> str:
             goes = ", ".join(o.title for o in tool.outcomes if o.id in option.outcome_points)
             shown.append(f"{option.label} -> {goes}")
         elif tool.kind == "assessment":
-            shown.append(f"{option.label} {option.points:g} pts")
+            shown.append(f"{option.label} {option.points:g} pt{'' if option.points == 1 else 's'}")
         else:
             shown.append(option.label)
     return ", ".join(shown)

@@ -27,7 +27,7 @@ LEAD_IN = re.compile(
     r"more|additional)\s+)*(?:(?:number|numeric|currency|money|percent|percentage|yes/no|yes-no|"
     r"yes or no|text|free text|slider|select|dropdown|drop-down|multiple choice|multi-select|"
     r"multiselect|date|scored|single choice|choice|rating|optional|required|mandatory)\s+)*"
-    r"(?:question|input|field|item|box|step)?s?\b\s*(?:(?:that|which|to)\s+asks?\s+|asking\s+|called\s+|named\s+|labell?ed\s+|"
+    r"(?:question|input|field|item|box|step|statement)?s?\b\s*(?:(?:that|which|to)\s+asks?\s+|asking\s+|called\s+|named\s+|labell?ed\s+|"
     r"with the label\s+)?(?:about|for|on|regarding|of|whether|if|:)?\s*"
     r"|^ask(?:s|ing)?\s+(?:(?:the\s+)?(?:visitors?|users?|people|them|clients?|customers?|"
     r"respondents?|prospects?)\s+)?(?:for|about|:)?\s*",
@@ -52,6 +52,13 @@ PLACE = re.compile(
     r"\s*\b(?:right\s+|just\s+)?(?:after|before|below|above|following)\s+(?:question\s*\d+|"
     r"q\d+|the\s+(?:first|last)\s+(?:question|one)|the\s+(?:[\w'-]+\s+){1,5}?"
     r"(?:question|one|input|field))\b",
+    re.IGNORECASE,
+)
+#: 'with the usual agree/disagree answers', 'on the same scale as question 2'.
+SCALE = re.compile(
+    r"\b(?:with|using|on|in)\s+(?:the\s+)?(?:usual|same|standard|normal|existing|other)\b[^.;]*?"
+    r"\b(?:answers|options|scale|choices)\b(?:\s+as\s+(?P<like>(?:question\s*\d+|the\s+.+?)))?"
+    r"|\bagree\s*(?:/|or)\s*disagree\b|\blikert\b",
     re.IGNORECASE,
 )
 POSSESSIVE = re.compile(
@@ -195,7 +202,7 @@ def subject_of(raw: str) -> str:
     quoted = quoted_texts(raw)
     if quoted:
         return quoted[0]
-    text = PLACE.sub(" ", raw.strip())
+    text = SCALE.sub(" ", PLACE.sub(" ", raw.strip()))
     text = LEAD_IN.sub("", text.strip(), count=1)
     for _ in range(3):
         text = TRAILERS.sub("", text).strip(" ,:-")
@@ -256,6 +263,8 @@ def _main(verb: str) -> str:
 def infer_type(request: Request, subject: str, options: list[str]) -> str:
     said = request.unquoted
     topic = normalise(subject)
+    if SCALE.search(request.raw):
+        return "scale"
     if options:
         return "multiselect" if any(contains(said, w) for w in MULTI) else "select"
     if request.has("slider"):

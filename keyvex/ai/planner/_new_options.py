@@ -8,9 +8,11 @@ from typing import Any
 
 from keyvex.ai.models import NeedsModel
 from keyvex.ai.planner._change import options_of, quote_list, refuse
+from keyvex.ai.planner._new_input import SCALE
 from keyvex.ai.planner._request import (
     Request,
     content_words,
+    find_input,
     new_id,
 )
 from keyvex.tools import ToolDefinition
@@ -162,3 +164,19 @@ def knowledge_needs_options(options: list[str], kind: str) -> None:
             "optimisation'\".",
             "write the question and its answers by hand",
         )
+
+
+def usual_scale(tool: ToolDefinition, request: Request) -> list[Data]:
+    """The answer scale most of the tool's scored questions use (or the named question's)."""
+    like = SCALE.search(request.raw)
+    named = like.group("like") if like else None
+    if named:
+        item = find_input(named, tool)
+        if item is not None and item.options:
+            return [o.model_dump(mode="json") for o in item.options]
+    scales = [tuple((o.value, o.label, o.points) for o in i.options) for i in tool.inputs]
+    scales = [s for s in scales if len(s) >= 3]
+    if not scales:
+        return default_options(tool, "")
+    usual = Counter(scales).most_common(1)[0][0]
+    return [{"value": v, "label": label, "points": p} for v, label, p in usual]
