@@ -65,7 +65,12 @@ def apply_edit(tool: ToolDefinition, request: str) -> tuple[ToolDefinition, str]
     current, done, already = tool, [], []
     for clause in clauses:
         part = f"'{clause.strip()[:160]}'" if len(clauses) == 1 else f"the part '{clause[:160]}'"
-        change = _one(current, clause, part)
+        try:
+            change = _one(current, clause, part)
+        except NeedsModel as exc:
+            if len(clauses) == 1 or "nothing changed" in exc.message.lower():
+                raise
+            raise NeedsModel(f"Nothing changed: {exc.message}") from None
         if same(change.tool, current):
             already.append(change.already or "the tool already does that.")
         else:
