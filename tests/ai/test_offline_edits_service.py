@@ -17,6 +17,7 @@ from keyvex.ai import AIContext, NeedsModel, edit_tool, list_usage, use_models
 from keyvex.clock import now_iso
 from keyvex.settings import Settings
 from keyvex.tools import ToolDefinition, get_template, verify
+from keyvex.tools.templates import template_ids
 
 from ..cocreate.conftest import Creator, LiveServer
 from .conftest import ProgressLog
@@ -58,6 +59,24 @@ async def test_the_editor_service_applies_offline_structural_edits_verified(
     assert result.report.errors == [] and verify(result.definition).errors == []
     assert check(result.definition)
     assert "verifying" in progress.stages
+
+
+@pytest.mark.parametrize("template", template_ids())
+async def test_every_template_takes_structural_edits_through_the_service(
+    ctx: AIContext, progress: ProgressLog, template: str
+) -> None:
+    tool = get_template(template)
+    added = "add a question about number of locations"
+    if tool.scoring is not None and tool.scoring.quiz_type == "knowledge":
+        added = "add a yes/no question 'Is SPF a DNS record?', correct answer yes"
+    elif tool.scoring is not None and tool.scoring.quiz_type == "outcome":
+        first, second = tool.outcomes[0].title, tool.outcomes[1].title
+        added = f"ask whether they plan ahead with options 'Yes' for {first}, 'No' for {second}"
+    for request_text in (added, "move the last question to the top", "don't ask for email"):
+        result = await edit_tool(ctx, tool, request_text, progress)
+        assert result.report.errors == [] and result.patch, (template, request_text)
+        tool = result.definition
+    assert tool.lead_capture.mode == "off"
 
 
 async def test_removing_an_input_formulas_use_is_refused_by_the_service(
