@@ -22,7 +22,10 @@ def test_sign_up_log_out_and_log_in_with_a_keyboard(
     page.get_by_label("Email").fill("not-an-email")
     page.get_by_label("Password").fill(PASSWORD)
     page.keyboard.press("Enter")
-    assert page.get_by_role("alert").inner_text() == "The email address is not valid."
+    # Shown once, next to its field, and tied to it for screen readers.
+    assert page.locator("#e-email").inner_text() == "An email address must have an @-sign."
+    assert page.get_by_label("Email").get_attribute("aria-describedby") == "e-email"
+    assert page.get_by_label("Email").get_attribute("aria-invalid") == "true"
 
     page.get_by_label("Email").fill("ada@example.com")
     page.get_by_label("Password").fill(PASSWORD)
