@@ -798,3 +798,32 @@ def test_an_assessment_statement_uses_the_tools_own_answer_scale(request_text: s
     assert [(o.label, o.points) for o in new.options] == scale and new.category
     if "governance" in request_text:
         assert new.category == "governance_risk"
+
+
+@pytest.mark.parametrize(
+    ("request_text", "field", "kind"),
+    [
+        ("ask for their phone number too", "phone", "tel"),
+        ("add a phone field to the lead form", "phone", "tel"),
+        ("add their company name to the email form", "company", "company"),
+    ],
+)
+def test_contact_details_go_on_the_lead_form_not_in_the_questions(
+    request_text: str, field: str, kind: str
+) -> None:
+    tool = get_template("roi-calculator")
+    changed, _ = edited(tool, request_text)
+    assert [i.id for i in changed.inputs] == [i.id for i in tool.inputs]
+    added = next(f for f in changed.lead_capture.fields if f.id == field)
+    assert added.type == kind and added.required is False
+    again, summary = apply_edit(changed, request_text)
+    assert again == changed and summary.startswith("Already so:")
+    required, _ = edited(changed, f"make the {field} required on the lead form")
+    assert next(f for f in required.lead_capture.fields if f.id == field).required
+    dropped, _ = edited(changed, f"don't ask for their {field} on the lead form")
+    assert field not in [f.id for f in dropped.lead_capture.fields]
+
+
+def test_a_tiers_score_range_is_left_to_the_editor() -> None:
+    message = refused(get_template("cyber-security-scorecard"), "change the high risk tier to 0-40")
+    assert "Score ranges" in message

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from keyvex.ai.models import NeedsModel
-from keyvex.ai.planner._change import Change, Data, changed
+from keyvex.ai.planner._change import Change, Data, changed, refuse
 from keyvex.ai.planner._edit_basic import colour_of
 from keyvex.ai.planner._request import PLAIN_TEXT, Request, content_words, links, quoted_texts
 from keyvex.tools import CtaBlock, Outcome, ToolDefinition
@@ -28,6 +28,9 @@ OUTCOME_WORDS = (
     "section",
 )
 ADVICE = ("advice", "recommendation", "recommendations", "tip", "tips", "next step", "next steps")
+RANGE = re.compile(r"\d+(?:\.\d+)?\s*%?\s*(?:-|–|to)\s*\d+(?:\.\d+)?\s*%?")
+TEXT_WORDS = ("text", "description", "message", "copy", "summary", "say", "says", "read", "reads",
+              "wording", "title", "name", "heading", *ADVICE)  # fmt: skip
 TITLE = ("rename", "title", "name", "heading", "called", "call")
 CTA_WORDS = (
     "call to action",
@@ -93,6 +96,15 @@ def outcome_text_edit(tool: ToolDefinition, request: Request) -> Change | None:
     text = _new_text(request, targets)
     if not text:
         return None
+    if RANGE.fullmatch(text.strip()):
+        raise refuse(
+            "Score ranges of tiers change together (no gaps, no overlaps), so I do not change "
+            "them offline.",
+            "set the tiers' score ranges",
+        )
+    says = request.quoted or request.verb in ("rename", "call") or request.has(*TEXT_WORDS)
+    if not says:
+        return None  # 'change the high risk tier to ...' without saying which text
     if category is not None:
         renames = request.verb in ("rename", "call") or request.has("title", "name", "heading")
         if renames and not request.has(*ADVICE):

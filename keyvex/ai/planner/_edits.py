@@ -15,6 +15,7 @@ from keyvex.ai.planner._edit_add import add_input_edit
 from keyvex.ai.planner._edit_basic import colour_edit, currency_edit, lead_edit, text_edit
 from keyvex.ai.planner._edit_chart import chart_edit
 from keyvex.ai.planner._edit_inputs import field_value_edit, rename_input_edit
+from keyvex.ai.planner._edit_lead_fields import lead_field_edit
 from keyvex.ai.planner._edit_options import options_edit
 from keyvex.ai.planner._edit_order import order_edit
 from keyvex.ai.planner._edit_remove import (
@@ -37,6 +38,7 @@ NEEDS_MODEL = (
     "model (set KEYVEX_OPENAI_API_KEY or KEYVEX_ANTHROPIC_API_KEY)."
 )
 EDITS: tuple[Edit, ...] = (
+    lead_field_edit,
     lead_edit,
     chart_edit,
     outcome_text_edit,

@@ -63,7 +63,7 @@ SCALE = re.compile(
 )
 POSSESSIVE = re.compile(
     r"^(?:their|the|a|an|your|his|her|its|our|my|visitor'?s|the visitor'?s|clients?'?|"
-    r"customers?'?|company'?s?)\s+",
+    r"customers?'?|(?:company|business)'s)\s+",
     re.IGNORECASE,
 )
 QUESTION_START = re.compile(
