@@ -31,7 +31,7 @@ from keyvex.tools import ToolDefinition, verify
 CAN_DO = (
     "Offline I can add, remove, rename or move questions; change answer options and their "
     "points; change the headline, outcome texts, advice and call to action; show, remove or "
-    "change the chart; set lead capture, colours, title and currency."
+    "change the chart; set lead capture and its fields, colours, title and currency."
 )
 NEEDS_MODEL = (
     "I did not understand {part}, so nothing changed. " + CAN_DO + " Anything else needs an AI "
