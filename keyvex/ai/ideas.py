@@ -84,10 +84,11 @@ async def tool_ideas(
         "starting_points": [i.as_json() for i in offline],
     }  # fmt: skip
     try:
-        result = await ideas_agent.run(
-            json.dumps(payload), model=model, model_settings=model_settings(
-                registry(ctx.app).get(PROCESS))
-        )  # fmt: skip
+        async with model:  # closes the providers' HTTP clients after the run
+            result = await ideas_agent.run(
+                json.dumps(payload), model=model, model_settings=model_settings(
+                    registry(ctx.app).get(PROCESS))
+            )  # fmt: skip
     except FAILURES as exc:
         log.warning("ideas_failed", error=type(exc).__name__)
         return offline

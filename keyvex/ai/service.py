@@ -169,9 +169,12 @@ async def _run(
     handler = stream_progress if stream else None
     model = _chained([RecordingModel(c, i, sink) for i, c in enumerate(candidates)])
     try:
-        return await agent.run(
-            prompt, deps=deps, model=model, model_settings=settings, event_stream_handler=handler
-        )
+        # The model context closes the HTTP clients its providers opened for this run.
+        async with model:
+            return await agent.run(
+                prompt, deps=deps, model=model, model_settings=settings,
+                event_stream_handler=handler,
+            )  # fmt: skip
     except PROVIDER_FAILURES as exc:
         if any(c.spec.provider == "offline" for c in candidates):
             raise Unavailable("The AI model is unavailable; please try again.") from exc

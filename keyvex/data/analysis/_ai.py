@@ -78,9 +78,10 @@ async def refine_mappings(
     model: Model = models[0] if len(models) == 1 else FallbackModel(models[0], *models[1:])
     settings = model_settings(registry(ctx.app).get(PROCESS))
     try:
-        result = await mapping_agent.run(
-            json.dumps(payload(analysis, tool)), model=model, model_settings=settings
-        )
+        async with model:  # closes the providers' HTTP clients after the run
+            result = await mapping_agent.run(
+                json.dumps(payload(analysis, tool)), model=model, model_settings=settings
+            )
     except FAILURES as exc:
         log.warning("data_mapping_failed", error=type(exc).__name__)
         return analysis
