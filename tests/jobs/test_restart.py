@@ -208,6 +208,7 @@ def test_jobs_cut_off_by_sigkill_finish_after_a_restart(
         )
         assert started.status_code == 201, started.text
         sid = started.json()["session_id"]
+        creator.close()
         _wait("the email and the build to hang", lambda: mailbox.stalled and model.stalled)
 
         server.kill()  # SIGKILL: no shutdown, no hand-back; the jobs are left running
@@ -223,6 +224,7 @@ def test_jobs_cut_off_by_sigkill_finish_after_a_restart(
             return bool(session.get("tool_id")) and session.get("status") == "ready"
 
         _wait("the co-creation build after the restart", built)
+        creator.close()
     finally:
         server.stop()
     assert any("visitor@example.com" in message for message in mailbox.messages)
