@@ -88,6 +88,8 @@ def _slot_values(entry: Any, slots: Slots, extra: dict[str, str] | None = None) 
     }
     values.update(slots.extra)
     values.update(extra or {})
+    # An entry's own offer may name the subject ("a review of your {subject} plans").
+    values["offer"] = fill(values["offer"], values)
     return values
 
 
@@ -105,8 +107,7 @@ def _lead_capture(title: str, text: str) -> dict[str, Any]:
             {"id": "name", "label": "First name", "type": "name", "required": False},
             {"id": "email", "label": "Email", "type": "email", "required": True},
         ],
-        "consent_text": "I agree to receive my results and occasional follow-up emails. "
-        "I can unsubscribe at any time.",
+        "consent_text": "I agree to be contacted about my results. I can unsubscribe at any time.",
         "consent_required": True,
         "button_label": "Show my results",
     }
@@ -210,8 +211,8 @@ def assessment_tool(bank: AssessmentBank, slots: Slots) -> ToolDefinition:
             _cta(bank, values, slots),
         ],  # fmt: skip
         "lead_capture": _lead_capture(
-            f"Get your {subject} report",
-            "We will email your scores and the priorities for each area.",
+            "Want to talk through your results?",
+            "Leave your email and we will get in touch about your scores and where to start.",
         ),  # fmt: skip
         "test_cases": [
             {
@@ -274,7 +275,8 @@ def outcome_tool(quiz: OutcomeSet, slots: Slots) -> ToolDefinition:
             _cta(quiz, values, slots),
         ],
         "lead_capture": _lead_capture(
-            f"Get your {subject} profile", "We will email your result and what it means for you."
+            "Want to talk it through?",
+            "Leave your email and we will get in touch about what your result means for you.",
         ),  # fmt: skip
         "test_cases": _outcome_cases(quiz, questions),
     }
@@ -369,7 +371,8 @@ def fact_tool(bank: FactBank, slots: Slots) -> ToolDefinition:
             }
         ],  # fmt: skip
         "lead_capture": _lead_capture(
-            f"Get your {topic} results", "We will email your score and the right answers."
+            "Want to go further?",
+            "Leave your email and we will get in touch about what to learn next.",
         ),
         "test_cases": [
             {
@@ -418,7 +421,8 @@ def calculator_tool(
     data.setdefault(
         "lead_capture",
         _lead_capture(
-            "Get your full breakdown", "We will email the figures and what they mean for you."
+            "Want to talk through these figures?",
+            "Leave your email and we will get in touch about what they mean for you.",
         ),
     )
     return parse_tool(data)

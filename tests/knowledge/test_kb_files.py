@@ -11,9 +11,12 @@ from keyvex.knowledge import (
     Slots,
     assessment_tool,
     calculator_tool,
+    choose,
+    compose,
     fact_tool,
     knowledge_base,
     outcome_tool,
+    understand,
 )
 from keyvex.tools import ToolDefinition, verify
 
@@ -53,7 +56,22 @@ def _composed() -> Iterator[tuple[str, ToolDefinition]]:
         yield facts.id, fact_tool(facts, Slots())
 
 
-COMPOSED = list(_composed())
+#: Briefs the knowledge base has nothing reviewed on: each gets a generic structure of its
+#: kind, labelled with the brief's words (data/generic/*.yaml and the calculator cues).
+OUTSIDE = (
+    "A readiness check for small charities applying for their first grant",
+    "A quiz for beekeepers: which hive type suits your garden",
+    "How much is employee absenteeism costing my warehouse each year",
+)
+
+
+def _generic() -> Iterator[tuple[str, ToolDefinition]]:
+    for brief in OUTSIDE:
+        u = understand(brief)
+        yield f"generic: {brief}", compose(choose(u), Slots(audience=u.audience, offer=u.offer))
+
+
+COMPOSED = list(_composed()) + list(_generic())
 
 
 def test_the_knowledge_base_has_the_promised_breadth() -> None:
