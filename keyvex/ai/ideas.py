@@ -14,21 +14,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 from pydantic_ai import Agent
-from pydantic_ai.exceptions import FallbackExceptionGroup, ModelAPIError, UnexpectedModelBehavior
-from pydantic_ai.models import Model
-from pydantic_ai.models.fallback import FallbackModel
 
 from keyvex.ai.models import AIContext
-from keyvex.ai.providers import chain, model_settings, registry
 from keyvex.ai.registry import Process
-from keyvex.ai.usage import RecordingModel, Sink
+from keyvex.ai.side import run_on_live_models
 from keyvex.errors import Invalid
 from keyvex.knowledge.ideas import Idea, clean, generate
-from keyvex.logs import get_logger
 
-log = get_logger(__name__)
 PROCESS: Process = "ideas"
-FAILURES = (ModelAPIError, FallbackExceptionGroup, UnexpectedModelBehavior)
 LIMIT = 200
 
 INSTRUCTIONS = """\
@@ -73,24 +66,12 @@ async def tool_ideas(
     audience = _words(audience, "audience", "who your clients are", True)
     offer = _words(offer, "offer", "what you sell", False)
     offline = generate(expertise, audience, offer)
-    live = [c for c in chain(ctx.app, PROCESS) if c.spec.provider != "offline"]
-    if not live:
-        return offline
-    sink = Sink(ctx, PROCESS)
-    models = [RecordingModel(c, i, sink) for i, c in enumerate(live)]
-    model: Model = models[0] if len(models) == 1 else FallbackModel(models[0], *models[1:])
     payload = {
         "task": "ideas", "expertise": expertise, "audience": audience, "offer": offer,
         "starting_points": [i.as_json() for i in offline],
     }  # fmt: skip
-    try:
-        async with model:  # closes the providers' HTTP clients after the run
-            result = await ideas_agent.run(
-                json.dumps(payload), model=model, model_settings=model_settings(
-                    registry(ctx.app).get(PROCESS))
-            )  # fmt: skip
-    except FAILURES as exc:
-        log.warning("ideas_failed", error=type(exc).__name__)
+    result = await run_on_live_models(ctx, PROCESS, ideas_agent, json.dumps(payload))
+    if result is None:
         return offline
     return [
         Idea(kind=i.kind, title=clean(i.title, 160), value=clean(i.value, 300),

@@ -13,23 +13,16 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 from pydantic_ai import Agent
-from pydantic_ai.exceptions import FallbackExceptionGroup, ModelAPIError, UnexpectedModelBehavior
-from pydantic_ai.models import Model
-from pydantic_ai.models.fallback import FallbackModel
 
 from keyvex.ai.models import AIContext
-from keyvex.ai.providers import chain, model_settings, registry
 from keyvex.ai.registry import Process
-from keyvex.ai.usage import RecordingModel, Sink
+from keyvex.ai.side import run_on_live_models
 from keyvex.data.analysis._mapping import targets
 from keyvex.data.analysis.models import Analysis, FieldMapping, TargetKind
-from keyvex.logs import get_logger
 from keyvex.tools import ToolDefinition
 
-log = get_logger(__name__)
 PROCESS: Process = "data_mapping"
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
-FAILURES = (ModelAPIError, FallbackExceptionGroup, UnexpectedModelBehavior)
 
 INSTRUCTIONS = """\
 You map the columns of a creator's data to an interactive tool (calculator, quiz or assessment).
@@ -70,20 +63,9 @@ async def refine_mappings(
 ) -> Analysis:
     """``analysis`` with the AI's valid mappings merged in (heuristics kept when offline,
     when the model fails, or for columns the model left out)."""
-    live = [c for c in chain(ctx.app, PROCESS) if c.spec.provider != "offline"]
-    if not live:
-        return analysis
-    sink = Sink(ctx, PROCESS)
-    models = [RecordingModel(c, i, sink) for i, c in enumerate(live)]
-    model: Model = models[0] if len(models) == 1 else FallbackModel(models[0], *models[1:])
-    settings = model_settings(registry(ctx.app).get(PROCESS))
-    try:
-        async with model:  # closes the providers' HTTP clients after the run
-            result = await mapping_agent.run(
-                json.dumps(payload(analysis, tool)), model=model, model_settings=settings
-            )
-    except FAILURES as exc:
-        log.warning("data_mapping_failed", error=type(exc).__name__)
+    prompt = json.dumps(payload(analysis, tool))
+    result = await run_on_live_models(ctx, PROCESS, mapping_agent, prompt)
+    if result is None:
         return analysis
     accepted = validated(result.output.mappings, analysis, tool)
     return analysis.model_copy(update={"field_mappings": merged(analysis.field_mappings, accepted)})
