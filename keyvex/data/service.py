@@ -37,7 +37,7 @@ from keyvex.data.models import INTERVALS, DataSource, Frequency
 from keyvex.data.sources import connector
 from keyvex.errors import Conflict, Invalid, KeyvexError, NotFound
 from keyvex.logs import get_logger
-from keyvex.store import SK, Condition
+from keyvex.store import SK, Condition, due_key
 from keyvex.tools._parse import readable_errors
 
 log = get_logger("keyvex.data")
@@ -162,7 +162,7 @@ def schedule_fields(
         return {"next_sync_at": None, "GSI1PK": None, "GSI1SK": None}
     wait = INTERVALS[frequency] if delay is None else delay
     due = (clock.now() if after is None else after) + wait
-    return {"next_sync_at": _iso(due), "GSI1PK": SYNC_DUE, "GSI1SK": f"{due:017.3f}"}
+    return {"next_sync_at": _iso(due), "GSI1PK": SYNC_DUE, "GSI1SK": due_key(due)}
 
 
 def backoff_seconds(frequency: str, failures: int) -> float:

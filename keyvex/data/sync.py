@@ -45,7 +45,7 @@ from keyvex.data.sources import connector
 from keyvex.errors import KeyvexError
 from keyvex.jobs import task
 from keyvex.logs import get_logger
-from keyvex.store import SK, Condition, ConditionFailed
+from keyvex.store import SK, Condition, ConditionFailed, due_key
 
 log = get_logger("keyvex.data")
 LEASE_SECONDS = 300
@@ -259,11 +259,11 @@ async def sync_due(app: App, now: float | None = None, limit: int = 50) -> int:
     a sync that is still running, or never finished, when its lease runs out)."""
     moment = clock.now() if now is None else now
     page = await app.store.query(
-        service.SYNC_DUE, SK.le(f"{moment:017.3f}"), index="GSI1", limit=limit
+        service.SYNC_DUE, SK.le(due_key(moment)), index="GSI1", limit=limit
     )
     started = 0
     for item in page.items:
-        lease = f"{moment + LEASE_SECONDS:017.3f}"
+        lease = due_key(moment + LEASE_SECONDS)
         try:
             claimed = await app.store.update(
                 item["PK"], item["SK"], set={"GSI1SK": lease},

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from keyvex.store import ItemStore
+from keyvex.store import ItemStore, due_key
 
 JobStatus = Literal["queued", "running", "done", "failed"]
 JOB_TTL_SECONDS = 7 * 86400
@@ -32,8 +32,7 @@ def job_key(job_id: str) -> tuple[str, str]:
 
 
 def due_sk(when: float, job_id: str) -> str:
-    """Sorts by time as text: fixed-width seconds with milliseconds."""
-    return f"{max(0.0, when):017.3f}#{job_id}"
+    return due_key(when, job_id)
 
 
 @dataclass(frozen=True, slots=True)

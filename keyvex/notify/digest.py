@@ -25,7 +25,7 @@ from keyvex.app import App
 from keyvex.errors import KeyvexError
 from keyvex.logs import get_logger
 from keyvex.notify.mailer import email_enabled, send_mail
-from keyvex.store import SK, Condition, ConditionFailed
+from keyvex.store import SK, Condition, ConditionFailed, due_key
 
 DIGEST_DUE = "DIGEST_DUE"
 DIGEST_HOUR_UTC = 7
@@ -37,7 +37,7 @@ log = get_logger("keyvex.notify")
 
 
 def due_sk(at: float, uid: str) -> str:
-    return f"{at:017.3f}#{uid}"
+    return due_key(at, uid)
 
 
 def next_digest_at(after: float) -> float:

@@ -25,6 +25,7 @@ from keyvex.store._model import (
     TransactionCanceled,
     TransactOp,
     Update,
+    due_key,
 )
 from keyvex.store._protocol import Backend
 from keyvex.store.blobs import BlobRef, BlobStore, LocalBlobStore
@@ -55,4 +56,5 @@ __all__ = [
     "TransactOp",
     "TransactionCanceled",
     "Update",
+    "due_key",
 ]

@@ -170,3 +170,11 @@ class Check:
 
 
 TransactOp = Put | Update | Delete | Check
+
+
+def due_key(at: float, tail: str = "") -> str:
+    """An index sort key that orders by time as text (fixed-width epoch seconds with
+    milliseconds), then by ``tail`` to keep keys unique: ``SK.le(due_key(now, "~"))`` finds
+    everything due by ``now``. Every due-work index (jobs, webhooks, digests, syncs) uses it."""
+    key = f"{max(0.0, at):017.3f}"
+    return f"{key}#{tail}" if tail else key

@@ -26,7 +26,7 @@ from keyvex.errors import Invalid, KeyvexError, NotFound
 from keyvex.events import AccountDeleted, LeadCreated, Outbox, ToolPublished
 from keyvex.jobs import PreparedJob, task
 from keyvex.net import resolve_target, send
-from keyvex.store import SK, Condition, ConditionFailed, Put, TransactOp
+from keyvex.store import SK, Condition, ConditionFailed, Put, TransactOp, due_key
 from keyvex.webhooks.models import EVENTS, MAX_ATTEMPTS, RETRY_SCHEDULE, Endpoint, delivery_json
 
 DUE = "WEBHOOK_DUE"
@@ -39,7 +39,7 @@ def endpoint_key(uid: str, webhook_id: str) -> tuple[str, str]:
 
 
 def _due_sk(at: float, delivery_id: str) -> str:
-    return f"{at:017.3f}#{delivery_id}"
+    return due_key(at, delivery_id)
 
 
 def _new_secret() -> str:
