@@ -7,7 +7,7 @@ from keyvex.app import App
 from keyvex.cocreate.service import get_session
 from keyvex.data.binding import effective_definition
 from keyvex.errors import NotFound
-from keyvex.public._page import render_page, theme_css
+from keyvex.public import render_page, theme_css
 from keyvex.tools.publishing import PublishedTool
 from keyvex.tools.service import get_tool
 from keyvex.web.middleware import CSP

@@ -6,7 +6,7 @@ beacons and lead submissions go nowhere instead of counting against the live too
 
 from __future__ import annotations
 
-from keyvex.public._page import render_page, theme_css
+from keyvex.public import render_page, theme_css
 from keyvex.tools.publishing import PublishedTool
 from keyvex.tools.service import StoredTool
 from keyvex.web.middleware import CSP

@@ -12,7 +12,16 @@ from typing import Any, TypeVar
 
 from anyio import to_thread
 
-from keyvex.store._model import SK, Condition, Item, Key, Page, TransactionCanceled, TransactOp
+from keyvex.store._model import (
+    SK,
+    Condition,
+    Item,
+    Key,
+    Page,
+    TransactionCanceled,
+    TransactOp,
+    WouldBlock,
+)
 from keyvex.store._protocol import Backend
 
 T = TypeVar("T")
@@ -31,6 +40,8 @@ class ItemStore:
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
+        #: The backend's reads are quick enough to run on the event loop's thread.
+        self._inline_reads = bool(getattr(backend, "inline_reads", False))
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._writer = threading.Thread(
             target=self._write_loop, name="keyvex-store-writer", daemon=True
@@ -66,6 +77,11 @@ class ItemStore:
                     pass
 
     async def _read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        if self._inline_reads:  # cheaper than the hop to a thread (see the backend)
+            try:
+                return fn(*args, **kwargs)
+            except WouldBlock:
+                pass
         return await to_thread.run_sync(partial(fn, *args, **kwargs))
 
     async def _write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -57,6 +57,11 @@ class TransactionCanceled(ConditionFailed):
         return index < len(self.reasons) and self.reasons[index] is CancelReason.CONDITION_FAILED
 
 
+class WouldBlock(Exception):
+    """A read tried on the event loop's thread would have had to wait (see ``inline_reads``);
+    ``ItemStore`` runs it again on a worker thread. Never reaches callers of ``ItemStore``."""
+
+
 class ItemTooLarge(Invalid):
     """An item is over the 400 KB limit; large payloads belong in the blob store."""
 

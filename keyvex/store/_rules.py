@@ -40,10 +40,14 @@ def stamped(item: Item, version: int, created_at: str | None, now: str) -> Item:
 
 def prepare_put(item: Item) -> Item:
     """A whole item ready to write: keys checked, stamped (version + 1), size checked."""
+    return encoded_put(item)[0]
+
+
+def encoded_put(item: Item) -> tuple[Item, str]:
+    """``prepare_put`` and the item's JSON text (for a backend that stores the text)."""
     check_keys(item)
     prepared = stamped(item, int(item.get("version") or 0) + 1, item.get("created_at"), now_iso())
-    encode_item(prepared)
-    return prepared
+    return prepared, encode_item(prepared)
 
 
 def op_key(op: TransactOp) -> Key:
@@ -59,7 +63,8 @@ def encode_item(item: Item) -> str:
     except (TypeError, ValueError) as exc:
         where = f"{item.get('PK')!r}/{item.get('SK')!r}"
         raise Invalid(f"Item {where} holds a value the store cannot keep: {exc}.") from exc
-    size = len(text.encode("utf-8"))
+    # A character is at most 4 bytes in UTF-8: most items need no encoding to know.
+    size = len(text) if len(text) * 4 <= MAX_ITEM_BYTES else len(text.encode("utf-8"))
     if size > MAX_ITEM_BYTES:
         raise ItemTooLarge(
             f"Item {item.get('PK')!r}/{item.get('SK')!r} is {size // 1024} KB; the limit is "

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,6 +28,7 @@ from keyvex.store._model import (
     TransactionCanceled,
     TransactOp,
     Update,
+    WouldBlock,
 )
 from keyvex.store._rules import (
     apply_update,
@@ -35,8 +38,8 @@ from keyvex.store._rules import (
     check_update,
     condition_message,
     encode_item,
+    encoded_put,
     op_key,
-    prepare_put,
 )
 
 T = TypeVar("T")
@@ -84,13 +87,30 @@ def _prefix_upper(prefix: str) -> str | None:
     return None
 
 
+def _on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 class SQLiteItemStore:
     """Synchronous single-table store on SQLite.
 
     Reads use one connection per thread; every write goes through one writer
     connection under a lock, inside ``BEGIN IMMEDIATE`` so that several processes
     sharing the file also serialise their read-check-write sequences.
+
+    Reads may run on the event loop's own thread (``inline_reads``): a key lookup or a page
+    of a partition takes ~10 µs here, while handing it to a worker thread costs the loop
+    10-20 times that, and parsing the JSON holds the GIL wherever it runs. A WAL reader never
+    waits for a writer; the one wait left (another process recovering or resetting the WAL)
+    must not stall the loop, so the loop thread's connection has no busy timeout and a busy
+    read raises :class:`WouldBlock`, which ``ItemStore`` answers by retrying on a thread.
     """
+
+    inline_reads = True
 
     def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time) -> None:
         self.path = str(path)
@@ -104,21 +124,32 @@ class SQLiteItemStore:
             self._writer.executescript(_SCHEMA)
         self._query_sql: dict[tuple[str | None, str | None, bool, bool], str] = {}
 
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+    def _connect(self, busy_ms: int = 30_000) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=busy_ms / 1000
+        )
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute(f"PRAGMA busy_timeout={busy_ms}")
         return conn
 
-    def _reader(self) -> sqlite3.Connection:
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """This thread's read connection; on an event loop's thread, one that never waits."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._connect()
-            self._local.conn = conn
+        on_loop: bool | None = getattr(self._local, "on_loop", None)
+        if conn is None or on_loop is None:
+            on_loop = _on_event_loop()
+            conn = self._connect(busy_ms=0 if on_loop else 30_000)
+            self._local.conn, self._local.on_loop = conn, on_loop
             with self._readers_lock:
                 self._readers.append(conn)
-        return conn
+        try:
+            yield conn
+        except sqlite3.OperationalError as exc:
+            if on_loop and ("locked" in str(exc) or "busy" in str(exc)):
+                raise WouldBlock(str(exc)) from exc
+            raise
 
     def close(self) -> None:
         with self._readers_lock:
@@ -132,7 +163,8 @@ class SQLiteItemStore:
         return self._clock()
 
     def ping(self) -> None:
-        self._reader().execute("SELECT 1").fetchone()
+        with self._reading() as conn:
+            conn.execute("SELECT 1").fetchone()
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -140,19 +172,22 @@ class SQLiteItemStore:
     # for the contract (and refused on index queries, as DynamoDB refuses it).
 
     def get(self, pk: str, sk: str, *, consistent: bool = False) -> Item | None:
-        row = self._reader().execute(_GET, (pk, sk, int(self._clock()))).fetchone()
+        with self._reading() as conn:
+            row = conn.execute(_GET, (pk, sk, int(self._clock()))).fetchone()
         return None if row is None else json.loads(row[0])
 
     def batch_get(self, keys: Sequence[Key], *, consistent: bool = False) -> list[Item]:
         """Items for ``keys`` in request order; missing or expired keys are skipped."""
         found: dict[Key, Item] = {}
-        conn, now = self._reader(), int(self._clock())
+        now = int(self._clock())
         for start in range(0, len(keys), _BATCH_GET_CHUNK):
             chunk = keys[start : start + _BATCH_GET_CHUNK]
             values = ",".join("(?, ?)" for _ in chunk)
             params: list[Any] = [part for key in chunk for part in key]
             sql = f"SELECT data FROM items WHERE (pk, sk) IN (VALUES {values}) AND {_LIVE}"
-            for (data,) in conn.execute(sql, [*params, now]):
+            with self._reading() as conn:
+                rows = conn.execute(sql, [*params, now]).fetchall()
+            for (data,) in rows:
                 item = json.loads(data)
                 found[(item["PK"], item["SK"])] = item
         return [found[key] for key in keys if key in found]
@@ -178,7 +213,8 @@ class SQLiteItemStore:
             params.extend(decode_cursor(cursor, index, pk, 1 if index is None else 3))
         params.extend([int(self._clock()), size + 1])
         sql = self._sql_for(index, sk, ascending, cursor is not None)
-        rows = self._reader().execute(sql, params).fetchall()
+        with self._reading() as conn:
+            rows = conn.execute(sql, params).fetchall()
         items = [json.loads(data) for (data,) in rows[:size]]
         next_cursor = None
         if len(rows) > size:
@@ -253,8 +289,9 @@ class SQLiteItemStore:
         return None if row is None else json.loads(row[0])
 
     @staticmethod
-    def _store(conn: sqlite3.Connection, item: Item) -> None:
-        data = encode_item(item)
+    def _store(conn: sqlite3.Connection, item: Item, data: str | None = None) -> None:
+        if data is None:
+            data = encode_item(item)
         conn.execute(
             _UPSERT,
             (
@@ -271,14 +308,14 @@ class SQLiteItemStore:
 
     def put(self, item: Item, condition: Condition | None = None) -> Item:
         """Write a whole item; its stored ``version`` is the given version + 1."""
-        prepared = prepare_put(item)
+        prepared, data = encoded_put(item)
 
         def op(conn: sqlite3.Connection, now: float) -> Item:
             if condition is not None:
                 current = self._current(conn, (item["PK"], item["SK"]), now)
                 if not condition.holds(current):
                     raise ConditionFailed(condition_message(condition, item["PK"], item["SK"]))
-            self._store(conn, prepared)
+            self._store(conn, prepared, data)
             return prepared
 
         return self._write(op)
@@ -321,11 +358,11 @@ class SQLiteItemStore:
 
     def batch_write(self, puts: Sequence[Item] = (), deletes: Sequence[Key] = ()) -> None:
         """Unconditional puts and deletes; everything is validated before anything is written."""
-        prepared = [prepare_put(item) for item in puts]
+        prepared = [encoded_put(item) for item in puts]
 
         def op(conn: sqlite3.Connection, now: float) -> None:
-            for item in prepared:
-                self._store(conn, item)
+            for item, data in prepared:
+                self._store(conn, item, data)
             for pk, sk in deletes:
                 conn.execute(_DELETE, (pk, sk))
 
@@ -335,9 +372,11 @@ class SQLiteItemStore:
         """Up to 100 operations on distinct items, applied all together or not at all."""
         check_transaction(ops)
         prepared: list[TransactOp] = []
-        for o in ops:
+        texts: dict[int, str] = {}  # encoded once: the size check's text is what is stored
+        for i, o in enumerate(ops):
             if isinstance(o, Put):
-                prepared.append(Put(prepare_put(o.item), o.condition))
+                item, texts[i] = encoded_put(o.item)
+                prepared.append(Put(item, o.condition))
             else:
                 if isinstance(o, Update):
                     check_update(o)
@@ -357,9 +396,9 @@ class SQLiteItemStore:
                     f"The transaction was cancelled: condition failed on operation(s) {failed}.",
                     reasons,
                 )
-            for o, cur in zip(prepared, currents, strict=True):
+            for i, (o, cur) in enumerate(zip(prepared, currents, strict=True)):
                 if isinstance(o, Put):
-                    self._store(conn, o.item)
+                    self._store(conn, o.item, texts[i])
                 elif isinstance(o, Update):
                     self._store(conn, apply_update(cur, o))
                 elif isinstance(o, Delete):

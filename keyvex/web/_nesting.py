@@ -37,11 +37,14 @@ class NestingScanner:
         self.escaped = False
         self.head = b""
 
-    def feed(self, chunk: bytes) -> None:
+    def feed(self, chunk: bytes, *, last: bool = False) -> None:
+        """Scan the next chunk; ``last`` says no chunk follows, so no state need be kept."""
         if len(self.head) < 2:
             self.head += chunk[: 2 - len(self.head)]
             if self.head.startswith(_WIDE_STARTS) or self.head[1:] == b"\x00":
                 raise Invalid("Send the request body as UTF-8 text.")
+        if last and self.depth + chunk.count(b"[") + chunk.count(b"{") <= self.limit:
+            return  # even if every bracket opened, the limit holds (most bodies: one chunk)
         at, end = 0, len(chunk)
         while at < end:
             if self.escaped:

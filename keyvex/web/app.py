@@ -29,20 +29,14 @@ from keyvex.logs import configure_logging, get_logger
 from keyvex.notify import send_due_digests
 from keyvex.notify.routes import pages as notify_pages
 from keyvex.notify.routes import router as notify_api
-from keyvex.public import router as public_router
-from keyvex.public._fastpath import install as install_page_cache
+from keyvex.public import install_page_cache
+from keyvex.public import routes as public_routes
 from keyvex.settings import Settings, load_settings
 from keyvex.tools.routes import router as tools_api
 from keyvex.web import _apidocs_routes as apidocs
 from keyvex.web import pages
 from keyvex.web.errors import install_error_handlers
-from keyvex.web.middleware import (
-    BodySizeLimitMiddleware,
-    CsrfCookieMiddleware,
-    JsonNestingLimitMiddleware,
-    RequestContextMiddleware,
-    SecurityHeadersMiddleware,
-)
+from keyvex.web.middleware import EdgeMiddleware
 from keyvex.webhooks import deliver_due
 from keyvex.webhooks.routes import router as webhooks_api
 
@@ -128,8 +122,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static/dashboard", StaticFiles(directory=DASHBOARD_STATIC), name="dashboard-static")
     app.mount("/static/data", StaticFiles(directory=DATA_STATIC), name="data-static")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    # Public pages first: they carry most traffic and routes are matched in order.
-    app.include_router(public_router)
     app.include_router(pages.router)
     app.include_router(apidocs.router)
     app.include_router(accounts_router)
@@ -145,16 +137,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(data_pages)
     app.include_router(cocreate_router)
     app.include_router(dashboard_router)
+    # Public pages first: they carry most traffic and routes are matched in order.
+    app.router.routes[0:0] = public_routes
     # Added last = outermost: request id wraps everything, headers apply to error pages too.
-    app.add_middleware(CsrfCookieMiddleware)
-    app.add_middleware(JsonNestingLimitMiddleware)  # inside the size limit: scans what it let in
     app.add_middleware(
-        BodySizeLimitMiddleware,
+        EdgeMiddleware,
         max_bytes=settings.max_body_bytes,
         upload_bytes=settings.data_max_upload_bytes,
+        access_log=settings.access_log,
     )
-    app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(RequestContextMiddleware, access_log=settings.access_log)
     # Outside everything: repeat tool-page views are answered from whole cached responses.
     install_page_cache(app, state)
     return app

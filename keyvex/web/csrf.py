@@ -8,7 +8,7 @@ import hmac
 from fastapi import Request
 
 from keyvex.errors import Forbidden
-from keyvex.web.middleware import CSRF_COOKIE
+from keyvex.web.middleware import CSRF_COOKIE, new_csrf_cookie
 
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
@@ -18,7 +18,9 @@ def csrf_token(request: Request, secret: str) -> str:
     """The token a form rendered for this browser must send back."""
     state = request.scope.setdefault("state", {})
     state["csrf_used"] = True
-    cookie = state.get("csrf_cookie", "")
+    cookie = state.get("csrf_cookie")
+    if not cookie:  # made when first needed: most responses render no form
+        cookie = state["csrf_cookie"] = new_csrf_cookie()
     return hmac.new(secret.encode(), f"csrf:{cookie}".encode(), hashlib.sha256).hexdigest()
 
 

@@ -1,4 +1,4 @@
-"""Pure ASGI middlewares: request id and access log, security headers, body limits, CSRF cookie.
+"""The pure ASGI edge layer: request id and access log, security headers, body limits, CSRF cookie.
 
 The body limits raise a Keyvex error from ``receive``: wherever the body is read (FastAPI's
 body parsing, a route's own ``request.body()``, a form, an upload stream) the error reaches the
@@ -14,7 +14,6 @@ import time
 from http.cookies import SimpleCookie
 
 import structlog
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from keyvex.errors import PayloadTooLarge
@@ -47,32 +46,84 @@ def is_https(scope: Scope) -> bool:
     return scope.get("scheme") in ("https", "wss")
 
 
-class RequestContextMiddleware:
-    """Binds a request id to every log line of the request and logs one access line."""
+#: Security headers every response gets unless the route set its own.
+_SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+)
+_HSTS = (b"strict-transport-security", b"max-age=31536000")
+_DENY_FRAMES = (b"x-frame-options", b"DENY")
 
-    def __init__(self, app: ASGIApp, access_log: bool = True) -> None:
+#: Routes that stream a data file to the blob store take the larger upload limit, and their
+#: bodies are files, not JSON: a binary file would look like random brackets to the depth scan.
+UPLOAD_PATHS = re.compile(r"^/(api/v1/data-sources|dashboard/data)/(uploads|[0-9a-f]{16}/file)$")
+
+
+class EdgeMiddleware:
+    """Everything every HTTP request goes through, in one layer (one wrapper of ``receive``
+    and one of ``send``, where five nested middlewares cost a cheap request a third of its
+    time):
+
+    - a request id (the client's ``X-Request-ID`` when well formed), bound to every log line
+      of the request and returned in ``X-Request-ID``; one access line (always for a 5xx);
+    - security headers, unless the route set its own (the embed page sets its own CSP and
+      decides about framing itself); HSTS over https;
+    - body limits: bodies over ``max_bytes`` (``upload_bytes`` on ``UPLOAD_PATHS``), announced
+      or streamed, and bodies nesting brackets deeper than ``MAX_DEPTH`` (scanned before any
+      parsing, whatever the content type, uploads excepted) raise a Keyvex error from
+      ``receive``, so wherever the body is read the one error handler answers with a sentence;
+    - the CSRF cookie: a browser without one gets a random one, but only with a response
+      that rendered a form token (see ``csrf.py``), so public pages and the API set none.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        upload_bytes: int | None = None,
+        access_log: bool = True,
+        max_depth: int = MAX_DEPTH,
+    ) -> None:
         self.app = app
+        self.max_bytes = max_bytes
+        self.upload_bytes = upload_bytes or max_bytes
         self.access_log = access_log
+        self.max_depth = max_depth
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        headers = dict(scope["headers"])
+        incoming = headers.get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _REQUEST_ID.match(incoming) else new_request_id()
-        scope.setdefault("state", {})["request_id"] = request_id
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        state["csrf_cookie"] = _valid_csrf_cookie(headers.get(b"cookie"))
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started, status = time.perf_counter(), 500
+        https = is_https(scope)
+        browser_cookie = state["csrf_cookie"]
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                MutableHeaders(scope=message).append("X-Request-ID", request_id)
+                raw = list(message.get("headers", ()))
+                _secure(raw, https)
+                raw.append((b"x-request-id", request_id.encode()))
+                cookie = state.get("csrf_cookie")
+                if state.get("csrf_used") and cookie and cookie != browser_cookie:
+                    raw.append((b"set-cookie", _csrf_set_cookie(cookie, https)))
+                message["headers"] = raw
             await send(message)
 
         try:
-            await self.app(scope, receive, send_wrapper)
+            await self.app(scope, self._limited(scope, headers, receive), send_wrapper)
         finally:
             if self.access_log or status >= 500:
                 log.info(
@@ -84,149 +135,62 @@ class RequestContextMiddleware:
                 )
             structlog.contextvars.unbind_contextvars("request_id")
 
-
-class SecurityHeadersMiddleware:
-    """Adds security headers unless a route set its own (embeds relax frame-ancestors)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        https = is_https(scope)
-
-        async def send_wrapper(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                # A route that sets its own CSP (the embed page) decides about framing itself.
-                own_csp = "content-security-policy" in headers
-                defaults = {
-                    "Content-Security-Policy": CSP,
-                    "X-Content-Type-Options": "nosniff",
-                    "Referrer-Policy": "strict-origin-when-cross-origin",
-                    "Cross-Origin-Opener-Policy": "same-origin",
-                    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-                }
-                if not own_csp:
-                    defaults["X-Frame-Options"] = "DENY"
-                if https:
-                    defaults["Strict-Transport-Security"] = "max-age=31536000"
-                for name, value in defaults.items():
-                    if name not in headers:
-                        headers[name] = value
-            await send(message)
-
-        await self.app(scope, receive, send_wrapper)
-
-
-#: Routes that stream a data file to the blob store take the larger upload limit, and their
-#: bodies are files, not JSON: a binary file would look like random brackets to the depth scan.
-UPLOAD_PATHS = re.compile(r"^/(api/v1/data-sources|dashboard/data)/(uploads|[0-9a-f]{16}/file)$")
-
-
-class BodySizeLimitMiddleware:
-    """Refuses request bodies over the limit, whether announced or streamed.
-
-    Data-file upload routes (``UPLOAD_PATHS``) get ``upload_bytes`` instead: they stream
-    the body to disk as it arrives, never holding it in memory.
-    """
-
-    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int | None = None) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-        self.upload_bytes = upload_bytes or max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        limit = self.max_bytes
-        if UPLOAD_PATHS.match(scope.get("path", "")):
-            limit = self.upload_bytes
-        declared = dict(scope["headers"]).get(b"content-length")
+    def _limited(self, scope: Scope, headers: dict[bytes, bytes], receive: Receive) -> Receive:
+        """``receive`` with the size limit and, except for uploads, the nesting scan."""
+        upload = UPLOAD_PATHS.match(scope.get("path", "")) is not None
+        limit = self.upload_bytes if upload else self.max_bytes
         too_large = f"The request body is larger than the {limit // 1000} KB allowed."
+        declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            scope.setdefault("state", {})["body_too_large"] = too_large
+            scope["state"]["body_too_large"] = too_large
+        scanner = None if upload else NestingScanner(self.max_depth)
         received = 0
 
         async def receive_wrapper() -> Message:
             nonlocal received
-            if scope.get("state", {}).get("body_too_large"):
+            if scope["state"].get("body_too_large"):
                 raise PayloadTooLarge(too_large)
             message = await receive()
             if message["type"] == "http.request":
-                received += len(message.get("body", b""))
+                body = message.get("body", b"")
+                received += len(body)
                 if received > limit:
                     raise PayloadTooLarge(too_large)
+                if scanner is not None:
+                    scanner.feed(body, last=not message.get("more_body", False))
             return message
 
-        await self.app(scope, receive_wrapper, send)
+        return receive_wrapper
 
 
-class JsonNestingLimitMiddleware:
-    """Refuses any body nesting brackets deeper than ``max_depth`` (422), before it is parsed.
-
-    Every body but data-file uploads is scanned, whatever its content type: the public
-    endpoints parse JSON sent as ``text/plain`` (sendBeacon), FastAPI parses bodies sent with
-    no content type, and a form may carry a JSON file. The scan is linear and recursion-free.
-    """
-
-    def __init__(self, app: ASGIApp, max_depth: int = MAX_DEPTH) -> None:
-        self.app = app
-        self.max_depth = max_depth
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or UPLOAD_PATHS.match(scope.get("path", "")):
-            await self.app(scope, receive, send)
-            return
-        scanner = NestingScanner(self.max_depth)
-
-        async def receive_wrapper() -> Message:
-            message = await receive()
-            if message["type"] == "http.request":
-                scanner.feed(message.get("body", b""))
-            return message
-
-        await self.app(scope, receive_wrapper, send)
+def _secure(raw: list[tuple[bytes, bytes]], https: bool) -> None:
+    """Add the security headers a response has not set itself."""
+    present = {name.lower() for name, _ in raw}
+    own_csp = b"content-security-policy" in present
+    for header in _SECURITY_HEADERS:
+        if header[0] not in present:
+            raw.append(header)
+    if not own_csp and _DENY_FRAMES[0] not in present:
+        raw.append(_DENY_FRAMES)
+    if https and _HSTS[0] not in present:
+        raw.append(_HSTS)
 
 
-class CsrfCookieMiddleware:
-    """Gives a browser a random CSRF cookie when a page renders a form token (see csrf.py).
-
-    The cookie is only sent with responses that used it, so public tool pages and the API
-    set no cookie at all (visitor analytics are cookie-free).
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        value = _cookie(scope, CSRF_COOKIE)
-        fresh = value is None or not _CSRF_VALUE.match(value)
-        if fresh:
-            value = secrets.token_urlsafe(32)
-        state = scope.setdefault("state", {})
-        state["csrf_cookie"] = value
-        https = is_https(scope)
-
-        async def send_wrapper(message: Message) -> None:
-            if fresh and state.get("csrf_used") and message["type"] == "http.response.start":
-                cookie = f"{CSRF_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax"
-                MutableHeaders(scope=message).append(
-                    "Set-Cookie", cookie + ("; Secure" if https else "")
-                )
-            await send(message)
-
-        await self.app(scope, receive, send_wrapper)
+def new_csrf_cookie() -> str:
+    return secrets.token_urlsafe(32)
 
 
-def _cookie(scope: Scope, name: str) -> str | None:
-    raw = dict(scope["headers"]).get(b"cookie")
+def _csrf_set_cookie(value: str, https: bool) -> bytes:
+    cookie = f"{CSRF_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax"
+    return (cookie + ("; Secure" if https else "")).encode("latin-1")
+
+
+def _valid_csrf_cookie(raw: bytes | None) -> str | None:
+    value = _cookie(raw, CSRF_COOKIE)
+    return value if value is not None and _CSRF_VALUE.match(value) else None
+
+
+def _cookie(raw: bytes | None, name: str) -> str | None:
     if not raw:
         return None
     jar = SimpleCookie()

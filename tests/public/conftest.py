@@ -12,15 +12,10 @@ from keyvex.settings import Settings
 
 
 def public_app(settings: Settings) -> Any:
-    """The real app; the public router is added when the app factory does not include it yet."""
-    from keyvex.public import router
+    """The real app (its public routes come first)."""
     from keyvex.web.app import create_app
 
-    app = create_app(settings)
-    paths = {getattr(route, "path", "") for route in app.router.routes}
-    if "/t/{slug}" not in paths:
-        app.include_router(router)
-    return app
+    return create_app(settings)
 
 
 @pytest.fixture
