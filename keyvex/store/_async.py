@@ -22,7 +22,7 @@ from keyvex.store._model import (
     TransactOp,
     WouldBlock,
 )
-from keyvex.store._protocol import Backend
+from keyvex.store._protocol import Backend, InlineBackend
 
 T = TypeVar("T")
 CONFLICT_ATTEMPTS = 4
@@ -31,17 +31,21 @@ CONFLICT_ATTEMPTS = 4
 class ItemStore:
     """What the web app and services use; never blocks the event loop.
 
-    Writes are funnelled through one writer thread (Datasette's ``execute_write_fn``
-    pattern). The writer drains every write queued meanwhile and hands all their results
-    back to the event loop in one wake-up, so under load the cost of crossing threads is
-    shared by many writes. Each write is still its own backend call (its own transaction):
-    one failing write never affects another.
+    A backend whose calls cost less on the loop's thread than handed to another
+    (``InlineBackend``: SQLite) runs them there unless they would wait; the rest go to
+    threads. Writes that cannot run inline are funnelled through one writer thread
+    (Datasette's ``execute_write_fn`` pattern). The writer drains every write queued
+    meanwhile and hands all their results back to the event loop in one wake-up, so under
+    load the cost of crossing threads is shared by many writes. Each write is still its own
+    backend call (its own transaction): one failing write never affects another.
     """
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
-        #: The backend's reads are quick enough to run on the event loop's thread.
-        self._inline_reads = bool(getattr(backend, "inline_reads", False))
+        #: The backend's calls are quicker on the event loop's thread than handed to
+        #: another (SQLite; see ``SQLiteItemStore``), as long as they need not wait.
+        self._inline = backend if isinstance(backend, InlineBackend) else None
+        self._inline_writes = 0
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._writer = threading.Thread(
             target=self._write_loop, name="keyvex-store-writer", daemon=True
@@ -69,6 +73,8 @@ class ItemStore:
                     outcome, failed = fn(), False
                 except BaseException as exc:  # handed to the awaiting coroutine
                     outcome, failed = exc, True
+                if loop is None or future is None:  # housekeeping nobody awaits (checkpoints)
+                    continue
                 done.setdefault(loop, []).append((future, outcome, failed))
             for loop, results in done.items():
                 try:
@@ -77,14 +83,24 @@ class ItemStore:
                     pass
 
     async def _read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        if self._inline_reads:  # cheaper than the hop to a thread (see the backend)
+        if self._inline is not None:
             try:
-                return fn(*args, **kwargs)
+                return self._inline.run_inline(fn, *args, **kwargs)
             except WouldBlock:
                 pass
         return await to_thread.run_sync(partial(fn, *args, **kwargs))
 
     async def _write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        if self._inline is not None:
+            try:
+                result = self._inline.run_inline(fn, *args, **kwargs)
+            except WouldBlock:
+                pass
+            else:
+                self._inline_writes += 1
+                if self._inline_writes % self._inline.CHECKPOINT_EVERY == 0:
+                    self._queue.put((self._inline.checkpoint, None, None))
+                return result
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         self._queue.put((partial(fn, *args, **kwargs), loop, future))
@@ -198,7 +214,7 @@ class ItemStore:
         self.backend.close()
 
 
-_Job = tuple[Callable[[], Any], asyncio.AbstractEventLoop, "asyncio.Future[Any]"]
+_Job = tuple[Callable[[], Any], asyncio.AbstractEventLoop | None, "asyncio.Future[Any] | None"]
 
 
 def _settle(results: list[tuple[asyncio.Future[Any], Any, bool]]) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Protocol
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from keyvex.store._model import SK, Condition, Item, Key, Page, TransactOp
+
+T = TypeVar("T")
 
 
 class Backend(Protocol):
@@ -61,3 +63,18 @@ class Backend(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class InlineBackend(Protocol):
+    """A backend whose calls cost less on the event loop's thread than handed to another,
+    as long as they need not wait (SQLite; see ``SQLiteItemStore``)."""
+
+    #: Inline commits between two checkpoints run on the writer thread.
+    CHECKPOINT_EVERY: int
+
+    def run_inline(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Call ``fn`` (a method of the backend); raises ``WouldBlock`` instead of waiting."""
+        ...
+
+    def checkpoint(self) -> None: ...

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 import threading
@@ -87,12 +86,15 @@ def _prefix_upper(prefix: str) -> str | None:
     return None
 
 
-def _on_event_loop() -> bool:
+@contextmanager
+def _would_block(inline: bool) -> Iterator[None]:
+    """On the inline connection, SQLite's "database is locked" means "would have waited"."""
     try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
+        yield
+    except sqlite3.OperationalError as exc:
+        if inline and ("locked" in str(exc) or "busy" in str(exc)):
+            raise WouldBlock(str(exc)) from exc
+        raise
 
 
 class SQLiteItemStore:
@@ -102,15 +104,21 @@ class SQLiteItemStore:
     connection under a lock, inside ``BEGIN IMMEDIATE`` so that several processes
     sharing the file also serialise their read-check-write sequences.
 
-    Reads may run on the event loop's own thread (``inline_reads``): a key lookup or a page
-    of a partition takes ~10 µs here, while handing it to a worker thread costs the loop
-    10-20 times that, and parsing the JSON holds the GIL wherever it runs. A WAL reader never
-    waits for a writer; the one wait left (another process recovering or resetting the WAL)
-    must not stall the loop, so the loop thread's connection has no busy timeout and a busy
-    read raises :class:`WouldBlock`, which ``ItemStore`` answers by retrying on a thread.
+    ``ItemStore`` runs reads and writes on the event loop's own thread (:meth:`run_inline`):
+    a key lookup takes ~10 µs and a lead's transaction ~150 µs here, while handing either to
+    another thread costs the loop more than that (the hop, the wake-up, the GIL changing
+    hands), and JSON work holds the GIL wherever it runs. The one thing the loop must never
+    do is wait: for a lock another connection holds (a write in progress on the writer
+    thread or in another process; a reader only waits while another process resets the WAL)
+    or for a checkpoint's fsync. So inline work uses its own connection with no busy timeout
+    and no automatic checkpoint: what would have to wait raises :class:`WouldBlock`, and
+    ``ItemStore`` hands it to the writer thread (or a reader thread) instead; the WAL is
+    checkpointed on the writer thread (:meth:`checkpoint`) every ``CHECKPOINT_EVERY`` inline
+    commits.
     """
 
-    inline_reads = True
+    #: Inline commits between two checkpoints (SQLite's own default is 1,000 WAL pages).
+    CHECKPOINT_EVERY = 200
 
     def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time) -> None:
         self.path = str(path)
@@ -133,23 +141,39 @@ class SQLiteItemStore:
         conn.execute(f"PRAGMA busy_timeout={busy_ms}")
         return conn
 
-    @contextmanager
-    def _reading(self) -> Iterator[sqlite3.Connection]:
-        """This thread's read connection; on an event loop's thread, one that never waits."""
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        on_loop: bool | None = getattr(self._local, "on_loop", None)
-        if conn is None or on_loop is None:
-            on_loop = _on_event_loop()
-            conn = self._connect(busy_ms=0 if on_loop else 30_000)
-            self._local.conn, self._local.on_loop = conn, on_loop
+    def run_inline(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Call ``fn`` (a method of this store) so that it never waits: on this thread's
+        inline connection, raising :class:`WouldBlock` where it would have to wait."""
+        self._local.inline = True
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            self._local.inline = False
+
+    def _connection(self) -> tuple[sqlite3.Connection, bool]:
+        """This thread's connection for the current call, and whether it is the inline one."""
+        inline = bool(getattr(self._local, "inline", False))
+        name = "inline_conn" if inline else "conn"
+        conn: sqlite3.Connection | None = getattr(self._local, name, None)
+        if conn is None:
+            conn = self._connect(busy_ms=0 if inline else 30_000)
+            if inline:
+                conn.execute("PRAGMA wal_autocheckpoint=0")  # see checkpoint()
+            setattr(self._local, name, conn)
             with self._readers_lock:
                 self._readers.append(conn)
-        try:
+        return conn, inline
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        conn, inline = self._connection()
+        with _would_block(inline):
             yield conn
-        except sqlite3.OperationalError as exc:
-            if on_loop and ("locked" in str(exc) or "busy" in str(exc)):
-                raise WouldBlock(str(exc)) from exc
-            raise
+
+    def checkpoint(self) -> None:
+        """Copy the WAL back into the database (passive: never waits for anybody)."""
+        with self._write_lock:
+            self._writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def close(self) -> None:
         with self._readers_lock:
@@ -272,16 +296,26 @@ class SQLiteItemStore:
     # -- writes ------------------------------------------------------------------------------
 
     def _write(self, fn: Callable[[sqlite3.Connection, float], T]) -> T:
+        conn, inline = self._connection()
+        if inline:
+            with _would_block(inline=True):
+                conn.execute("BEGIN IMMEDIATE")  # the one statement of a WAL write that waits
+            return self._transaction(conn, fn)
         with self._write_lock:
             conn = self._writer
             conn.execute("BEGIN IMMEDIATE")
-            try:
-                result = fn(conn, self._clock())
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-            return result
+            return self._transaction(conn, fn)
+
+    def _transaction(
+        self, conn: sqlite3.Connection, fn: Callable[[sqlite3.Connection, float], T]
+    ) -> T:
+        try:
+            result = fn(conn, self._clock())
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        return result
 
     @staticmethod
     def _current(conn: sqlite3.Connection, key: Key, now: float) -> Item | None:
