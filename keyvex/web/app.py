@@ -138,7 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cocreate_router)
     app.include_router(dashboard_router)
     # Public pages first: they carry most traffic and routes are matched in order.
-    app.router.routes[0:0] = public_routes
+    app.router.routes[0:0] = [*pages.probes, *public_routes]
     # Added last = outermost: request id wraps everything, headers apply to error pages too.
     app.add_middleware(
         EdgeMiddleware,
