@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from keyvex.tools._inputs import Input
@@ -25,14 +25,16 @@ CURRENCY_SYMBOLS = {
     "DKK": "DKK ",
 }
 EXACT = Context(prec=400)
+_QUANTA = {n: Decimal(1).scaleb(-n) for n in range(11)}
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 
 def number(value: float, decimals: int = 0) -> str:
     """Grouped digits, rounded half away from zero: 1234.5 -> '1,235'."""
-    quantum = Decimal(1).scaleb(-decimals)
-    with localcontext(EXACT):  # floats reach 1e308: enough digits to round any of them
-        rounded = Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+    quantum = _QUANTA.get(decimals) or Decimal(1).scaleb(-decimals)
+    # EXACT: floats reach 1e308, enough digits to round any of them (passed as the context
+    # argument: cheaper than switching the thread's context for every number).
+    rounded = Decimal(repr(float(value))).quantize(quantum, ROUND_HALF_UP, EXACT)
     if rounded == 0:
         rounded = abs(rounded)
     return f"{rounded:,.{decimals}f}"
