@@ -25,6 +25,7 @@ from keyvex.store._model import (
     TransactionCanceled,
     TransactOp,
     Update,
+    WouldBlock,
     due_key,
 )
 from keyvex.store._protocol import Backend
@@ -56,5 +57,6 @@ __all__ = [
     "TransactOp",
     "TransactionCanceled",
     "Update",
+    "WouldBlock",
     "due_key",
 ]

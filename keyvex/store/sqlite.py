@@ -171,9 +171,15 @@ class SQLiteItemStore:
             yield conn
 
     def checkpoint(self) -> None:
-        """Copy the WAL back into the database (passive: never waits for anybody)."""
+        """Copy the WAL back into the database and start it again from the beginning.
+
+        RESTART, not PASSIVE: a passive checkpoint racing steady inline commits never
+        catches up, and the WAL then grows without end. RESTART holds the write lock while it
+        works, so inline writes meanwhile raise ``WouldBlock`` and queue behind it on this
+        (the writer) thread: the event loop never waits for its fsync.
+        """
         with self._write_lock:
-            self._writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            self._writer.execute("PRAGMA wal_checkpoint(RESTART)")
 
     def close(self) -> None:
         with self._readers_lock:
