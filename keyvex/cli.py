@@ -94,16 +94,24 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
     data_dir: DataDir = None,
     reload: Annotated[bool, typer.Option(help="Restart when code changes (development).")] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Web processes sharing the port (one machine).")
+    ] = 1,
 ) -> None:
     """Run the web app (http://127.0.0.1:8000 by default)."""
     import uvicorn
 
+    from keyvex.app import build_app
     from keyvex.settings import load_settings
     from keyvex.web.app import create_app
 
+    if reload and workers > 1:
+        raise fail("--reload runs one process; leave out --workers.")
     try:
         settings = load_settings(**_overrides(host=host, port=port, data_dir=data_dir))
-        web = None if reload else create_app(settings)
+        web = None if reload or workers > 1 else create_app(settings)
+        if workers > 1:  # data directory and secrets made once, before the processes race
+            build_app(settings).close()
     except KeyvexError as exc:
         raise fail(exc.message) from None
     sock = _bind(settings.host, settings.port)
@@ -118,11 +126,15 @@ def serve(
         "access_log": False,
         "log_level": "warning",
     }
-    if reload:
-        sock.close()
+    if reload or workers > 1:  # the processes build the app from the environment
         for name, value in (("HOST", settings.host), ("PORT", settings.port)):
             os.environ[f"KEYVEX_{name}"] = str(value)
         os.environ["KEYVEX_DATA_DIR"] = str(settings.data_dir.resolve())
+    if workers > 1:
+        _serve_processes(sock, workers, options)
+        return
+    if reload:
+        sock.close()
         uvicorn.run(
             "keyvex.web.app:factory",
             factory=True,
@@ -135,6 +147,21 @@ def serve(
     assert web is not None
     server = uvicorn.Server(uvicorn.Config(web, **options))
     server.run(sockets=[sock])
+
+
+def _serve_processes(sock: socket.socket, workers: int, options: dict[str, Any]) -> None:
+    """N uvicorn processes accepting on one socket, each building its own app (store
+    connections, caches, job runner). They share the store, so they behave as one: the
+    cluster's periodic work runs in whichever holds the scheduler lease, caches are
+    re-validated within KEYVEX_PUBLISH_CACHE_SECONDS (at once with KEYVEX_REDIS_URL)."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config("keyvex.web.app:factory", factory=True, workers=workers, **options)
+    try:
+        Multiprocess(config, sockets=[sock]).run()
+    except KeyboardInterrupt:
+        pass
 
 
 @users_app.command("create")
