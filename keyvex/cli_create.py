@@ -180,7 +180,7 @@ async def _answer_next(
     state: Any, user: Any, session: Any, answers: dict[str, Any], defaults: bool
 ) -> None:
     from keyvex.cocreate import service
-    from keyvex.cocreate._answers import default_answer
+    from keyvex.cocreate.answers import default_answer
 
     if session.status == "failed":
         said = [m.text for m in session.messages if m.role == "assistant"]

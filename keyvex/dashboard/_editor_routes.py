@@ -20,7 +20,7 @@ from keyvex.dashboard.editing import _save
 from keyvex.engine import AnswerError, Result, ToolError, run
 from keyvex.errors import Conflict, Invalid, KeyvexError
 from keyvex.tools import Input, LeadCapture, ToolDefinition, ToolTestCase
-from keyvex.tools._inputs import CHOICE_TYPES, NUMERIC_TYPES
+from keyvex.tools.inputs import CHOICE_TYPES, NUMERIC_TYPES
 from keyvex.tools.service import StoredTool, get_tool
 from keyvex.web.deps import AppDep, CsrfChecked, CurrentUser
 from keyvex.web.forms import form_errors

@@ -26,7 +26,7 @@ from keyvex.data._types import Dataset
 from keyvex.data.models import Snapshot
 from keyvex.errors import Invalid
 from keyvex.store import SK, Delete, Put, TransactOp
-from keyvex.tools._definition import DataTable, ToolDefinition
+from keyvex.tools.definition import DataTable, ToolDefinition
 
 TableRows = dict[str, list[dict[str, Any]]]
 #: Source snapshots by checksum (a few MB each at most: see MAX_TOOL_DATA_BYTES).

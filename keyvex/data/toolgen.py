@@ -34,7 +34,7 @@ from keyvex.data._coerce import coerce_column, guess_type
 from keyvex.data._types import Dataset
 from keyvex.errors import Invalid
 from keyvex.tools import parse_tool
-from keyvex.tools._definition import ToolDefinition
+from keyvex.tools.definition import ToolDefinition
 
 ANY = "any"
 MAX_OPTIONS = 12

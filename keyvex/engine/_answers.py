@@ -11,7 +11,7 @@ from typing import Any
 from keyvex.engine._compiled import CompiledTool
 from keyvex.errors import Invalid
 from keyvex.formula import FormulaError
-from keyvex.tools._inputs import CHOICE_TYPES, NUMERIC_TYPES, Input
+from keyvex.tools.inputs import CHOICE_TYPES, NUMERIC_TYPES, Input
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")

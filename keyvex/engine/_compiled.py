@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from keyvex import formula
-from keyvex.engine._graph import order_calculations
+from keyvex.engine.graph import order_calculations
 from keyvex.errors import Invalid
-from keyvex.tools._definition import DataTable, ToolDefinition
-from keyvex.tools._results import Calculation, Outcome, TableRecommendationsBlock
+from keyvex.tools.definition import DataTable, ToolDefinition
+from keyvex.tools.results import Calculation, Outcome, TableRecommendationsBlock
 
 
 class Formula(Protocol):

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
-from keyvex.tools._inputs import Input
-from keyvex.tools._results import Calculation
+from keyvex.tools.inputs import Input
+from keyvex.tools.results import Calculation
 
 CURRENCY_SYMBOLS = {
     "USD": "$",

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 from keyvex.engine import _format
 from keyvex.engine._result import ChartPoint, RenderedBlock
-from keyvex.tools._definition import ToolDefinition
-from keyvex.tools._results import (
+from keyvex.tools.definition import ToolDefinition
+from keyvex.tools.results import (
     ChartBlock,
     CtaBlock,
     HeadlineBlock,

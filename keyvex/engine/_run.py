@@ -14,8 +14,8 @@ from keyvex.engine._render import render_blocks
 from keyvex.engine._result import OutcomeResult, Result, Scores, Value
 from keyvex.engine._scoring import ScoreState, score
 from keyvex.engine._tables import ordered_rows, render_table_block
-from keyvex.tools._definition import ToolDefinition
-from keyvex.tools._results import Outcome, TableRecommendationsBlock
+from keyvex.tools.definition import ToolDefinition
+from keyvex.tools.results import Outcome, TableRecommendationsBlock
 
 
 def run(tool: ToolDefinition, answers: Mapping[str, Any]) -> Result:

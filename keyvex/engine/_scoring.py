@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from keyvex.tools._definition import ToolDefinition
-from keyvex.tools._inputs import Input, Option
+from keyvex.tools.definition import ToolDefinition
+from keyvex.tools.inputs import Input, Option
 
 YES_NO_DEFAULT = (Option(value="yes", label="Yes", points=1), Option(value="no", label="No"))
 

@@ -22,7 +22,7 @@ from typing import Any
 from keyvex import formula
 from keyvex.engine import _format
 from keyvex.engine._result import RenderedBlock, TableCard, TableField
-from keyvex.tools._results import Calculation, TableFilter, TableRecommendationsBlock
+from keyvex.tools.results import Calculation, TableFilter, TableRecommendationsBlock
 
 
 def _number(value: Any) -> float | None:

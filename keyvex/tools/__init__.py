@@ -1,6 +1,6 @@
 """Tool definitions: models, parsing, JSON Schema, verification and the template library."""
 
-from keyvex.tools._definition import (
+from keyvex.tools.definition import (
     SCHEMA_VERSION,
     DataBinding,
     DataTable,
@@ -9,11 +9,11 @@ from keyvex.tools._definition import (
     ToolDefinition,
     ToolTestCase,
 )
-from keyvex.tools._inputs import Input, Option, Step
+from keyvex.tools.inputs import Input, Option, Step
 from keyvex.tools._parse import ToolValidationError, json_schema, parse_tool
 from keyvex.tools._presentation import Cover, Presentation
 from keyvex.tools._report import Issue, VerificationReport, VerificationStats
-from keyvex.tools._results import (
+from keyvex.tools.results import (
     Calculation,
     Category,
     ChartBlock,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from keyvex.tools._common import SCORE_NAMES
-from keyvex.tools._definition import ToolDefinition
-from keyvex.tools._results import ChartBlock, CtaBlock, HeadlineBlock, MetricBlock, TextBlock
+from keyvex.tools.definition import ToolDefinition
+from keyvex.tools.results import ChartBlock, CtaBlock, HeadlineBlock, MetricBlock, TextBlock
 
 PLACEHOLDER_PATTERN = r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}"
 

@@ -16,7 +16,7 @@ from keyvex.tools._common import (
     SLUG_PATTERN,
     StructureError,
 )
-from keyvex.tools._definition import ToolDefinition
+from keyvex.tools.definition import ToolDefinition
 
 BLOCK_TAGS = frozenset({"headline", "metric", "text", "chart", "outcome", "recommendations", "cta"})
 UNION_MEMBERS = frozenset({"float", "str", "bool", "int", "none", "list"})

@@ -6,8 +6,8 @@ import math
 import random
 from typing import Any, Literal
 
-from keyvex.tools._definition import ToolDefinition
-from keyvex.tools._inputs import CHOICE_TYPES, NUMERIC_TYPES, Input
+from keyvex.tools.definition import ToolDefinition
+from keyvex.tools.inputs import CHOICE_TYPES, NUMERIC_TYPES, Input
 
 Mode = Literal["low", "high", "default", "random"]
 TEXT_SAMPLES = {"text": "Sample answer", "email": "visitor@example.com", "date": "2025-01-15"}

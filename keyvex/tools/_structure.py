@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from keyvex.tools._common import KEYWORDS, SCORE_NAMES
-from keyvex.tools._inputs import CHOICE_TYPES
+from keyvex.tools.inputs import CHOICE_TYPES
 
 if TYPE_CHECKING:
-    from keyvex.tools._definition import ToolDefinition
+    from keyvex.tools.definition import ToolDefinition
 
 Issues = list[tuple[str, str]]
 
@@ -161,7 +161,7 @@ def _tables(tool: ToolDefinition) -> Issues:
 
 def _table_blocks(tool: ToolDefinition) -> Issues:
     """Every "recommendations from table" block names a table and columns that exist."""
-    from keyvex.tools._results import TableRecommendationsBlock
+    from keyvex.tools.results import TableRecommendationsBlock
 
     issues: Issues = []
     tables = {t.name: set(t.columns) for t in tool.tables}

@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from keyvex.tools._definition import ToolDefinition
+from keyvex.tools.definition import ToolDefinition
 from keyvex.tools._parse import ToolValidationError, parse_tool
 from keyvex.tools._report import Issue, VerificationReport, VerificationStats, quality_score
 from keyvex.tools._verify_dynamic import dynamic_issues

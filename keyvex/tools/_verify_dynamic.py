@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from keyvex.tools._definition import ToolDefinition, ToolTestCase
+from keyvex.tools.definition import ToolDefinition, ToolTestCase
 from keyvex.tools._names import PLACEHOLDER_PATTERN, block_refs, texts
 from keyvex.tools._report import Issue, VerificationStats
 from keyvex.tools._samples import Mode, answers_for, value_for

@@ -6,12 +6,12 @@ import re
 from collections.abc import Iterator
 
 from keyvex import formula
-from keyvex.engine._graph import order_calculations
+from keyvex.engine.graph import order_calculations
 from keyvex.tools._contrast import AA_TEXT, contrast_ratio
-from keyvex.tools._definition import ToolDefinition
+from keyvex.tools.definition import ToolDefinition
 from keyvex.tools._names import PLACEHOLDER_PATTERN, block_refs, formula_names, input_names, texts
 from keyvex.tools._report import Issue
-from keyvex.tools._results import ChartBlock, HeadlineBlock
+from keyvex.tools.results import ChartBlock, HeadlineBlock
 
 PLACEHOLDER = re.compile(PLACEHOLDER_PATTERN)
 

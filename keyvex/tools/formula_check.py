@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from keyvex import formula
-from keyvex.tools._definition import ToolDefinition
+from keyvex.tools.definition import ToolDefinition
 from keyvex.tools._parse import ToolValidationError, parse_tool
 from keyvex.tools._samples import answers_for
 

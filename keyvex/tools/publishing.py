@@ -35,7 +35,7 @@ from keyvex.data.binding import (
 from keyvex.errors import Conflict, Gone, Invalid, NotFound
 from keyvex.events import ToolPublished
 from keyvex.store import Condition, Delete, Put, TransactionCanceled, TransactOp, Update
-from keyvex.tools._definition import ToolDefinition
+from keyvex.tools.definition import ToolDefinition
 from keyvex.tools._parse import parse_tool
 from keyvex.tools._verify import verify
 from keyvex.tools.service import StoredTool, get_tool, tool_key, version_key

@@ -19,7 +19,7 @@ from keyvex.app import App
 from keyvex.clock import now_iso
 from keyvex.errors import Conflict, NotFound
 from keyvex.store import SK, Condition, ConditionFailed, Delete, Put, TransactionCanceled, Update
-from keyvex.tools._definition import ToolDefinition
+from keyvex.tools.definition import ToolDefinition
 from keyvex.tools._parse import parse_tool
 
 Status = Literal["draft", "published"]

@@ -7,7 +7,7 @@ from functools import cache
 from importlib import resources
 
 from keyvex.errors import NotFound
-from keyvex.tools._definition import ToolDefinition
+from keyvex.tools.definition import ToolDefinition
 from keyvex.tools._parse import ToolValidationError, parse_tool
 
 

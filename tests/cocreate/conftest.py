@@ -148,7 +148,7 @@ class Creator:
     def answer_all(self, sid: str, after: int, choose: Any = None) -> list[dict[str, Any]]:
         """Answer each question as it arrives until a tool (or error) ends the conversation."""
         from keyvex.ai import Question
-        from keyvex.cocreate._answers import default_answer
+        from keyvex.cocreate.answers import default_answer
 
         seen: list[dict[str, Any]] = []
         for _ in range(15):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from keyvex.ai import Question
-from keyvex.cocreate._answers import default_answer
+from keyvex.cocreate.answers import default_answer
 
 BRIEF = "An ROI calculator that shows dental practices what missed recalls cost them"
 

@@ -17,9 +17,9 @@ from keyvex.tools._common import (
     StructureError,
     Title,
 )
-from keyvex.tools._inputs import AnswerValue, Input, Step
+from keyvex.tools.inputs import AnswerValue, Input, Step
 from keyvex.tools._presentation import Presentation
-from keyvex.tools._results import Calculation, Constant, Outcome, ResultBlock, Scoring
+from keyvex.tools.results import Calculation, Constant, Outcome, ResultBlock, Scoring
 from keyvex.tools._theme import LeadCapture, Theme
 
 SCHEMA_VERSION = 1
