@@ -21,6 +21,9 @@ hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, prin
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
+# moto's local AWS (DynamoDB, S3) for the store tests and the scaled-out app tests.
+pytest_plugins = ["tests.aws_emulator"]
+
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 
 

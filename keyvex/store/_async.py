@@ -1,4 +1,4 @@
-"""The async face of the item store: reads on worker threads, writes on one writer thread."""
+"""The async face of the item store: sync backends on threads (one writer), async ones awaited."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from keyvex.store._model import (
     TransactOp,
     WouldBlock,
 )
-from keyvex.store._protocol import Backend, InlineBackend
+from keyvex.store._protocol import AsyncBackend, Backend, InlineBackend, is_async_backend
 
 T = TypeVar("T")
 CONFLICT_ATTEMPTS = 4
@@ -40,7 +40,15 @@ class ItemStore:
     backend call (its own transaction): one failing write never affects another.
     """
 
-    def __init__(self, backend: Backend) -> None:
+    def __new__(cls, backend: Backend | AsyncBackend) -> ItemStore:
+        """An async backend (DynamoDB) gets the subclass that awaits it directly."""
+        if cls is ItemStore and is_async_backend(backend):
+            return super().__new__(_AwaitingItemStore)
+        return super().__new__(cls)
+
+    def __init__(self, backend: Backend | AsyncBackend) -> None:
+        if is_async_backend(backend):
+            raise TypeError("ItemStore.__new__ gives async backends their own class")
         self.backend = backend
         #: The backend's calls are quicker on the event loop's thread than handed to
         #: another (SQLite; see ``SQLiteItemStore``), as long as they need not wait.
@@ -191,12 +199,15 @@ class ItemStore:
         short random pause; a failed condition is an answer and reaches the caller at once."""
         for attempt in range(CONFLICT_ATTEMPTS):
             try:
-                await self._write(self.backend.transact_write, ops)
+                await self._transact_once(ops)
                 return
             except TransactionCanceled as exc:
                 if not exc.conflict_only or attempt == CONFLICT_ATTEMPTS - 1:
                     raise
                 await asyncio.sleep(random.uniform(0.005, 0.02) * 2**attempt)
+
+    async def _transact_once(self, ops: Sequence[TransactOp]) -> None:
+        await self._write(self.backend.transact_write, ops)
 
     async def sweep_expired(self, limit: int = 500) -> int:
         return await self._write(self.backend.sweep_expired, limit)
@@ -225,3 +236,74 @@ def _settle(results: list[tuple[asyncio.Future[Any], Any, bool]]) -> None:
             future.set_exception(outcome)
         else:
             future.set_result(outcome)
+
+
+class _AwaitingItemStore(ItemStore):
+    """``ItemStore`` over an :class:`AsyncBackend`: every operation is awaited directly on
+    the caller's loop (no threads, no writer queue); paging, batched deletes and conflict
+    retries are the base class's."""
+
+    def __init__(self, backend: Backend | AsyncBackend) -> None:
+        if not is_async_backend(backend):
+            raise TypeError("a synchronous backend belongs to ItemStore itself")
+        self.aio = backend
+
+    async def get(self, pk: str, sk: str, *, consistent: bool = False) -> Item | None:
+        return await self.aio.get(pk, sk, consistent=consistent)
+
+    async def batch_get(self, keys: Sequence[Key], *, consistent: bool = False) -> list[Item]:
+        return await self.aio.batch_get(keys, consistent=consistent)
+
+    async def query(
+        self,
+        pk: str,
+        sk: SK | None = None,
+        *,
+        index: str | None = None,
+        ascending: bool = True,
+        limit: int | None = None,
+        cursor: str | None = None,
+        consistent: bool = False,
+    ) -> Page:
+        return await self.aio.query(
+            pk, sk, index=index, ascending=ascending, limit=limit, cursor=cursor,
+            consistent=consistent,
+        )  # fmt: skip
+
+    async def put(self, item: Item, condition: Condition | None = None) -> Item:
+        return await self.aio.put(item, condition)
+
+    async def update(
+        self,
+        pk: str,
+        sk: str,
+        *,
+        set: Item | None = None,
+        add: dict[str, float] | None = None,
+        remove: Iterable[str] = (),
+        condition: Condition | None = None,
+    ) -> Item:
+        return await self.aio.update(
+            pk, sk, set=set, add=add, remove=tuple(remove), condition=condition
+        )
+
+    async def delete(self, pk: str, sk: str, condition: Condition | None = None) -> Item | None:
+        return await self.aio.delete(pk, sk, condition)
+
+    async def batch_write(self, puts: Sequence[Item] = (), deletes: Sequence[Key] = ()) -> None:
+        await self.aio.batch_write(puts, deletes)
+
+    async def _transact_once(self, ops: Sequence[TransactOp]) -> None:
+        await self.aio.transact_write(ops)
+
+    async def sweep_expired(self, limit: int = 500) -> int:
+        return await self.aio.sweep_expired(limit)
+
+    def now(self) -> float:
+        return self.aio.now()
+
+    async def ping(self) -> None:
+        await self.aio.ping()
+
+    def close(self) -> None:
+        self.aio.close()

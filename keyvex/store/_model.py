@@ -35,6 +35,9 @@ class CancelReason(enum.Enum):
     CONDITION_FAILED = "ConditionalCheckFailed"
     #: Another transaction touched the item at the same moment: worth trying again.
     CONFLICT = "TransactionConflict"
+    #: Anything else DynamoDB reports (throttling, capacity, item collection size): not an
+    #: answer about the data; the message of the exception names DynamoDB's code.
+    OTHER = "Other"
 
 
 class TransactionCanceled(ConditionFailed):

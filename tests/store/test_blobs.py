@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
 
 from keyvex.errors import Invalid, NotFound
-from keyvex.store.blobs import BlobStore, LocalBlobStore
+from keyvex.store.blobs import BlobStore
 
-STORES: dict[str, Callable[[Path], BlobStore]] = {"local": LocalBlobStore}
-
-
-@pytest.fixture(params=sorted(STORES))
-def blobs(request: pytest.FixtureRequest, tmp_path: Path) -> BlobStore:
-    return STORES[request.param](tmp_path / "blobs")
+# The ``blobs`` fixture (tests/store/conftest.py) runs every test on each blob store.
 
 
 def test_a_blob_reads_back_with_its_size_and_digest(blobs: BlobStore) -> None:
