@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from keyvex.caches import Caches
-from keyvex.jobs import JobRunner, LocalJobRunner
+from keyvex.jobs import JobRunner, job_runner
 from keyvex.ratelimit import RateLimiter
 from keyvex.settings import Settings, prepare_data_dir, resolve_secrets
 from keyvex.store import BlobStore, ItemStore, LocalBlobStore, SQLiteItemStore
@@ -43,7 +43,7 @@ def build_app(settings: Settings) -> App:
         store=store,
         blobs=LocalBlobStore(settings.blob_path),
         limiter=RateLimiter(settings.rate_limit_storage),
-        jobs=LocalJobRunner(store, lease_seconds=settings.job_lease_seconds),
+        jobs=job_runner(settings, store),
     )
     app.jobs.bind(app)
     return app

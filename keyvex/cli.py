@@ -240,6 +240,56 @@ def tools_import(file: Path, email: Owner, data_dir: DataDir = None) -> None:
 
 
 @app.command()
+def worker(
+    data_dir: DataDir = None,
+    concurrency: Annotated[
+        int, typer.Option(min=1, max=1000, help="Jobs run at the same time.")
+    ] = 10,
+    grace: Annotated[
+        float, typer.Option(min=0, help="Seconds running jobs get at SIGTERM before handed back.")
+    ] = 10.0,
+    imports: Annotated[
+        list[str] | None,
+        typer.Option("--import", help="Also import this module (its @task functions); repeatable."),
+    ] = None,
+) -> None:
+    """Run queued jobs (KEYVEX_JOBS=queue) and share the cluster's periodic work."""
+    import importlib
+
+    from keyvex.app import build_app
+    from keyvex.logs import configure_logging
+    from keyvex.settings import load_settings
+    from keyvex.web.app import periodic_work  # every domain's tasks, as in the web app
+
+    try:
+        for module in imports or []:
+            importlib.import_module(module)
+    except ImportError as exc:
+        raise fail(f"Cannot import {exc.name or exc}: {exc}.") from None
+    try:
+        settings = load_settings(**_overrides(data_dir=data_dir))
+        configure_logging(settings.log_level, settings.log_format)
+        state = build_app(settings)
+    except KeyvexError as exc:
+        raise fail(exc.message) from None
+    if settings.jobs != "queue":
+        state.close()
+        raise fail("keyvex worker runs queued jobs: set KEYVEX_JOBS=queue and KEYVEX_REDIS_URL.")
+    from keyvex.jobs.worker import run_worker
+
+    work = periodic_work(state)
+    try:
+        asyncio.run(
+            run_worker(state, work, concurrency=concurrency, grace=grace, announce=typer.echo)
+        )
+    except KeyvexError as exc:
+        raise fail(exc.message) from None
+    finally:
+        state.close()
+    typer.echo("Keyvex worker stopped.")
+
+
+@app.command()
 def version() -> None:
     """Print the Keyvex version."""
     typer.echo(f"keyvex {__version__}")

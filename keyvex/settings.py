@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     rate_limit_storage: str = Field(
         "memory://", description="`limits` storage URI for rate limits (redis://... when scaled)."
     )
+    redis_url: str = Field(
+        "",
+        description="Redis URL (redis://host:6379/0) for rate limits, cache invalidation, SSE "
+        "wake-ups and the job queue.",
+    )
     login_limit_ip: str = Field("30/minute", description="Failed sign-ins allowed per IP.")
     login_limit_account: str = Field(
         "5/minute;20/hour", description="Failed sign-ins allowed per account."
@@ -104,6 +109,24 @@ class Settings(BaseSettings):
     )
     job_lease_seconds: float = Field(
         60, ge=1, le=3600, description="How long a job run may go silent before it is retried."
+    )
+    jobs: Literal["inline", "queue"] = Field(
+        "inline",
+        description="Where named jobs run: inline (in the web process) or queue (taskiq on Redis, "
+        "consumed by `keyvex worker`).",
+    )
+    job_queue: str = Field(
+        "keyvex-jobs",
+        min_length=1,
+        max_length=200,
+        description="Redis stream the job queue uses (its consumer group is named after it).",
+    )
+    scheduler_lease_seconds: float = Field(
+        30,
+        ge=1,
+        le=600,
+        description="How long the process running the cluster's periodic work holds its lease "
+        "without renewing it before another process takes over.",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Logs.")
     log_format: Literal["console", "json"] = Field("console", description="Log line format.")

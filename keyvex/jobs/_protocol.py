@@ -1,4 +1,4 @@
-"""The JobRunner protocol every runner (in-process now, a distributed queue later) implements."""
+"""The JobRunner protocol every runner (in-process, the Redis queue) implements."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from keyvex.app import App
-    from keyvex.jobs.local import PreparedJob
+    from keyvex.jobs._execution import PreparedJob
 
 
 @runtime_checkable

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -24,6 +24,7 @@ from keyvex.data.pages import router as data_pages
 from keyvex.data.routes import router as data_api
 from keyvex.data.sync import POLL_SECONDS as SYNC_POLL_SECONDS
 from keyvex.data.sync import sync_due
+from keyvex.jobs import ClusterScheduler, Periodic
 from keyvex.leads.routes import router as leads_api
 from keyvex.logs import configure_logging, get_logger
 from keyvex.notify import send_due_digests
@@ -45,36 +46,35 @@ COCREATE_STATIC = Path(__file__).parents[1] / "cocreate" / "static"
 WEBHOOK_POLL_SECONDS = 5
 DIGEST_POLL_SECONDS = 60
 JOBS_POLL_SECONDS = 5
+#: With the queue the due sweep only enqueues: cheap enough to keep retries punctual.
+QUEUE_SWEEP_SECONDS = 1
 log = get_logger("keyvex.app")
 
 
-async def _poll_forever(
-    app: App, what: str, every: float, work: Callable[[App], Awaitable[object]]
-) -> None:
-    """Run one round of due work (found through a due-time index) every ``every`` seconds:
-    webhook retries (the first attempt is immediate), daily lead digests, data syncs."""
-    while True:
-        await asyncio.sleep(every)
-        try:
-            await work(app)
-        except Exception as exc:  # retried next round, never fatal
-            log.warning(f"{what} round failed", error=str(exc))
-
-
 async def _run_due_jobs(app: App) -> int:
-    """Retries whose backoff has passed, delayed jobs, and runs whose process died."""
+    """Retries whose backoff has passed, delayed jobs, and runs whose process died: started
+    here (inline) or enqueued for the workers (queue)."""
     return await app.jobs.run_due()
 
 
-async def _sweep_forever(app: App) -> None:
-    """Delete expired items in the background; reads already hide them."""
-    while True:
-        await asyncio.sleep(app.settings.ttl_sweep_seconds)
-        try:
-            while await app.store.sweep_expired() > 0:
-                await asyncio.sleep(0)
-        except Exception as exc:  # a failed sweep is retried next round, never fatal
-            log.warning("ttl sweep failed", error=str(exc))
+async def _sweep_expired(app: App) -> None:
+    """Delete expired items; reads already hide them."""
+    while await app.store.sweep_expired() > 0:
+        await asyncio.sleep(0)
+
+
+def periodic_work(state: App) -> list[Periodic]:
+    """The cluster's periodic work, run by whichever process (web or worker) holds the
+    scheduler lease: due jobs, webhook retries (the first attempt is immediate), daily lead
+    digests, data syncs, the TTL sweep. Each round is found through a due-time index."""
+    queued = state.settings.jobs == "queue"
+    return [
+        Periodic("jobs", QUEUE_SWEEP_SECONDS if queued else JOBS_POLL_SECONDS, _run_due_jobs),
+        Periodic("ttl sweep", state.settings.ttl_sweep_seconds, _sweep_expired),
+        Periodic("webhook delivery", WEBHOOK_POLL_SECONDS, deliver_due),
+        Periodic("lead digest", DIGEST_POLL_SECONDS, send_due_digests),
+        Periodic("data sync", SYNC_POLL_SECONDS, sync_due),
+    ]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -85,25 +85,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[dict[str, App]]:
-        await state.jobs.run_due()  # jobs a stopped process left queued or running
-        loops = [
-            asyncio.create_task(_poll_forever(state, "jobs", JOBS_POLL_SECONDS, _run_due_jobs)),
-            asyncio.create_task(_sweep_forever(state)),
-            asyncio.create_task(
-                _poll_forever(state, "webhook delivery", WEBHOOK_POLL_SECONDS, deliver_due)
-            ),
-            asyncio.create_task(
-                _poll_forever(state, "lead digest", DIGEST_POLL_SECONDS, send_due_digests)
-            ),
-            asyncio.create_task(_poll_forever(state, "data sync", SYNC_POLL_SECONDS, sync_due)),
-        ]
+        try:
+            await state.jobs.run_due()  # jobs a stopped process left queued or running
+        except Exception as exc:  # the queue's Redis is away: the scheduler's sweep retries
+            log.warning("due jobs not started", error=str(exc))
+        scheduler = ClusterScheduler(
+            state, periodic_work(state), lease_seconds=settings.scheduler_lease_seconds
+        )
+        scheduler.start()
         try:
             yield {"keyvex": state}
         finally:
-            for task in loops:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            await scheduler.stop()  # gives the lease up: another process takes over at once
             await state.jobs.aclose(timeout=10)  # running builds get 10 s, then are cancelled
             state.close()
 
