@@ -184,7 +184,7 @@ def title_from_brief(brief: str, source_name: str) -> str:
     while words and words[0].lower() in {"a", "an", "the", "build", "create", "make", "me"}:
         words = words[1:]
     if not words or all(w.lower() in TOOL_WORDS for w in words) or len(" ".join(words)) > 80:
-        from keyvex.data._copy import in_sentence
+        from keyvex.data import in_sentence
 
         return f"Find your best match in our {in_sentence(source_name)}"[:120]
     title = " ".join(words)

@@ -19,8 +19,8 @@ from keyvex.ai import AIContext, BuildBrief, ConversationState, Question
 from keyvex.app import App
 from keyvex.clock import now_iso
 from keyvex.cocreate import _data
-from keyvex.cocreate.answers import check_answer
 from keyvex.cocreate._lease import session_work
+from keyvex.cocreate.answers import check_answer
 from keyvex.cocreate.events import TextRelay, append_event, last_event_id
 from keyvex.cocreate.models import Session, VersionInfo, session_key
 from keyvex.errors import Invalid, KeyvexError, NotFound

@@ -21,10 +21,16 @@ from keyvex.app import App
 from keyvex.dashboard._builder_cases import only_cases_differ, rerecord
 from keyvex.dashboard._builder_prune import named, prune
 from keyvex.errors import Conflict, Invalid
-from keyvex.tools import ToolDefinition, ToolValidationError, parse_tool, verify
-from keyvex.tools._names import block_refs, texts  # no public equivalent yet
-from keyvex.tools._theme import FONT_STACKS
-from keyvex.tools._verify_static import formulas_of  # the same walk verification uses
+from keyvex.tools import (
+    FONT_STACKS,
+    ToolDefinition,
+    ToolValidationError,
+    block_refs,
+    formulas_of,  # the same walk verification uses
+    parse_tool,
+    texts,
+    verify,
+)
 from keyvex.tools.service import StoredTool, create_tool, get_tool, update_tool
 
 CHANGED_MEANWHILE = (

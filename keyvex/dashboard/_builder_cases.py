@@ -10,8 +10,12 @@ from typing import Any
 
 from keyvex.dashboard._editor_routes import expectations
 from keyvex.engine import AnswerError, Result, ToolError, run
-from keyvex.tools import ToolDefinition, ToolTestCase, parse_tool
-from keyvex.tools._samples import value_for  # the answers verification itself samples
+from keyvex.tools import (
+    ToolDefinition,
+    ToolTestCase,
+    parse_tool,
+    value_for,  # the answers verification itself samples
+)
 
 
 def only_cases_differ(errors: list[dict[str, str]]) -> bool:

@@ -1,5 +1,6 @@
 """Tool data: sources (files, SQL, cloud, REST), analysis, snapshots, binding, sync and health."""
 
+from keyvex.data._copy import in_sentence
 from keyvex.data._types import (
     Cell,
     Connector,
@@ -19,5 +20,6 @@ __all__ = [
     "SourceContext",
     "SourceError",
     "clean_cell",
+    "in_sentence",
     "unique_columns",
 ]

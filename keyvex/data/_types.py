@@ -13,11 +13,15 @@ import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from keyvex.errors import KeyvexError
+
+if TYPE_CHECKING:
+    from keyvex.settings import Settings
+    from keyvex.store import BlobStore
 
 #: A cell as every connector delivers it: dates and times become ISO-8601 strings,
 #: integers stay ``int``, non-finite floats become ``None``.
@@ -181,10 +185,10 @@ class SourceContext:
     google_token_url: str = "https://oauth2.googleapis.com/token"
     airtable_api_url: str = "https://api.airtable.com"
     salesforce_login_url: str = "https://login.salesforce.com"
-    blobs: Any = None  # keyvex.store.BlobStore; file sources read their upload from it
+    blobs: BlobStore | None = None  # file sources read their upload from it
 
     @classmethod
-    def from_settings(cls, settings: Any, blobs: Any = None) -> SourceContext:
+    def from_settings(cls, settings: Settings, blobs: BlobStore | None = None) -> SourceContext:
         return cls(
             max_rows=settings.data_max_rows,
             max_bytes=settings.data_max_upload_bytes,

@@ -26,7 +26,7 @@ from keyvex.data._types import Dataset
 from keyvex.data.models import Snapshot
 from keyvex.errors import Invalid
 from keyvex.store import SK, Delete, Put, TransactOp
-from keyvex.tools.definition import DataTable, ToolDefinition
+from keyvex.tools import DataTable, ToolDefinition
 
 TableRows = dict[str, list[dict[str, Any]]]
 #: Source snapshots by checksum (a few MB each at most: see MAX_TOOL_DATA_BYTES).
@@ -41,7 +41,9 @@ def source_ids(definition: ToolDefinition) -> list[str]:
     return sorted({t.binding.source_id for t in bound_tables(definition) if t.binding})
 
 
-def with_rows(definition: ToolDefinition, tables: Mapping[str, list[dict[str, Any]]]) -> Any:
+def with_rows(
+    definition: ToolDefinition, tables: Mapping[str, list[dict[str, Any]]]
+) -> ToolDefinition:
     """A copy of ``definition`` whose bound tables hold ``tables``' rows."""
     if not tables:
         return definition
@@ -200,7 +202,9 @@ async def link_ops(
     return ops
 
 
-async def effective_definition(app: App, owner_id: str, definition: ToolDefinition) -> Any:
+async def effective_definition(
+    app: App, owner_id: str, definition: ToolDefinition
+) -> ToolDefinition:
     """``definition`` with its bound tables filled from the latest snapshots (for previews);
     unchanged when it binds nothing or a source is not ready (the preview then shows the
     static rows, and publishing names the problem)."""

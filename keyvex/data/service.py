@@ -38,7 +38,7 @@ from keyvex.data.sources import connector
 from keyvex.errors import Conflict, Invalid, KeyvexError, NotFound
 from keyvex.logs import get_logger
 from keyvex.store import SK, Condition, due_key
-from keyvex.tools._parse import readable_errors
+from keyvex.tools import readable_errors
 
 log = get_logger("keyvex.data")
 SYNC_DUE = "SYNC_DUE"

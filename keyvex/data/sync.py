@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from anyio import to_thread
 from typing_extensions import TypeIs
@@ -46,6 +46,9 @@ from keyvex.errors import KeyvexError
 from keyvex.jobs import task
 from keyvex.logs import get_logger
 from keyvex.store import SK, Condition, ConditionFailed, due_key
+
+if TYPE_CHECKING:
+    from keyvex.tools import ToolDefinition
 
 log = get_logger("keyvex.data")
 LEASE_SECONDS = 300
@@ -198,7 +201,7 @@ async def refresh_tool(
     app: App, owner_id: str, tool_id: str, source_id: str | None = None
 ) -> dict[str, Any]:
     """Re-snapshot a published tool's data; keep the old snapshot when verification fails."""
-    from keyvex.tools._verify import verify
+    from keyvex.tools import verify
     from keyvex.tools.publishing import drop_cached, slug_key
     from keyvex.tools.service import tool_key
 
@@ -244,8 +247,8 @@ class _Rejected(Exception):
     pass
 
 
-async def _published_definition(app: App, tool_item: dict[str, Any]) -> Any:
-    from keyvex.tools._parse import parse_tool
+async def _published_definition(app: App, tool_item: dict[str, Any]) -> ToolDefinition:
+    from keyvex.tools import parse_tool
     from keyvex.tools.service import version_key
 
     number = int(tool_item.get("published_version") or tool_item["current_version"])

@@ -33,8 +33,7 @@ from keyvex.data._brief_filters import RowFilter, match_constraints
 from keyvex.data._coerce import coerce_column, guess_type
 from keyvex.data._types import Dataset
 from keyvex.errors import Invalid
-from keyvex.tools import parse_tool
-from keyvex.tools.definition import ToolDefinition
+from keyvex.tools import ToolDefinition, parse_tool
 
 ANY = "any"
 MAX_OPTIONS = 12

@@ -146,7 +146,7 @@ async def mark_result_sent(app: App, lead: Any) -> None:
 
 async def confirmation_state(app: App, token: str) -> tuple[dict[str, Any], Any]:
     """The lead a link belongs to and its tool's definition (as the visitor saw it)."""
-    from keyvex.tools._parse import parse_tool
+    from keyvex.tools import parse_tool
     from keyvex.tools.service import version_key
 
     pk, sk = read_token(app, token)

@@ -7,9 +7,7 @@ import re
 from typing import Any
 
 from keyvex import formula
-from keyvex.engine import compile_tool
-from keyvex.engine._format import CURRENCY_SYMBOLS
-from keyvex.engine._render import label_of
+from keyvex.engine import CURRENCY_SYMBOLS, compile_tool, label_of
 from keyvex.tools import ChartBlock, MetricBlock, ToolDefinition
 
 # A step title that only counts ("Question 3 of 7"): the progress bar says it, always right.

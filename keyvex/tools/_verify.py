@@ -17,11 +17,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from keyvex.tools.definition import ToolDefinition
 from keyvex.tools._parse import ToolValidationError, parse_tool
 from keyvex.tools._report import Issue, VerificationReport, VerificationStats, quality_score
 from keyvex.tools._verify_dynamic import dynamic_issues
 from keyvex.tools._verify_static import cyclic_calculations, static_issues
+from keyvex.tools.definition import ToolDefinition
 
 DEFAULT_SEED = 20240601
 

@@ -8,10 +8,10 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from keyvex.tools.definition import ToolDefinition, ToolTestCase
 from keyvex.tools._names import PLACEHOLDER_PATTERN, block_refs, texts
 from keyvex.tools._report import Issue, VerificationStats
 from keyvex.tools._samples import Mode, answers_for, value_for
+from keyvex.tools.definition import ToolDefinition, ToolTestCase
 
 if TYPE_CHECKING:
     from keyvex.engine import Result

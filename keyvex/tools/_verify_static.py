@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from keyvex import formula
 from keyvex.engine.graph import order_calculations
 from keyvex.tools._contrast import AA_TEXT, contrast_ratio
-from keyvex.tools.definition import ToolDefinition
 from keyvex.tools._names import PLACEHOLDER_PATTERN, block_refs, formula_names, input_names, texts
 from keyvex.tools._report import Issue
+from keyvex.tools.definition import ToolDefinition
 from keyvex.tools.results import ChartBlock, HeadlineBlock
 
 PLACEHOLDER = re.compile(PLACEHOLDER_PATTERN)
@@ -189,7 +189,7 @@ def _labels(tool: ToolDefinition) -> Iterator[Issue]:
 
 
 def _misc(tool: ToolDefinition) -> Iterator[Issue]:
-    from keyvex.engine._answers import BadAnswer, normalise
+    from keyvex.engine import BadAnswer, normalise
 
     for index, item in enumerate(tool.inputs):
         if item.default is None:

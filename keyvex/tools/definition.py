@@ -17,10 +17,10 @@ from keyvex.tools._common import (
     StructureError,
     Title,
 )
-from keyvex.tools.inputs import AnswerValue, Input, Step
 from keyvex.tools._presentation import Presentation
-from keyvex.tools.results import Calculation, Constant, Outcome, ResultBlock, Scoring
 from keyvex.tools._theme import LeadCapture, Theme
+from keyvex.tools.inputs import AnswerValue, Input, Step
+from keyvex.tools.results import Calculation, Constant, Outcome, ResultBlock, Scoring
 
 SCHEMA_VERSION = 1
 ToolKind = Literal["calculator", "quiz", "assessment"]

@@ -19,9 +19,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from keyvex import formula
-from keyvex.tools.definition import ToolDefinition
 from keyvex.tools._parse import ToolValidationError, parse_tool
 from keyvex.tools._samples import answers_for
+from keyvex.tools.definition import ToolDefinition
 
 SCORE_NAMES = ("score", "max_score", "score_percent")
 MAX_FORMULAS = 500

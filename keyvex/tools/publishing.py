@@ -35,9 +35,9 @@ from keyvex.data.binding import (
 from keyvex.errors import Conflict, Gone, Invalid, NotFound
 from keyvex.events import ToolPublished
 from keyvex.store import Condition, Delete, Put, TransactionCanceled, TransactOp, Update
-from keyvex.tools.definition import ToolDefinition
 from keyvex.tools._parse import parse_tool
 from keyvex.tools._verify import verify
+from keyvex.tools.definition import ToolDefinition
 from keyvex.tools.service import StoredTool, get_tool, tool_key, version_key
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")

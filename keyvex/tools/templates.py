@@ -7,8 +7,8 @@ from functools import cache
 from importlib import resources
 
 from keyvex.errors import NotFound
-from keyvex.tools.definition import ToolDefinition
 from keyvex.tools._parse import ToolValidationError, parse_tool
+from keyvex.tools.definition import ToolDefinition
 
 
 class TemplateNotFound(NotFound):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from keyvex.tools import Theme
-from keyvex.tools._contrast import AA_TEXT, contrast_ratio, luminance
+from keyvex.tools import AA_TEXT, Theme, contrast_ratio, luminance
 
 DARK = "#111827"
 LIGHT = "#ffffff"

@@ -20,7 +20,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 from pydantic import Field
@@ -40,6 +40,9 @@ from keyvex.data.sources._access import access_tables, read_access
 from keyvex.data.sources._csv import CsvDialect, read_csv, sniff_csv
 from keyvex.data.sources._excel import inspect_zip, read_workbook, workbook_sheets
 from keyvex.errors import KeyvexError
+
+if TYPE_CHECKING:
+    from keyvex.store import BlobStore
 
 __all__ = ["CsvDialect", "FileConfig", "FileConnector", "list_sheets", "read_file", "sniff_csv"]
 
@@ -225,7 +228,7 @@ class FileConfig(SourceConfig):
     )
 
 
-def _copy_limited(blobs: Any, key: str, target: Path, max_bytes: int, name: str) -> None:
+def _copy_limited(blobs: BlobStore, key: str, target: Path, max_bytes: int, name: str) -> None:
     try:
         source = blobs.open(key)
     except KeyvexError:
