@@ -44,6 +44,7 @@ SUBSCRIBERS = (
     "keyvex.notify.deletion",
     "keyvex.jobs.deletion",
     "keyvex.ai.usage",
+    "keyvex.analytics.deletion",
     "keyvex.notify.leads",
 )
 
@@ -68,6 +69,20 @@ class ToolPublished:
 
 
 @dataclass(frozen=True, slots=True)
+class ToolDeleted:
+    """A tool is being deleted (``tool.deleted``): every domain deletes what it keeps of it.
+
+    Published once the tool is unpublished and before its own item goes, so a handler that
+    fails leaves the tool in place and the deletion can be run again (handlers are safe to
+    run twice). The tool's leads stay, and so does ``slug``: retired, reserved for the tool.
+    """
+
+    owner_id: str
+    tool_id: str
+    slug: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class LeadCreated:
     """A visitor left a lead (``lead``) on a live tool (``tool``)."""
 
@@ -75,8 +90,8 @@ class LeadCreated:
     tool: PublishedTool
 
 
-Event = AccountDeleted | ToolPublished | LeadCreated
-E = TypeVar("E", AccountDeleted, ToolPublished, LeadCreated)
+Event = AccountDeleted | ToolPublished | ToolDeleted | LeadCreated
+E = TypeVar("E", AccountDeleted, ToolPublished, ToolDeleted, LeadCreated)
 Handler = Callable[["App", Any], Awaitable[None]]
 Contributor = Callable[["App", Any], Awaitable["Outbox"]]
 

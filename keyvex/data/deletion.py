@@ -10,6 +10,11 @@ Found by key queries only, starting from the user's own partition:
   analyses, old ones included) and ``tooldata/{tool_id}/`` of each of the user's tools (the
   published data snapshots, replaced ones included). Source and tool ids are random, so a
   folder never holds another creator's blobs.
+
+On ``ToolDeleted`` the tool's side goes: both halves of each of its links (``TOOL#{tool_id}`` /
+``DATA_SOURCE#{id}`` and ``DATA_SOURCE#{id}`` / ``TOOL#{tool_id}``, so a sync no longer
+refreshes a tool that is gone) and its ``tooldata/{tool_id}/`` snapshots. The sources, their
+snapshots and activity stay: they belong to the account, not to the tool.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from anyio import to_thread
 
 from keyvex import events
 from keyvex.app import App
-from keyvex.events import AccountDeleted
+from keyvex.events import AccountDeleted, ToolDeleted
 from keyvex.store import SK
 
 Key = tuple[str, str]
@@ -56,6 +61,22 @@ async def delete_account_data(app: App, uid: str) -> int:
         blobs += await to_thread.run_sync(app.blobs.delete_prefix, folder)
     ordered = list(keys) + [(source["PK"], source["SK"]) for source in sources]
     return await app.store.delete_keys(ordered) + blobs
+
+
+@events.on(ToolDeleted)
+async def _tool_deleted(app: App, event: ToolDeleted) -> None:
+    await delete_tool_data(app, event.tool_id)
+
+
+async def delete_tool_data(app: App, tool_id: str) -> int:
+    """Delete the data links and data snapshots of tool ``tool_id``; returns how many items
+    and blobs were deleted."""
+    keys: list[Key] = []
+    async for link in app.store.query_all(f"TOOL#{tool_id}", SK.begins_with("DATA_SOURCE#")):
+        keys.append((f"DATA_SOURCE#{link['source_id']}", f"TOOL#{tool_id}"))
+        keys.append((link["PK"], link["SK"]))  # after its other half, which it leads to
+    blobs = await to_thread.run_sync(app.blobs.delete_prefix, f"tooldata/{tool_id}/")
+    return await app.store.delete_keys(keys) + blobs
 
 
 def _tool_ids(own: list[dict[str, Any]]) -> set[str]:

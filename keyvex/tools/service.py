@@ -6,6 +6,17 @@ Keys: ``USER#{uid}`` / ``TOOL#{tool_id}`` holds the current definition and publi
 ``VERSION#{n:06d}`` keeps every saved definition. Deleting a published tool keeps its slug
 reserved (the old address answers 410) and leaves ``USER#{uid}`` / ``OLDSLUG#{slug}`` behind,
 so deleting the account later finds that slug without a scan.
+
+What deleting a tool does with each item keyed by it (``ToolDeleted``, ``tool.deleted``):
+
+- deleted: the tool item and its ``VERSION#`` items (here); its data links, both halves, and
+  its ``tooldata/{tool_id}/`` snapshot blobs (``keyvex.data.deletion``); its ``STAT#{day}``
+  counters (``keyvex.analytics.deletion``: only the tool's own stats page reads them);
+- kept: its leads (``LEAD#...``, still in the creator's leads list and export) and their
+  ``IDEMP#{key}`` guards (a retried submission must still find its lead; they expire in 7
+  days); the ``SLUG#{slug}`` claim (answers 410) and ``OLDSLUG#{slug}``, both until the
+  account goes (``keyvex.tools.deletion``);
+- left to expire: visit markers (``VIEW#{visitor}``, keyed by an anonymous hash, not the tool).
 """
 
 from __future__ import annotations
@@ -14,13 +25,15 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from keyvex import events
 from keyvex.accounts.models import User
 from keyvex.app import App
 from keyvex.clock import now_iso
 from keyvex.errors import Conflict, NotFound
+from keyvex.events import ToolDeleted
 from keyvex.store import SK, Condition, ConditionFailed, Delete, Put, TransactionCanceled, Update
-from keyvex.tools.definition import ToolDefinition
 from keyvex.tools._parse import parse_tool
+from keyvex.tools.definition import ToolDefinition
 
 Status = Literal["draft", "published"]
 NEW = Condition.not_exists()
@@ -215,12 +228,17 @@ async def restore_version(app: App, user: User, tool_id: str, number: int) -> St
 
 
 async def delete_tool(app: App, user: User, tool_id: str) -> None:
-    """Delete a tool and its versions; its public page goes away (410). Leads are kept."""
+    """Delete a tool and its versions; its public page goes away (410). Leads are kept.
+
+    ``ToolDeleted`` lets the other domains delete what they keep of the tool (data links and
+    snapshots, day counters) before the tool item goes, so a failure leaves it to retry.
+    """
     from keyvex.tools.publishing import unpublish
 
     tool = await get_tool(app, user, tool_id)
     if tool.status == "published":
         await unpublish(app, user, tool_id)
+    await events.publish(app, ToolDeleted(user.id, tool_id, tool.slug))
     versions = [
         (item["PK"], item["SK"])
         async for item in app.store.query_all(f"TOOL#{tool_id}", SK.begins_with("VERSION#"))
