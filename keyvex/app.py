@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from keyvex.caches import Caches
+from keyvex.errors import ConfigError
 from keyvex.jobs import JobRunner, job_runner
 from keyvex.ratelimit import RateLimiter
 from keyvex.settings import Settings, prepare_data_dir, resolve_secrets
 from keyvex.store import BlobStore, ItemStore, LocalBlobStore, SQLiteItemStore
+from keyvex.store.dynamodb import DynamoDBItemStore
+from keyvex.store.s3 import S3BlobStore
 
 
 @dataclass
@@ -33,15 +36,32 @@ class App:
         self.store.close()
 
 
+def open_store(settings: Settings) -> ItemStore:
+    """The item store ``KEYVEX_STORE_BACKEND`` names: the SQLite file or the DynamoDB table."""
+    if settings.store_backend == "dynamodb":
+        return ItemStore(DynamoDBItemStore(settings.dynamodb_table))
+    return ItemStore(SQLiteItemStore(settings.database_path))
+
+
+def open_blobs(settings: Settings) -> BlobStore:
+    """The blob store ``KEYVEX_BLOB_BACKEND`` names: the local directory or the S3 bucket."""
+    if settings.blob_backend == "s3":
+        if not settings.s3_bucket:
+            raise ConfigError("KEYVEX_S3_BUCKET must name a bucket when KEYVEX_BLOB_BACKEND=s3.")
+        return S3BlobStore(settings.s3_bucket)
+    return LocalBlobStore(settings.blob_path)
+
+
 def build_app(settings: Settings) -> App:
     """Prepare the data directory and secrets, open the store; raises ConfigError clearly."""
     prepare_data_dir(settings)
     settings = resolve_secrets(settings)
-    store = ItemStore(SQLiteItemStore(settings.database_path))
+    blobs = open_blobs(settings)
+    store = open_store(settings)
     app = App(
         settings=settings,
         store=store,
-        blobs=LocalBlobStore(settings.blob_path),
+        blobs=blobs,
         limiter=RateLimiter(settings.rate_limit_storage),
         jobs=job_runner(settings, store),
     )

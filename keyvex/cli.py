@@ -15,6 +15,7 @@ import typer
 
 from keyvex import __version__
 from keyvex import cli_create as create_cli
+from keyvex import cli_store as store_cli
 from keyvex.data.cli import data_app
 from keyvex.errors import KeyvexError
 from keyvex.tools import cli as tools_cli
@@ -37,6 +38,7 @@ app.add_typer(tools_app, name="tools")
 app.add_typer(data_app, name="data")
 tools_cli.register(app)
 create_cli.register(app)
+store_cli.register(app)
 
 DataDir = Annotated[
     Path | None, typer.Option("--data-dir", help="Data directory (default ./keyvex-data).")

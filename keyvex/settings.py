@@ -61,6 +61,25 @@ class Settings(BaseSettings):
         None, description="SQLite database file; defaults to DATA_DIR/keyvex.db."
     )
     blob_dir: Path | None = Field(None, description="Blob directory; defaults to DATA_DIR/blobs.")
+    store_backend: Literal["sqlite", "dynamodb"] = Field(
+        "sqlite",
+        description="Item store: sqlite (the file in DATA_DIR) or dynamodb (table "
+        "KEYVEX_DYNAMODB_TABLE; region, endpoint and credentials from the standard AWS_* "
+        "variables).",
+    )
+    dynamodb_table: str = Field(
+        "keyvex",
+        min_length=3,
+        max_length=255,
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="DynamoDB table of the item store (create it with `keyvex store init`).",
+    )
+    blob_backend: Literal["local", "s3"] = Field(
+        "local", description="Blob store: local (BLOB_DIR) or s3 (bucket KEYVEX_S3_BUCKET)."
+    )
+    s3_bucket: str | None = Field(
+        None, description="S3 bucket of the blob store; required when BLOB_BACKEND is s3."
+    )
     session_days: int = Field(14, ge=1, le=365, description="How long a sign-in lasts.")
     cookie_secure: Literal["auto", "always", "never"] = Field(
         "auto", description="Secure cookies: auto = when the request arrived over HTTPS."

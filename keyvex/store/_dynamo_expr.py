@@ -71,17 +71,23 @@ def condition(expr: Expr, cond: Condition, now: int) -> str:
     return f"({expr.name('version')} = {expr.value(cond.version)} AND {live(expr, now)})"
 
 
-def key_condition(expr: Expr, pk_attr: str, sk_attr: str, pk: str, sk: SK | None) -> str:
-    """``KeyConditionExpression`` for a partition and an optional sort-key condition."""
+def key_condition(expr: Expr, pk_attr: str, sk_attr: str, pk: str, sk: SK | None) -> str | None:
+    """``KeyConditionExpression`` for a partition and an optional sort-key condition; None
+    when nothing can match. DynamoDB key values are never empty, so a condition on the empty
+    string is decided here (DynamoDB refuses one): ``>= ""`` is everything, ``<= ""`` nothing."""
     parts = [f"{expr.name(pk_attr)} = {expr.value(pk)}"]
-    if sk is None or (sk.op == "begins_with" and not sk.value):
+    if sk is not None and sk.op == "between" and sk.upper is None:
+        raise Invalid("A between condition needs two values.")
+    if sk is not None and sk.op == "between" and not sk.value:
+        sk = SK.le(sk.upper or "")
+    if sk is None or (not sk.value and sk.op in ("begins_with", "ge", "gt")):
         return parts[0]
+    if not sk.value:  # eq, le, lt the empty string
+        return None
     name = expr.name(sk_attr)
     if sk.op == "begins_with":
         parts.append(f"begins_with({name}, {expr.value(sk.value)})")
     elif sk.op == "between":
-        if sk.upper is None:
-            raise Invalid("A between condition needs two values.")
         parts.append(f"{name} BETWEEN {expr.value(sk.value)} AND {expr.value(sk.upper)}")
     else:
         ops = {"eq": "=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}

@@ -167,8 +167,11 @@ class DynamoDBItemStore:
         size = check_limit(limit)
         pk_attr, sk_attr = ("PK", "SK") if index is None else INDEXES[index]
         expr = ex.Expr()
+        key_condition = ex.key_condition(expr, pk_attr, sk_attr, pk, sk)
+        if key_condition is None:
+            return Page([], None)
         params: dict[str, Any] = {
-            "KeyConditionExpression": ex.key_condition(expr, pk_attr, sk_attr, pk, sk),
+            "KeyConditionExpression": key_condition,
             "ScanIndexForward": ascending,
             "ConsistentRead": consistent,
             **expr.params(),
