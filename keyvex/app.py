@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from keyvex.bus import Bus, follow, open_bus
 from keyvex.caches import Caches
 from keyvex.errors import ConfigError
 from keyvex.jobs import JobRunner, job_runner
-from keyvex.ratelimit import RateLimiter
+from keyvex.ratelimit import RateLimiter, limiter_for
 from keyvex.settings import Settings, prepare_data_dir, resolve_secrets
 from keyvex.store import BlobStore, ItemStore, LocalBlobStore, SQLiteItemStore
 from keyvex.store.dynamodb import DynamoDBItemStore
@@ -26,6 +27,9 @@ class App:
     #: Bounded in-process caches of derived data, each declared by its domain with a
     #: ``CacheSpec`` (``keyvex.caches``); entries are re-validated against the store.
     caches: Caches = field(default_factory=Caches)
+    #: Typed messages between the parts of the app and, with KEYVEX_REDIS_URL, across
+    #: processes (``keyvex.bus``): cache invalidation, co-creation stream wake-ups.
+    bus: Bus = field(default_factory=Bus)
 
     @property
     def secret_key(self) -> str:
@@ -56,14 +60,18 @@ def build_app(settings: Settings) -> App:
     """Prepare the data directory and secrets, open the store; raises ConfigError clearly."""
     prepare_data_dir(settings)
     settings = resolve_secrets(settings)
+    bus = open_bus(settings)
+    limiter = limiter_for(settings)
     blobs = open_blobs(settings)
     store = open_store(settings)
     app = App(
         settings=settings,
         store=store,
         blobs=blobs,
-        limiter=RateLimiter(settings.rate_limit_storage),
+        limiter=limiter,
         jobs=job_runner(settings, store),
+        bus=bus,
     )
+    follow(app.bus, app.caches)
     app.jobs.bind(app)
     return app

@@ -30,6 +30,9 @@ class CacheSpec(Generic[K, V]):
     #: Bound by weight instead of count: ``weigh(value)`` (e.g. bytes) summed up to this.
     max_weight: int | None = None
     weigh: Callable[[V], int] | None = None
+    #: Kept in step across processes (``keyvex.bus``): ``Invalidate`` drops an entry in
+    #: every process, and the cache is emptied when the bus may have missed a message.
+    shared: bool = False
 
 
 class Caches:
@@ -44,6 +47,18 @@ class Caches:
             found = _new(spec)
             self._caches[spec] = found
         return found
+
+    def drop(self, name: str, key: object) -> None:
+        """Forget ``key`` in the shared cache called ``name``, if this process has it."""
+        for spec, cache in self._caches.items():
+            if spec.name == name and spec.shared:
+                cache.pop(key, None)
+
+    def clear_shared(self) -> None:
+        """Empty every shared cache (entries are rebuilt from the store on demand)."""
+        for spec, cache in self._caches.items():
+            if spec.shared:
+                cache.clear()
 
     def sizes(self) -> dict[str, int]:
         """Entries per cache (for health pages and tests)."""

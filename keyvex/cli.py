@@ -104,6 +104,7 @@ def serve(
     import uvicorn
 
     from keyvex.app import build_app
+    from keyvex.bus import check_redis_settings
     from keyvex.settings import load_settings
     from keyvex.web.app import create_app
 
@@ -111,6 +112,7 @@ def serve(
         raise fail("--reload runs one process; leave out --workers.")
     try:
         settings = load_settings(**_overrides(host=host, port=port, data_dir=data_dir))
+        check_redis_settings(settings)  # an unreachable Redis is one line, not a traceback
         web = None if reload or workers > 1 else create_app(settings)
         if workers > 1:  # data directory and secrets made once, before the processes race
             build_app(settings).close()

@@ -88,12 +88,20 @@ class Settings(BaseSettings):
         "127.0.0.1", description="Proxies whose X-Forwarded-* headers are trusted."
     )
     rate_limit_storage: str = Field(
-        "memory://", description="`limits` storage URI for rate limits (redis://... when scaled)."
+        "",
+        description="`limits` storage URI for rate limits (memory://, redis://...); empty = "
+        "KEYVEX_REDIS_URL when that is set, else memory://.",
     )
     redis_url: str = Field(
         "",
         description="Redis URL (redis://host:6379/0) for rate limits, cache invalidation, SSE "
         "wake-ups and the job queue.",
+    )
+    redis_prefix: str = Field(
+        "keyvex",
+        pattern=r"^[A-Za-z0-9_.:-]{1,64}$",
+        description="Prefix of Keyvex's Redis keys and pub/sub channels (rate limits, the bus), "
+        "so that several deployments can share one Redis.",
     )
     login_limit_ip: str = Field("30/minute", description="Failed sign-ins allowed per IP.")
     login_limit_account: str = Field(

@@ -4,8 +4,10 @@ Each event is one item ``SESSION#{sid}`` / ``EVENT#{n:08d}``, written with a not
 condition, so numbers are unique even when several processes write to one session. A
 process remembers the last number per session and appends under a per-session lock, so a
 listener never sees event n+1 before event n. Listeners in this process get each event
-pushed right after it is stored (no store read on the live path); events written by
-another process are picked up by a periodic read of the log.
+pushed right after it is stored (no store read on the live path). Every append is also
+announced on ``app.bus`` (``Appended``): with KEYVEX_REDIS_URL, listeners in the other
+processes get a wake-up (``None`` on their queue) and read the log at once; the periodic
+read of the log stays as the safety net, and the log stays the only truth.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from keyvex.app import App
+from keyvex.bus import Appended, Reset
 from keyvex.caches import CacheSpec
 from keyvex.cocreate.models import Event, EventType, event_key
 from keyvex.store import SK, Condition, ConditionFailed
@@ -29,7 +32,9 @@ class EventHub:
 
     def __init__(self) -> None:
         self.last: dict[str, int] = {}
-        self.listeners: dict[str, set[asyncio.Queue[Event]]] = {}
+        #: Each listener's queue gets this process's events, and ``None`` when the log
+        #: grew elsewhere (read it).
+        self.listeners: dict[str, set[asyncio.Queue[Event | None]]] = {}
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
@@ -45,6 +50,22 @@ class EventHub:
         for queue in self.listeners.get(sid, ()):
             queue.put_nowait(event)
 
+    def wake(self, message: Appended) -> None:
+        """Another process appended to a session: its listeners here read the log."""
+        known = self.last.get(message.sid)
+        if known is not None and known >= message.seq:
+            return  # appended here: the listeners got the event itself
+        self.last.pop(message.sid, None)  # the next append here must look at the log's end
+        for queue in self.listeners.get(message.sid, ()):
+            queue.put_nowait(None)
+
+    def wake_all(self, _: Reset) -> None:
+        """Wake-ups may have been missed: every listener reads its log."""
+        self.last.clear()
+        for group in self.listeners.values():
+            for queue in group:
+                queue.put_nowait(None)
+
 
 #: This process's hub (listeners and locks live here, so it is one object per App).
 HUB: CacheSpec[str, EventHub] = CacheSpec("co-creation event hub", max_entries=1)
@@ -55,6 +76,8 @@ def hub(app: App) -> EventHub:
     found = cache.get("hub")
     if found is None:
         found = cache["hub"] = EventHub()
+        app.bus.subscribe(Appended, found.wake)
+        app.bus.subscribe(Reset, found.wake_all)
     return found
 
 
@@ -84,6 +107,7 @@ async def append_event(app: App, sid: str, type_: EventType, data: dict[str, Any
                 events.last.clear()
             events.last[sid] = event.id
             events.publish(sid, event)
+            app.bus.publish(Appended(sid=sid, seq=event.id))
             return event
     raise ConditionFailed("The session's event log is too busy; try again.")
 
@@ -99,10 +123,11 @@ async def events_after(app: App, sid: str, after: int) -> list[Event]:
 
 
 @contextlib.asynccontextmanager
-async def listen(app: App, sid: str) -> AsyncIterator[asyncio.Queue[Event]]:
-    """A queue receiving every event appended in this process while the block runs."""
+async def listen(app: App, sid: str) -> AsyncIterator[asyncio.Queue[Event | None]]:
+    """A queue receiving every event appended in this process while the block runs, and
+    ``None`` when one was appended in another process (read the log then)."""
     listeners = hub(app).listeners
-    queue: asyncio.Queue[Event] = asyncio.Queue()
+    queue: asyncio.Queue[Event | None] = asyncio.Queue()
     listeners.setdefault(sid, set()).add(queue)
     try:
         yield queue

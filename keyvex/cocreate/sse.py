@@ -2,7 +2,8 @@
 
 Closing the stream (a closed tab, a lost connection) only ends this generator: the jobs
 that produce events run on their own, so a build finishes and its events are in the log
-when the page comes back and resumes from the last id it saw.
+when the page comes back and resumes from the last id it saw. The build may run in another
+process than the stream: its appends wake this stream through the bus (``listen``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from keyvex.app import App
 from keyvex.cocreate.events import events_after, listen
 from keyvex.cocreate.models import Event
 
-#: How often a stream re-reads the log for events appended by other processes.
+#: How often a quiet stream re-reads the log: the safety net for events appended by other
+#: processes (announced at once through ``app.bus`` when KEYVEX_REDIS_URL is set).
 POLL_SECONDS = 2.0
 PING_SECONDS = 15
 
@@ -49,7 +51,7 @@ async def session_events(app: App, sid: str, after: int) -> AsyncIterator[Server
             if event is not None and event.id == last + 1:
                 yield _sse(event)
                 last = event.id
-            elif event is None or event.id > last:  # a gap or a quiet spell: read the log
+            elif event is None or event.id > last:  # woken, a gap or a quiet spell: read the log
                 for stored in await events_after(app, sid, last):
                     yield _sse(stored)
                     last = stored.id

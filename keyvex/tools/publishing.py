@@ -3,10 +3,11 @@
 ``SLUG#{slug}`` / ``SLUG`` points at the published version of a tool (and, for tools with
 tables bound to data sources, at the data snapshot taken when it was published or last
 synced: ``data_key``; see ``keyvex.data.binding``). The public page keeps
-the parsed definition in an in-process cache: a publish or unpublish in this process drops
-the entry at once; otherwise an entry is trusted for ``publish_cache_seconds`` and then
-re-validated against the slug item's version (one get), so other processes catch up within
-that time without a store read on every page view.
+the parsed definition in an in-process cache: a publish or unpublish drops the entry at once
+in this process and, through ``app.bus`` with KEYVEX_REDIS_URL, in every other; otherwise an
+entry is trusted for ``publish_cache_seconds`` and then re-validated against the slug item's
+version (one get), so a process that missed a message catches up within that time without a
+store read on every page view.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from anyio import to_thread
 from keyvex import events
 from keyvex.accounts.models import User
 from keyvex.app import App
+from keyvex.bus import Invalidate
 from keyvex.caches import CacheSpec
 from keyvex.clock import now_iso
 from keyvex.data.binding import (
@@ -52,9 +54,14 @@ MAX_ORIGINS = 20
 _ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:\d{1,5})?$")
 #: Parsed live tools by slug: (when last checked, slug item version, tool, weight). Bound by
 #: weight (the definition's JSON size, data rows included) so large data tools cannot fill
-#: memory: 64 MB per process.
+#: memory: 64 MB per process. Shared: a publish, unpublish or data refresh drops the entry in
+#: every process through ``app.bus`` (at once with KEYVEX_REDIS_URL).
 PUBLISHED: CacheSpec[str, tuple[float, int, PublishedTool, int]] = CacheSpec(
-    "published tools", max_entries=4096, max_weight=64 * 1024 * 1024, weigh=lambda e: e[3]
+    "published tools",
+    max_entries=4096,
+    max_weight=64 * 1024 * 1024,
+    weigh=lambda e: e[3],
+    shared=True,
 )
 
 
@@ -151,8 +158,8 @@ async def publish(
     for candidate in candidates:
         if await _try_publish(app, user, tool, candidate, origins, data_ref):
             if tool.slug and tool.slug != candidate:
-                app.caches(PUBLISHED).pop(tool.slug, None)
-            app.caches(PUBLISHED).pop(candidate, None)
+                drop_cached(app, tool.slug)
+            drop_cached(app, candidate)
             return await published_by_slug(app, candidate)
     raise Conflict(
         "That address is taken.", fields={"slug": f"'{candidates[0]}' is used by another tool."}
@@ -239,12 +246,13 @@ async def unpublish(app: App, user: User, tool_id: str) -> None:
         raise Invalid("The tool is not published.")
     await app.store.update(*slug_key(tool.slug), set={"status": "unpublished"})
     await app.store.update(*tool_key(user.id, tool_id), set={"status": "draft"})
-    app.caches(PUBLISHED).pop(tool.slug, None)
+    drop_cached(app, tool.slug)
 
 
 def drop_cached(app: App, slug: str) -> None:
-    """Forget the cached live tool at ``slug`` in this process (others re-check in time)."""
-    app.caches(PUBLISHED).pop(slug, None)
+    """Forget the cached live tool at ``slug`` here at once and in every other process (at
+    once through Redis when configured, else when their cache time is up)."""
+    app.bus.publish(Invalidate.of(PUBLISHED, slug))
 
 
 async def published_by_slug(app: App, slug: str) -> PublishedTool:

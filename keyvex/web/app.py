@@ -85,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[dict[str, App]]:
+        await state.bus.start()  # other processes' invalidations and stream wake-ups
         try:
             await state.jobs.run_due()  # jobs a stopped process left queued or running
         except Exception as exc:  # the queue's Redis is away: the scheduler's sweep retries
@@ -98,6 +99,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await scheduler.stop()  # gives the lease up: another process takes over at once
             await state.jobs.aclose(timeout=10)  # running builds get 10 s, then are cancelled
+            await state.bus.aclose()
+            await state.limiter.aclose()
             state.close()
 
     app = FastAPI(
