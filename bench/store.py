@@ -2,19 +2,28 @@
 
 Run: python bench/store.py [--n 20000]. Prints operations per second for both and the ratio
 (store time / sqlite3 time; target: within 1.5x for get and query).
+
+python bench/store.py --backend dynamodb [--n 2000] [--concurrency 32] also runs the same puts,
+gets and queries through the async ``ItemStore`` on the DynamoDB backend, against the local
+AWS emulator (moto, in its own process; tests/aws_emulator.py), and prints them beside the
+SQLite store's. Emulator figures are context, not targets: moto is an in-memory Python server
+serving one request at a time, nothing like DynamoDB's latency or throughput.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sqlite3
+import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
-from keyvex.store import SK, SQLiteItemStore
+from keyvex.store import SK, ItemStore, SQLiteItemStore
 
 PAYLOAD = {"email": "visitor@example.com", "answers": {"staff": 12, "hours": 5}, "score": 71.5}
 
@@ -41,8 +50,17 @@ def _plain(path: Path) -> sqlite3.Connection:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--n", type=int, default=20_000, help="items per run")
-    n = parser.parse_args().n
+    parser.add_argument("--n", type=int, default=None, help="items per run (20000; dynamodb 2000)")
+    parser.add_argument("--backend", choices=["sqlite", "dynamodb"], default="sqlite")
+    parser.add_argument("--concurrency", type=int, default=32, help="DynamoDB calls in flight")
+    args = parser.parse_args()
+    if args.backend == "dynamodb":
+        compare_dynamodb(args.n or 2_000, args.concurrency)
+    else:
+        compare_sqlite(args.n or 20_000)
+
+
+def compare_sqlite(n: int) -> None:
     partitions = max(1, n // 50)
     with tempfile.TemporaryDirectory() as tmp:
         store = SQLiteItemStore(Path(tmp) / "store.db")
@@ -101,6 +119,75 @@ def main() -> None:
             print(f"{name:<8} {rates} {ratio:>6.2f}x  {verdict}")
         store.close()
         plain.close()
+
+
+def _async_ops(store: ItemStore, keys: list[tuple[str, str]], partitions: int) -> dict[str, Any]:
+    """The benchmark's puts, gets and queries as coroutine factories on an ``ItemStore``."""
+
+    async def put(pk: str, sk: str) -> None:
+        await store.put({"PK": pk, "SK": sk, **PAYLOAD})
+
+    async def get(pk: str, sk: str) -> None:
+        await store.get(pk, sk)
+
+    async def query(p: int) -> None:
+        await store.query(f"TOOL#{p}", SK.begins_with("LEAD#"), limit=50)
+
+    return {
+        "put": [(put, key) for key in keys],
+        "get": [(get, key) for key in keys],
+        "query": [(query, (p,)) for p in range(partitions)],
+    }
+
+
+async def _drive(
+    calls: list[tuple[Callable[..., Awaitable[None]], tuple[Any, ...]]], c: int
+) -> float:
+    """Run ``calls`` with ``c`` in flight; returns the seconds taken."""
+    pending = iter(calls)
+
+    async def worker() -> None:
+        for fn, args in pending:
+            await fn(*args)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(c)))
+    return time.perf_counter() - started
+
+
+def _rates(store: ItemStore, n: int, concurrency: int) -> dict[str, float]:
+    partitions = max(1, n // 50)
+    keys = [(f"TOOL#{i % partitions}", f"LEAD#{i:08d}") for i in range(n)]
+    ops = _async_ops(store, keys, partitions)
+
+    async def run() -> dict[str, float]:
+        return {name: len(calls) / await _drive(calls, concurrency) for name, calls in ops.items()}
+
+    return asyncio.run(run())
+
+
+def compare_dynamodb(n: int, concurrency: int) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from keyvex.store.dynamodb import DynamoDBItemStore
+    from tests.aws_emulator import emulator_process
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite = ItemStore(SQLiteItemStore(Path(tmp) / "store.db"))
+        try:
+            on_sqlite = _rates(sqlite, n, concurrency)
+        finally:
+            sqlite.close()
+    with emulator_process("keyvex-bench") as env:
+        dynamo = ItemStore(DynamoDBItemStore("keyvex-bench"))
+        try:
+            on_dynamo = _rates(dynamo, n, concurrency)
+        finally:
+            dynamo.close()
+    print(f"ItemStore (async, {concurrency} in flight), {n} items, {max(1, n // 50)} partitions")
+    print(f"DynamoDB = moto at {env['AWS_ENDPOINT_URL']}: an emulator; context, not a target")
+    print(f"{'operation':<8} {'sqlite ops/s':>13} {'dynamodb ops/s':>15}")
+    for name in ("put", "get", "query"):
+        print(f"{name:<8} {on_sqlite[name]:>13,.0f} {on_dynamo[name]:>15,.0f}")
 
 
 if __name__ == "__main__":

@@ -9,9 +9,14 @@ under KEYVEX_REQUIRE_SERVICES=1.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import os
+import socket
+import subprocess
+import sys
 import threading
+import time
 import uuid
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
@@ -43,23 +48,73 @@ class _OneAtATime:
             return list(self.app(environ, start_response))
 
 
+def start_server(port: int = 0) -> tuple[str, Callable[[], None]]:
+    """moto's server on 127.0.0.1 (``port`` 0: a free one) in a thread of this process;
+    returns its endpoint and the function that stops it."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
+
+    _aws_item_limit()
+    app = _OneAtATime(DomainDispatcherApplication(create_backend_app))
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="moto", daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        server.shutdown()
+        thread.join(timeout=30)
+        server.server_close()
+
+    return f"http://127.0.0.1:{server.server_port}", stop
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@contextlib.contextmanager
+def emulator_process(table: str = "keyvex") -> Iterator[dict[str, str]]:
+    """The emulator in a process of its own (benchmarks: it must not share their GIL), with
+    the item-store table made; yields the AWS variables that point at it."""
+    root = Path(__file__).resolve().parents[1]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "tests.aws_emulator", str(port)], cwd=root)
+    env = {
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "AWS_REGION": REGION,
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+    }
+    try:
+        deadline = time.monotonic() + 30
+        while not _listening(port):
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("the AWS emulator did not start")
+            time.sleep(0.1)
+        os.environ.update(env)
+        from keyvex.store.dynamodb import init_table
+
+        init_table(table)
+        yield env
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
     """moto's server (DynamoDB, S3 ...) on a free 127.0.0.1 port, for the whole session."""
     try:
-        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-        from werkzeug.serving import make_server
+        import moto.server  # noqa: F401
     except ImportError:
         _need(False, "moto[server] is not installed (pip install -e '.[test]')")
-    _aws_item_limit()
-    app = _OneAtATime(DomainDispatcherApplication(create_backend_app))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="moto", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=30)
-    server.server_close()
+    endpoint, stop = start_server()
+    yield endpoint
+    stop()
 
 
 def _aws_item_limit() -> None:
@@ -150,3 +205,11 @@ class SyncFace:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=30)
         self._loop.close()
+
+
+if __name__ == "__main__":  # python -m tests.aws_emulator PORT: serve until terminated
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    _, _stop = start_server(int(sys.argv[1]))
+    threading.Event().wait()
