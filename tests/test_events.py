@@ -8,7 +8,7 @@ import importlib
 from typing import Any
 
 from keyvex import events
-from keyvex.events import AccountDeleted, EventHooks, ToolPublished
+from keyvex.events import AccountDeleted, EventHooks, ToolDeleted, ToolPublished
 
 
 def test_handlers_run_in_order_and_only_for_their_event() -> None:
@@ -34,7 +34,13 @@ def test_handlers_run_in_order_and_only_for_their_event() -> None:
 def test_every_domain_that_keeps_account_data_handles_account_deletion() -> None:
     handlers = events.hooks.handlers(AccountDeleted)
     modules = {handler.__module__ for handler in handlers}
-    assert modules == set(events.SUBSCRIBERS) - {"keyvex.notify.leads"}  # contributes only
+    react_otherwise = {"keyvex.notify.leads", "keyvex.analytics.deletion"}  # lead / tool events
+    assert modules == set(events.SUBSCRIBERS) - react_otherwise
     for name in events.SUBSCRIBERS:
         importlib.import_module(name)  # each one imports cleanly on its own
     assert [h.__module__ for h in handlers][0] == "keyvex.data.deletion"  # before the tools
+
+
+def test_a_deleted_tool_reaches_the_domains_that_keep_data_of_it() -> None:
+    modules = {handler.__module__ for handler in events.hooks.handlers(ToolDeleted)}
+    assert modules == {"keyvex.data.deletion", "keyvex.analytics.deletion"}
