@@ -19,6 +19,7 @@ from keyvex.accounts.models import User
 from keyvex.app import App
 from keyvex.data._types import SourceError
 from keyvex.errors import Invalid
+from keyvex.store import BlobRef
 
 _FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -70,7 +71,7 @@ class _Spool:
     def write(self, data: bytes) -> None:
         self.file.write(data)
 
-    def finish(self) -> Any:
+    def finish(self) -> BlobRef:
         self.file.seek(0)
         return self.app.blobs.put(self.key, iter(lambda: self.file.read(1 << 20), b""))
 

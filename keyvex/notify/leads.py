@@ -12,7 +12,7 @@ SMTP server; messages to the visitor go through the creator's own server when th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -34,6 +34,9 @@ from keyvex.notify.visitor import (
     visitor_address,
 )
 from keyvex.store import Condition, Put
+
+if TYPE_CHECKING:
+    from keyvex.tools.publishing import PublishedTool
 
 log = get_logger("keyvex.notify")
 
@@ -69,7 +72,7 @@ async def _email_lead(app: App, tool_id: str, lead_sk: str) -> None:
     await notify_new_lead(app, lead, tool)
 
 
-async def lead_emails_wanted(app: App, tool: Any) -> bool:
+async def lead_emails_wanted(app: App, tool: PublishedTool) -> bool:
     """Whether a new lead of ``tool`` may cause any email (one get at most, when the site
     has no SMTP server but the creator may have their own)."""
     if email_enabled(app):
@@ -87,7 +90,7 @@ def _rows(pairs: list[tuple[str, str]]) -> tuple[str, Markup]:
     return text, Markup("<table>{}</table>").format(html)
 
 
-async def notify_new_lead(app: App, lead: Any, tool: Any) -> None:
+async def notify_new_lead(app: App, lead: Lead, tool: PublishedTool) -> None:
     """Send the creator's notification and, when the tool offers it, the visitor's result."""
     for send in (_to_creator, _to_visitor):
         try:
@@ -96,7 +99,7 @@ async def notify_new_lead(app: App, lead: Any, tool: Any) -> None:
             log.warning("lead email not sent", lead=lead.id, error=exc.message)
 
 
-async def _to_creator(app: App, lead: Any, tool: Any) -> None:
+async def _to_creator(app: App, lead: Lead, tool: PublishedTool) -> None:
     if not email_enabled(app):
         return
     owner = await get_user(app, lead.owner_id)
@@ -114,7 +117,7 @@ async def _to_creator(app: App, lead: Any, tool: Any) -> None:
     await send_mail(app, owner.email, f"New lead: {title}", body, str(html))
 
 
-async def _to_visitor(app: App, lead: Any, tool: Any) -> None:
+async def _to_visitor(app: App, lead: Lead, tool: PublishedTool) -> None:
     definition = tool.definition
     capture = definition.lead_capture
     address = visitor_address(lead.contact, definition)

@@ -15,7 +15,7 @@ import base64
 import binascii
 import hashlib
 import hmac
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -28,19 +28,23 @@ from keyvex.notify.mailer import SmtpServer, send_mail
 from keyvex.notify.smtp import creator_server
 from keyvex.store import Condition, ConditionFailed
 
+if TYPE_CHECKING:
+    from keyvex.leads.models import Lead
+    from keyvex.tools import ToolDefinition
+
 CONFIRM_SECONDS = 7 * 86_400
 _PURPOSE = b"keyvex:result-email-confirm:"
 MAX_TOKEN = 600
 
 
-def visitor_address(contact: dict[str, Any], definition: Any) -> str | None:
+def visitor_address(contact: dict[str, Any], definition: ToolDefinition) -> str | None:
     for spec in definition.lead_capture.fields:
         if spec.type == "email" and contact.get(spec.id):
             return str(contact[spec.id])
     return None
 
 
-def lead_key(lead: Any) -> tuple[str, str]:
+def lead_key(lead: Lead) -> tuple[str, str]:
     return (f"TOOL#{lead.tool_id}", f"LEAD#{lead.created_at}#{lead.id}")
 
 
@@ -85,7 +89,9 @@ def confirm_url(app: App, token: str) -> str:
     return f"{base.rstrip('/')}/email/confirm?token={quote(token)}"
 
 
-def _result_message(definition: Any, display: dict[str, Any], outcome: str | None) -> Any:
+def _result_message(
+    definition: ToolDefinition, display: dict[str, Any], outcome: str | None
+) -> tuple[str, str, str]:
     title = definition.title
     labels = {calc.id: calc.label for calc in definition.calculations}
     pairs = [(labels[k], v) for k, v in display.items() if v and k in labels]
@@ -102,14 +108,14 @@ def _result_message(definition: Any, display: dict[str, Any], outcome: str | Non
 
 
 async def send_result(
-    app: App, address: str, definition: Any, lead: Any, server: SmtpServer | None
+    app: App, address: str, definition: ToolDefinition, lead: Lead, server: SmtpServer | None
 ) -> None:
     subject, text, html = _result_message(definition, lead.display, lead.outcome_title)
     await send_mail(app, address, subject, text, html, server=server)
 
 
 async def request_confirmation(
-    app: App, address: str, definition: Any, lead: Any, server: SmtpServer | None
+    app: App, address: str, definition: ToolDefinition, lead: Lead, server: SmtpServer | None
 ) -> None:
     """Email the signed link and note on the lead that confirmation was asked for."""
     pk, sk = lead_key(lead)
@@ -135,7 +141,7 @@ async def request_confirmation(
         return
 
 
-async def mark_result_sent(app: App, lead: Any) -> None:
+async def mark_result_sent(app: App, lead: Lead) -> None:
     try:
         await app.store.update(
             *lead_key(lead), set={"result_sent_at": now_iso()}, condition=Condition.exists()
@@ -144,7 +150,7 @@ async def mark_result_sent(app: App, lead: Any) -> None:
         return
 
 
-async def confirmation_state(app: App, token: str) -> tuple[dict[str, Any], Any]:
+async def confirmation_state(app: App, token: str) -> tuple[dict[str, Any], ToolDefinition]:
     """The lead a link belongs to and its tool's definition (as the visitor saw it)."""
     from keyvex.tools import parse_tool
     from keyvex.tools.service import version_key
