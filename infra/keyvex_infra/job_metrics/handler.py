@@ -96,6 +96,7 @@ def handler(event: object, context: object) -> dict[str, float]:
     import boto3
 
     table = os.environ["KEYVEX_DYNAMODB_TABLE"]
-    figures = measure(boto3.client("dynamodb"), table, time.time())
-    publish(boto3.client("cloudwatch"), table, figures)
+    region = os.environ.get("AWS_REGION")  # set by Lambda (and by the tests)
+    figures = measure(boto3.client("dynamodb", region_name=region), table, time.time())
+    publish(boto3.client("cloudwatch", region_name=region), table, figures)
     return figures
