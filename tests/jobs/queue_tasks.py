@@ -15,23 +15,23 @@ from keyvex.jobs import task
 
 
 @task("test.queue.record", max_attempts=1)
-async def record(app: App, folder: str, name: str) -> None:
-    (Path(folder) / f"{name}.done").write_text(str(os.getpid()))
+async def record(app: App, folder: str, label: str) -> None:
+    (Path(folder) / f"{label}.done").write_text(str(os.getpid()))
 
 
 @task("test.queue.block", max_attempts=3, backoff_seconds=1)
-async def block(app: App, folder: str, name: str) -> None:
+async def block(app: App, folder: str, label: str) -> None:
     """Says it started (with its pid), then waits until a file named ``release`` appears."""
     here = Path(folder)
-    (here / f"{name}.started.{os.getpid()}").write_text("")
+    (here / f"{label}.started.{os.getpid()}").write_text("")
     while not (here / "release").exists():
         await asyncio.sleep(0.05)
-    (here / f"{name}.done").write_text(str(os.getpid()))
+    (here / f"{label}.done").write_text(str(os.getpid()))
 
 
 @task("test.queue.fail", max_attempts=3, backoff_seconds=1)
-async def fail(app: App, folder: str, name: str) -> None:
+async def fail(app: App, folder: str, label: str) -> None:
     """Notes the time of every attempt, and always fails (a poison job)."""
-    with (Path(folder) / f"{name}.attempts").open("a") as attempts:
+    with (Path(folder) / f"{label}.attempts").open("a") as attempts:
         attempts.write(f"{time.time()}\n")
     raise RuntimeError("poison")
