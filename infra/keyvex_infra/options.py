@@ -40,14 +40,15 @@ class StackOptions:
             return None if value in (None, "") else str(value)
 
         keys = get("providedKeys")
+        default = cls()
         return cls(
             image=get("image"),
             base_url=get("baseUrl"),
             certificate_arn=get("certificateArn"),
-            provided_secret_name=get("providedSecret") or cls.provided_secret_name,
+            provided_secret_name=get("providedSecret") or default.provided_secret_name,
             provided_keys=tuple(k for k in keys.split(",") if k) if keys else PROVIDED_KEYS,
-            web_min=int(get("webMin") or cls.web_min),
-            web_max=int(get("webMax") or cls.web_max),
-            workers=int(get("workers") or cls.workers),
+            web_min=int(get("webMin") or default.web_min),
+            web_max=int(get("webMax") or default.web_max),
+            workers=int(get("workers") or default.workers),
             alarm_email=get("alarmEmail"),
         )

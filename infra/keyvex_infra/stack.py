@@ -93,7 +93,7 @@ class KeyvexStack(Stack):
         env = {
             "KEYVEX_ENV": "production",
             "KEYVEX_PORT": str(WEB_PORT),
-            "KEYVEX_DATA_DIR": "/tmp/keyvex-data",  # scratch only: items and blobs are on AWS
+            "KEYVEX_DATA_DIR": "/home/keyvex/data",  # scratch only: items and blobs are on AWS
             "KEYVEX_STORE_BACKEND": "dynamodb",
             "KEYVEX_DYNAMODB_TABLE": self.data.table.table_name,
             "KEYVEX_BLOB_BACKEND": "s3",
