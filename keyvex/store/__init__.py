@@ -1,8 +1,10 @@
-"""The single-table item store (SQLite now, DynamoDB later) and the blob store.
+"""The single-table item store (SQLite, or DynamoDB when scaled out) and the blob store.
 
-Keys and access patterns are listed in the README ("Item store"). Every backend
-implements :class:`Backend` (synchronous, one call per DynamoDB operation);
-:class:`ItemStore` is the async face the app uses.
+Keys and access patterns are listed in the README ("Item store"). A backend implements
+:class:`Backend` (synchronous, one call per DynamoDB operation: SQLite) or
+:class:`AsyncBackend` (the same, awaited: ``keyvex.store.dynamodb``); :class:`ItemStore` is
+the async face the app uses for either. The DynamoDB and S3 modules (``keyvex.store.dynamodb``,
+``keyvex.store.s3``) need the ``aws`` extra and are imported from there, not from here.
 """
 
 from keyvex.store._async import ItemStore
@@ -28,7 +30,7 @@ from keyvex.store._model import (
     WouldBlock,
     due_key,
 )
-from keyvex.store._protocol import Backend
+from keyvex.store._protocol import AsyncBackend, Backend
 from keyvex.store.blobs import BlobRef, BlobStore, LocalBlobStore
 from keyvex.store.sqlite import SQLiteItemStore
 
@@ -38,6 +40,7 @@ __all__ = [
     "MAX_QUERY_LIMIT",
     "MAX_TRANSACTION_ITEMS",
     "SK",
+    "AsyncBackend",
     "Backend",
     "BlobRef",
     "BlobStore",

@@ -12,8 +12,8 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
-from keyvex.errors import Invalid, Unavailable
-from keyvex.store._aws import no_region, open_client
+from keyvex.errors import ConfigError, Invalid, Unavailable
+from keyvex.store._aws import AWS_EXTRA, no_region, open_client
 from keyvex.store._dynamo_loop import ClientLoop
 from keyvex.store._model import ItemTooLarge
 
@@ -49,8 +49,10 @@ class DynamoCalls:
     """The client of one table; ``call`` names the operation and its parameters."""
 
     def __init__(self, table: str, max_connections: int) -> None:
-        from botocore.exceptions import NoRegionError
-
+        try:
+            from botocore.exceptions import NoRegionError
+        except ImportError as exc:
+            raise ConfigError(f"The dynamodb backend needs {AWS_EXTRA}.") from exc
         self.table = table
         try:
             self._io = ClientLoop(

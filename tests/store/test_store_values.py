@@ -65,3 +65,10 @@ def test_sort_key_conditions_on_the_empty_string(
 def test_batch_get_with_a_key_twice(backend: Backend) -> None:
     backend.put({"PK": "B", "SK": "1"})
     assert [i["SK"] for i in backend.batch_get([("B", "1"), ("B", "1")])] == ["1", "1"]
+
+
+def test_an_update_on_an_expired_item_starts_a_new_one(backend: Backend, clock) -> None:  # type: ignore[no-untyped-def]
+    backend.put({"PK": "X", "SK": "1", "old": "gone", "n": 5, "ttl": int(clock.now) + 10})
+    clock.now += 60
+    new = backend.update("X", "1", add={"n": 1})
+    assert new["n"] == 1 and new["version"] == 1 and "old" not in new and "ttl" not in new
