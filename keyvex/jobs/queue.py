@@ -163,6 +163,10 @@ class QueueJobRunner(JobExecutor):
         self._tasks[job_id] = current
         try:
             await self.run(job_id)
+        except asyncio.CancelledError:
+            # Only our own shutdown cancels a run here, and the run has handed its job back
+            # (queued, re-enqueued): to taskiq the message is done, not a failure to log.
+            return
         finally:
             self._tasks.pop(job_id, None)
 
