@@ -29,12 +29,12 @@ from typing import Any
 
 import httpx
 import uvicorn
+from keyvex.cocreate._answers import default_answer
 from pydantic_ai import Agent
 from pydantic_ai.messages import ModelMessage
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
 from keyvex.ai import Question
-from keyvex.cocreate._answers import default_answer
 from keyvex.cocreate.events import TextRelay, append_event, hub
 from keyvex.cocreate.service import jobs
 from keyvex.settings import Settings
