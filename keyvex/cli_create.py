@@ -82,8 +82,10 @@ def create_command(
 
     try:
         given = _read_answers(answers) if answers is not None else {}
-        overrides = {"data_dir": data_dir} if data_dir is not None else {}
-        state = build_app(load_settings(**overrides))
+        overrides: dict[str, Any] = {"data_dir": data_dir} if data_dir is not None else {}
+        # It waits for its own turns and build: they run here, even with KEYVEX_JOBS=queue
+        # (whose workers may be away).
+        state = build_app(load_settings(**overrides, jobs="inline"))
     except KeyvexError as exc:
         raise _fail(exc) from None
     try:
