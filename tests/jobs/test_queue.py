@@ -28,6 +28,7 @@ from keyvex.cli import app as cli
 from keyvex.errors import ConfigError
 from keyvex.jobs import dead_jobs, get_job
 from keyvex.settings import Settings
+from keyvex.store import Condition, Put
 from keyvex.web.app import create_app
 from tests.jobs import queue_tasks  # noqa: F401  (registers the test tasks here too)
 
@@ -162,6 +163,32 @@ def test_the_web_app_only_enqueues_and_a_worker_process_runs_the_job(
 
         client.portal.call(_until, "the worker to run the job", done)  # type: ignore[union-attr]
     assert (folder / "web.done").read_text() == str(workers[0].pid)
+
+
+def test_an_outbox_job_is_enqueued_once_its_transaction_has_committed(
+    data_dir: Path, queue: str, folder: Path, workers: list[Worker], tmp_path: Path
+) -> None:
+    async def go() -> None:
+        app = build_app(_settings(data_dir, queue))
+        try:
+            workers.append(Worker(data_dir, queue, tmp_path))
+            job = app.jobs.prepare("test.queue.record", folder=str(folder), label="outbox")
+            change = {"PK": "THING#1", "SK": "THING", "entity_type": "thing"}
+            await app.store.transact_write(
+                [Put(change, Condition.not_exists()), Put(job.item, Condition.not_exists())]
+            )
+            app.jobs.start(job)
+
+            async def done() -> bool:
+                return await _status(app, job.id, "done")
+
+            await _until("the outbox job on the worker", done)
+        finally:
+            await app.jobs.aclose()
+            app.close()
+
+    asyncio.run(go())
+    assert (folder / "outbox.done").read_text() == str(workers[0].pid)
 
 
 def test_a_job_whose_worker_is_killed_mid_run_completes_on_another_worker(
