@@ -64,8 +64,15 @@ def _with_app(data_dir: Path | None, work: Callable[[Any], Coroutine[Any, Any, T
         state = build_app(load_settings(**_overrides(data_dir=data_dir)))
     except KeyvexError as exc:
         raise fail(exc.message) from None
+
+    async def run() -> T:
+        try:
+            return await work(state)
+        finally:
+            await state.bus.aclose()  # what the work published reaches the other processes
+
     try:
-        return asyncio.run(work(state))
+        return asyncio.run(run())
     except KeyvexError as exc:
         details = "; ".join(exc.fields.values())
         raise fail(exc.message + (f" {details}" if details else "")) from None

@@ -271,6 +271,14 @@ class Settings(BaseSettings):
                 raise ValueError(f"entry {name!r} needs numeric input_per_mtok and output_per_mtok")
         return value
 
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a Redis URL (redis://, rediss:// or unix://)")
+        return value
+
     @field_validator("base_url")
     @classmethod
     def _base_url(cls, value: str | None) -> str | None:

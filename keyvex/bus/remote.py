@@ -77,13 +77,15 @@ class RedisBus(Bus):
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return None
-        if self._loop is not loop or self._outbox is None or self._sender is None:
+        sender = self._sender
+        if self._loop is not loop or self._outbox is None or sender is None or sender.done():
             self._loop = loop
             self._outbox = asyncio.Queue(OUTBOX_MAX)
             self._sender = loop.create_task(self._send_forever(self._outbox))
         return self._outbox
 
     async def _send_forever(self, outbox: asyncio.Queue[str]) -> None:
+        """Send batches in order; ends only when cancelled (``aclose`` or the loop's end)."""
         client = self._client()
         try:
             while True:

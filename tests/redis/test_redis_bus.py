@@ -131,3 +131,22 @@ def test_a_lost_connection_clears_shared_caches_and_the_bus_comes_back(
             await b.aclose()
 
     asyncio.run(go())
+
+
+def test_a_process_that_never_listens_still_sends(redis_url: str, prefix: str) -> None:
+    """A ``keyvex worker`` or a CLI command publishes without starting the listener."""
+
+    async def go() -> None:
+        worker, web, seen = RedisBus(redis_url, prefix), RedisBus(redis_url, prefix), []
+        web.subscribe(Appended, seen.append)
+        await web.start()
+        try:
+            worker.publish(Appended(sid="s", seq=1))
+            worker.publish(Appended(sid="s", seq=2))
+            assert await worker.flush()
+            await _until(lambda: [m.seq for m in seen] == [1, 2])
+        finally:
+            await worker.aclose()
+            await web.aclose()
+
+    asyncio.run(go())

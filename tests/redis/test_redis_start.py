@@ -63,7 +63,10 @@ def test_an_unreachable_rate_limit_storage_is_one_line(tmp_path: Path) -> None:
 
 def test_a_url_that_is_not_redis_is_one_line(tmp_path: Path) -> None:
     line = _one_line(_serve(tmp_path, KEYVEX_REDIS_URL="http://127.0.0.1:6379"))
-    assert line.startswith("Error: KEYVEX_REDIS_URL=http://127.0.0.1:6379: not a Redis URL")
+    assert line == (
+        "Error: Invalid settings: KEYVEX_REDIS_URL: Value error, must be a Redis URL "
+        "(redis://, rediss:// or unix://)"
+    )
 
 
 @pytest.mark.parametrize("setting", ["KEYVEX_REDIS_URL", "KEYVEX_RATE_LIMIT_STORAGE"])
