@@ -174,16 +174,21 @@ class QueueJobRunner(JobExecutor):
         """Run jobs from the queue, at most ``concurrency`` at a time, until ``stop`` is set;
         then let running jobs finish within ``grace`` seconds and hand the rest back."""
         self.broker.is_worker_process = True
-        await self.broker.startup()  # declares the consumer group
-        receiver = Receiver(
-            self.broker,
-            run_startup=False,
-            max_async_tasks=concurrency,
-            ack_type=AcknowledgeType.WHEN_EXECUTED,  # a killed worker's message stays pending
-            wait_tasks_timeout=grace,
-        )
-        await receiver.listen(stop)
-        await self._cancel_running(0)
+        while not stop.is_set():
+            receiver = Receiver(
+                self.broker,
+                run_startup=True,  # declares the consumer group (again, after a Redis restart)
+                max_async_tasks=concurrency,
+                ack_type=AcknowledgeType.WHEN_EXECUTED,  # a killed worker's message stays pending
+                wait_tasks_timeout=0,  # the grace is given below, reconnects included
+            )
+            try:
+                await receiver.listen(stop)
+            except Exception as exc:  # Redis went away: running jobs go on, we reconnect
+                log.warning("job queue unreachable; retrying in 1 s", error=_first(exc))
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), 1)
+        await self._cancel_running(grace)
 
     async def aclose(self, timeout: float = 10) -> None:
         """Let running jobs finish within ``timeout``, hand the rest back, close Redis."""
@@ -192,3 +197,10 @@ class QueueJobRunner(JobExecutor):
             await asyncio.wait(set(self._sends), timeout=timeout)
         with contextlib.suppress(Exception):
             await self.broker.shutdown()
+
+
+def _first(exc: BaseException) -> str:
+    """The first real error inside (task) exception groups, as text."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return str(exc) or type(exc).__name__

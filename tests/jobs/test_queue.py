@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -77,9 +79,11 @@ def _settings(data_dir: Path, queue: str) -> Settings:
 class Worker:
     """``python -m keyvex worker`` on the test's data directory and queue."""
 
-    def __init__(self, data_dir: Path, queue: str, logs: Path, grace: float = 10) -> None:
+    def __init__(
+        self, data_dir: Path, queue: str, logs: Path, grace: float = 10, redis_url: str = REDIS_URL
+    ) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("KEYVEX_")}
-        env |= {"KEYVEX_ENV": "test", "KEYVEX_JOBS": "queue", "KEYVEX_REDIS_URL": REDIS_URL,
+        env |= {"KEYVEX_ENV": "test", "KEYVEX_JOBS": "queue", "KEYVEX_REDIS_URL": redis_url,
                 "KEYVEX_JOB_QUEUE": queue, "KEYVEX_JOB_LEASE_SECONDS": str(LEASE),
                 "KEYVEX_SCHEDULER_LEASE_SECONDS": str(LEASE),
                 "KEYVEX_CONFIG": str(logs / "absent.toml")}  # fmt: skip
@@ -296,3 +300,76 @@ def test_keyvex_worker_explains_what_it_needs_in_one_line(
     assert away.exit_code == 1
     assert "The job queue cannot reach Redis at redis://:***@127.0.0.1:1/0" in away.output
     assert "hunter2" not in away.output and "Traceback" not in away.output
+
+
+class PrivateRedis:
+    """A redis-server of this test's own on a free port, to stop and start at will."""
+
+    def __init__(self) -> None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = int(sock.getsockname()[1])
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                redis.Redis.from_url(self.url, socket_connect_timeout=0.2).ping()
+                return
+            except redis.RedisError:
+                time.sleep(0.05)
+        raise AssertionError("the private redis-server did not start")
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+
+@pytest.fixture
+def private_redis() -> Iterator[PrivateRedis]:
+    if shutil.which("redis-server") is None:
+        reason = "redis-server is not installed (a test restarts its own Redis)"
+        if os.environ.get("KEYVEX_REQUIRE_SERVICES") == "1":
+            pytest.fail(f"{reason} (KEYVEX_REQUIRE_SERVICES=1)")
+        pytest.skip(reason)
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.kill()
+
+
+def test_jobs_sent_while_redis_is_down_run_once_it_is_back(
+    data_dir: Path, folder: Path, workers: list[Worker], tmp_path: Path,
+    private_redis: PrivateRedis,
+) -> None:  # fmt: skip
+    """A worker outlives a Redis restart (it reconnects), and a job submitted meanwhile is
+    stored, then enqueued by the due sweep once Redis answers again."""
+
+    async def go() -> None:
+        settings = _settings(data_dir, "restart").model_copy(
+            update={"redis_url": private_redis.url}
+        )
+        app = build_app(settings)
+        try:
+            workers.append(Worker(data_dir, "restart", tmp_path, redis_url=private_redis.url))
+            before = await app.jobs.submit("test.queue.record", folder=str(folder), label="a")
+            await _until("the first job", lambda: _status(app, before, "done"))
+            private_redis.kill()
+            during = await app.jobs.submit("test.queue.record", folder=str(folder), label="b")
+            await asyncio.sleep(1.5)
+            private_redis.start()  # empty: the stream and its group are gone too
+            await _until("the job sent while Redis was down", lambda: _status(app, during, "done"))
+        finally:
+            await app.jobs.aclose()
+            app.close()
+
+    asyncio.run(go())
+    assert (folder / "b.done").read_text() == str(workers[0].pid)
