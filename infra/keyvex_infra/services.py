@@ -115,21 +115,7 @@ class Services(Construct):
             min_healthy_percent=100,
             health_check_grace_period=Duration.seconds(60),
         )
-        web.target_group.configure_health_check(
-            path=HEALTH_CHECK_PATH,
-            healthy_http_codes="200",
-            interval=Duration.seconds(15),
-            healthy_threshold_count=2,
-            unhealthy_threshold_count=3,
-        )
-        web.target_group.set_attribute("deregistration_delay.timeout_seconds", "30")
-        scaling = web.service.auto_scale_task_count(
-            min_capacity=options.web_min, max_capacity=options.web_max
-        )
-        scaling.scale_on_cpu_utilization("Cpu", target_utilization_percent=60)
-        scaling.scale_on_request_count(
-            "Requests", requests_per_target=1000, target_group=web.target_group
-        )
+        _check_and_scale(web, options)
         return web
 
     def _worker(self, options: StackOptions) -> ecs.FargateService:
@@ -150,3 +136,24 @@ class Services(Construct):
 
 def _log_group(scope: Construct, name: str) -> logs.LogGroup:
     return logs.LogGroup(scope, name, retention=LOG_RETENTION, removal_policy=RemovalPolicy.RETAIN)
+
+
+def _check_and_scale(
+    web: ecs_patterns.ApplicationLoadBalancedFargateService, options: StackOptions
+) -> None:
+    """Health check on /readyz; 2..N tasks tracking CPU and requests per task."""
+    web.target_group.configure_health_check(
+        path=HEALTH_CHECK_PATH,
+        healthy_http_codes="200",
+        interval=Duration.seconds(15),
+        healthy_threshold_count=2,
+        unhealthy_threshold_count=3,
+    )
+    web.target_group.set_attribute("deregistration_delay.timeout_seconds", "30")
+    scaling = web.service.auto_scale_task_count(
+        min_capacity=options.web_min, max_capacity=options.web_max
+    )
+    scaling.scale_on_cpu_utilization("Cpu", target_utilization_percent=60)
+    scaling.scale_on_request_count(
+        "Requests", requests_per_target=1000, target_group=web.target_group
+    )

@@ -34,41 +34,17 @@ class KeyvexStack(Stack):
         options = options or StackOptions()
         if "KEYVEX_ENCRYPTION_KEY" not in options.provided_keys:
             raise ValueError("providedKeys must include KEYVEX_ENCRYPTION_KEY (production).")
-        self.vpc = ec2.Vpc(
-            self,
-            "Vpc",
-            max_azs=2,
-            nat_gateways=1,  # one NAT for outbound calls (AI providers, webhooks, SMTP)
-            subnet_configuration=[
-                ec2.SubnetConfiguration(name="public", subnet_type=ec2.SubnetType.PUBLIC),
-                ec2.SubnetConfiguration(
-                    name="private", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS
-                ),
-            ],
-        )
-        # AWS calls stay inside the VPC (and off the NAT's bill).
-        self.vpc.add_gateway_endpoint("DynamoDB", service=ec2.GatewayVpcEndpointAwsService.DYNAMODB)
-        self.vpc.add_gateway_endpoint("S3", service=ec2.GatewayVpcEndpointAwsService.S3)
+        self.vpc = _vpc(self)
         self.data = Data(self, "Data")
         self.cache = Cache(self, "Cache", vpc=self.vpc, node_type="cache.t4g.small")
         self.queue = JobQueue(self, "JobQueue", redis_url=self.cache.url)
-        self.secret_key = secretsmanager.Secret(
-            self,
-            "SecretKey",
-            description="KEYVEX_SECRET_KEY (generated)",
-            generate_secret_string=secretsmanager.SecretStringGenerator(
-                password_length=64, exclude_punctuation=True, include_space=False
-            ),
-        )
-        self.provided = secretsmanager.Secret.from_secret_name_v2(
-            self, "Provided", options.provided_secret_name
-        )
+        self.secret_key, self.provided = _secret_sources(self, options)
         self.services = Services(
             self,
             "Services",
             vpc=self.vpc,
             image=_image(options),
-            environment=self.environment(options),
+            environment=self.container_environment(options),
             secrets=self._secrets(options),
             options=options,
         )
@@ -82,13 +58,13 @@ class KeyvexStack(Stack):
             table=self.data.table,
             alarm_email=options.alarm_email,
         )
-        CfnOutput(
-            self, "Url", value=f"http://{self.services.web.load_balancer.load_balancer_dns_name}"
-        )
+        scheme = "https" if options.certificate_arn else "http"
+        address = self.services.web.load_balancer.load_balancer_dns_name
+        CfnOutput(self, "Url", value=f"{scheme}://{address}")
         CfnOutput(self, "Table", value=self.data.table.table_name)
         CfnOutput(self, "Bucket", value=self.data.bucket.bucket_name)
 
-    def environment(self, options: StackOptions) -> dict[str, str]:
+    def container_environment(self, options: StackOptions) -> dict[str, str]:
         """The containers' plain settings (names from keyvex/settings.py); no secret here."""
         env = {
             "KEYVEX_ENV": "production",
@@ -123,3 +99,39 @@ def _image(options: StackOptions) -> ecs.ContainerImage:
     if options.image:
         return ecs.ContainerImage.from_registry(options.image)
     return ecs.ContainerImage.from_asset(str(REPO_ROOT))  # ./Dockerfile, built at deploy
+
+
+def _vpc(scope: Construct) -> ec2.Vpc:
+    """Two zones, public subnets (the load balancer, one NAT) and private ones (tasks, Redis)."""
+    vpc = ec2.Vpc(
+        scope,
+        "Vpc",
+        max_azs=2,
+        nat_gateways=1,  # one NAT for outbound calls (AI providers, webhooks, SMTP)
+        subnet_configuration=[
+            ec2.SubnetConfiguration(name="public", subnet_type=ec2.SubnetType.PUBLIC),
+            ec2.SubnetConfiguration(name="private", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+        ],
+    )
+    # AWS calls stay inside the VPC (and off the NAT's bill).
+    vpc.add_gateway_endpoint("DynamoDB", service=ec2.GatewayVpcEndpointAwsService.DYNAMODB)
+    vpc.add_gateway_endpoint("S3", service=ec2.GatewayVpcEndpointAwsService.S3)
+    return vpc
+
+
+def _secret_sources(
+    scope: Construct, options: StackOptions
+) -> tuple[secretsmanager.ISecret, secretsmanager.ISecret]:
+    """The generated KEYVEX_SECRET_KEY, and the operator's secret of the provided keys."""
+    generated = secretsmanager.Secret(
+        scope,
+        "SecretKey",
+        description="KEYVEX_SECRET_KEY (generated)",
+        generate_secret_string=secretsmanager.SecretStringGenerator(
+            password_length=64, exclude_punctuation=True, include_space=False
+        ),
+    )
+    provided = secretsmanager.Secret.from_secret_name_v2(
+        scope, "Provided", options.provided_secret_name
+    )
+    return generated, provided

@@ -187,6 +187,8 @@ def test_a_certificate_turns_on_https_and_redirects_http(tmp_path: Path) -> None
     env = {e["Name"]: e["Value"] for e in _containers(template)["web"]["Environment"]}
     assert env["KEYVEX_BASE_URL"] == "https://kv.example.com"
     assert env["KEYVEX_COOKIE_SECURE"] == "always"
+    url = template.find_outputs("Url")["Url"]["Value"]["Fn::Join"][1]
+    assert url[0] == "https://"
 
 
 def test_log_groups_keep_logs_for_a_month(template: Any) -> None:
