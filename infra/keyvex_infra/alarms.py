@@ -102,7 +102,8 @@ class Alarms(Construct):
             self,
             "JobDeadLetters",
             alarm_description="Jobs were given up after their last attempt (the dead-letter "
-            "list, GSI2PK=JOB_DEAD); see them in the admin pages.",
+            "list: items with GSI2PK=JOB_DEAD, kept 30 days); the alarm stays on while the "
+            "list is not empty.",
             threshold=0,
             evaluation_periods=1,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
