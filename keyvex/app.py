@@ -31,6 +31,9 @@ class App:
     #: processes (``keyvex.bus``): cache invalidation, co-creation stream wake-ups.
     bus: Bus = field(default_factory=Bus)
 
+    def __post_init__(self) -> None:
+        follow(self.bus, self.caches)  # shared caches drop what the bus says, here and elsewhere
+
     @property
     def secret_key(self) -> str:
         assert self.settings.secret_key is not None  # resolve_secrets guarantees it
@@ -72,6 +75,5 @@ def build_app(settings: Settings) -> App:
         jobs=job_runner(settings, store),
         bus=bus,
     )
-    follow(app.bus, app.caches)
     app.jobs.bind(app)
     return app
