@@ -28,6 +28,7 @@ class StackOptions:
     web_min: int = 2
     web_max: int = 10
     workers: int = 2
+    workers_max: int = 8
     alarm_email: str | None = None
     extra_environment: dict[str, str] = field(default_factory=dict)
 
@@ -50,5 +51,6 @@ class StackOptions:
             web_min=int(get("webMin") or default.web_min),
             web_max=int(get("webMax") or default.web_max),
             workers=int(get("workers") or default.workers),
+            workers_max=int(get("workersMax") or default.workers_max),
             alarm_email=get("alarmEmail"),
         )

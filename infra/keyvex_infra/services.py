@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_applicationautoscaling as autoscaling
 from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_ecs_patterns as ecs_patterns
@@ -12,6 +14,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from keyvex_infra.job_metrics.handler import NAMESPACE
 from keyvex_infra.options import StackOptions
 
 WEB_PORT = 8000
@@ -156,4 +159,33 @@ def _check_and_scale(
     scaling.scale_on_cpu_utilization("Cpu", target_utilization_percent=60)
     scaling.scale_on_request_count(
         "Requests", requests_per_target=1000, target_group=web.target_group
+    )
+
+
+def scale_workers_on_backlog(
+    worker: ecs.FargateService, table_name: str, options: StackOptions
+) -> None:
+    """More workers while due jobs pile up (JobsDue, published every minute by the job
+    metrics function), back to `workers` once the backlog is gone."""
+    backlog = cloudwatch.Metric(
+        namespace=NAMESPACE,
+        metric_name="JobsDue",
+        dimensions_map={"TableName": table_name},
+        statistic="Maximum",
+        period=Duration.minutes(1),
+    )
+    scaling = worker.auto_scale_task_count(
+        min_capacity=options.workers, max_capacity=max(options.workers, options.workers_max)
+    )
+    scaling.scale_on_metric(
+        "Backlog",
+        metric=backlog,
+        scaling_steps=[
+            autoscaling.ScalingInterval(upper=0, change=-1),
+            autoscaling.ScalingInterval(lower=100, change=+1),
+            autoscaling.ScalingInterval(lower=1000, change=+3),
+        ],
+        adjustment_type=autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
+        cooldown=Duration.minutes(3),
+        evaluation_periods=3,
     )

@@ -16,7 +16,7 @@ from keyvex_infra.cache import Cache
 from keyvex_infra.data import Data
 from keyvex_infra.options import REPO_ROOT, StackOptions
 from keyvex_infra.queue import JobQueue
-from keyvex_infra.services import WEB_PORT, Services
+from keyvex_infra.services import WEB_PORT, Services, scale_workers_on_backlog
 
 
 class KeyvexStack(Stack):
@@ -51,6 +51,7 @@ class KeyvexStack(Stack):
         self.cache.allow_from(self.services.web_security_group)
         self.cache.allow_from(self.services.worker_security_group)
         grant_store(self.services.task_role, self.data.table, self.data.bucket)
+        scale_workers_on_backlog(self.services.worker, self.data.table.table_name, options)
         self.alarms = Alarms(
             self,
             "Alarms",

@@ -162,15 +162,28 @@ def test_the_load_balancer_checks_readyz_and_web_scales_on_cpu_and_requests(
     assert group["Port"] == 80 and group["TargetType"] == "ip"
     listener = _one(template, "AWS::ElasticLoadBalancingV2::Listener")
     assert (listener["Port"], listener["Protocol"]) == (80, "HTTP")  # no certificate given
-    target = _one(template, "AWS::ApplicationAutoScaling::ScalableTarget")
-    assert (target["MinCapacity"], target["MaxCapacity"]) == (2, 10)
+    targets = template.find_resources("AWS::ApplicationAutoScaling::ScalableTarget")
+    (web,) = [t["Properties"] for name, t in targets.items() if "Web" in name]
+    assert (web["MinCapacity"], web["MaxCapacity"]) == (2, 10)
+    policies = template.find_resources("AWS::ApplicationAutoScaling::ScalingPolicy").values()
     metrics = {
         p["Properties"]["TargetTrackingScalingPolicyConfiguration"][
             "PredefinedMetricSpecification"
         ]["PredefinedMetricType"]
-        for p in template.find_resources("AWS::ApplicationAutoScaling::ScalingPolicy").values()
+        for p in policies
+        if p["Properties"]["PolicyType"] == "TargetTrackingScaling"
     }
     assert metrics == {"ECSServiceAverageCPUUtilization", "ALBRequestCountPerTarget"}
+
+
+def test_workers_scale_out_on_the_job_backlog(template: Any) -> None:
+    targets = template.find_resources("AWS::ApplicationAutoScaling::ScalableTarget")
+    (worker,) = [t["Properties"] for name, t in targets.items() if "Worker" in name]
+    assert (worker["MinCapacity"], worker["MaxCapacity"]) == (2, 8)
+    found = template.find_resources("AWS::CloudWatch::Alarm")
+    backlog = [a["Properties"] for name, a in found.items() if "Backlog" in name]
+    assert {(a["Namespace"], a["MetricName"]) for a in backlog} == {("Keyvex/Jobs", "JobsDue")}
+    assert len(backlog) == 2  # scale out above 100 due jobs, in at none
 
 
 def test_a_certificate_turns_on_https_and_redirects_http(tmp_path: Path) -> None:
@@ -199,7 +212,11 @@ def test_log_groups_keep_logs_for_a_month(template: Any) -> None:
 
 def _alarms(template: Any) -> dict[str, dict[str, Any]]:
     found = template.find_resources("AWS::CloudWatch::Alarm")
-    return {name.removeprefix("Alarms")[:-8]: a["Properties"] for name, a in found.items()}
+    return {
+        name.removeprefix("Alarms")[:-8]: a["Properties"]
+        for name, a in found.items()
+        if name.startswith("Alarms")  # not the worker scaling policy's own alarms
+    }
 
 
 def _metric_names(alarm: dict[str, Any]) -> set[str]:
