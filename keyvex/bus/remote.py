@@ -53,6 +53,7 @@ class RedisBus(Bus):
         self._listener: asyncio.Task[None] | None = None
         self._subscribed: asyncio.Event | None = None
         self._delay = RETRY_FIRST_SECONDS
+        self._warned = False
 
     def _client(self) -> aioredis.Redis:
         return aioredis.Redis.from_url(self.url, client_name=self.client_name, **CLIENT_OPTIONS)
@@ -129,8 +130,9 @@ class RedisBus(Bus):
             try:
                 await self._listen_once()
             except (RedisError, OSError) as exc:
-                if self.listening:
+                if not self._warned:  # once per outage, not once per retry
                     log.warning("bus connection lost; reconnecting", error=str(exc))
+                    self._warned = True
                 if self._subscribed is not None:
                     self._subscribed.clear()
                 self.deliver(Reset())  # drop now what a missed message might have dropped
@@ -145,6 +147,7 @@ class RedisBus(Bus):
             self.resets += 1
             self.deliver(Reset())  # what was sent before this point was missed
             self._delay = RETRY_FIRST_SECONDS
+            self._warned = False
             assert self._subscribed is not None
             self._subscribed.set()
             while True:

@@ -150,3 +150,22 @@ def test_a_process_that_never_listens_still_sends(redis_url: str, prefix: str) -
             await web.aclose()
 
     asyncio.run(go())
+
+
+def test_a_redis_that_is_away_never_fails_a_publisher(prefix: str) -> None:
+    """Start, publish and close all return while nobody answers (the process keeps serving;
+    its caches still expire after KEYVEX_PUBLISH_CACHE_SECONDS)."""
+
+    async def go() -> float:
+        bus, seen = RedisBus("redis://127.0.0.1:1/0", prefix), []
+        bus.subscribe(Invalidate, seen.append)
+        started = time.monotonic()
+        await bus.start()
+        assert not bus.listening
+        bus.publish(Invalidate(cache="c", key="k"))
+        assert seen == [Invalidate(cache="c", key="k")]  # delivered here all the same
+        assert not await bus.flush(timeout=0.2)
+        await bus.aclose()
+        return time.monotonic() - started
+
+    assert asyncio.run(go()) < 8
