@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from keyvex.app import App
-from keyvex.errors import RateLimited
+from keyvex.errors import RateLimited, Unavailable
 from keyvex.leads.models import LeadSubmission
+from keyvex.logs import get_logger
+
+log = get_logger("keyvex.leads")
 
 #: Defaults until the settings object carries ``lead_limit_ip`` / ``lead_limit_tool``;
 #: a setting of that name, when present, wins.
@@ -26,7 +29,20 @@ def rule(app: App, name: str, default: str) -> str:
 
 
 async def check_rate_limits(app: App, tool_id: str, ip: str) -> None:
-    """Count one submission against the per-IP and per-tool limits; raise LeadRejected."""
+    """Count one submission against the per-IP and per-tool limits; raise LeadRejected.
+
+    When the limits cannot be checked (their Redis is away), the lead is taken anyway, with
+    a warning: losing a visitor's lead costs the creator more than a few minutes without a
+    rate limit, and the honeypot and fill-time checks still apply. (Sign-in limits, which
+    guard passwords, fail closed instead.)
+    """
+    try:
+        await _count(app, tool_id, ip)
+    except Unavailable as exc:
+        log.warning("lead rate limits not checked", tool_id=tool_id, error=exc.message)
+
+
+async def _count(app: App, tool_id: str, ip: str) -> None:
     checks = (
         (rule(app, "lead_limit_ip", LEAD_LIMIT_IP), ("lead", "ip", ip)),
         (rule(app, "lead_limit_tool", LEAD_LIMIT_TOOL), ("lead", "tool", tool_id)),

@@ -58,3 +58,20 @@ def test_default_address_limit_trips(kit: Any) -> None:
                 await submit_lead(kit.app, tool, body, kit.browser)
 
     asyncio.run(scenario())
+
+
+def test_a_lead_is_taken_when_its_rate_limits_cannot_be_checked(kit: Any) -> None:
+    """Limits in a Redis that went away: the lead is stored (with a warning), not lost."""
+    from keyvex.ratelimit import RateLimiter
+    from keyvex.store import SK
+
+    kit.app = dataclasses.replace(kit.app, limiter=RateLimiter("redis://127.0.0.1:1"))
+
+    async def scenario() -> None:
+        tool = await kit.publish(await kit.user("owner@example.com"))
+        lead, _ = await submit_lead(kit.app, tool, kit.submission(), kit.browser)
+        stored = kit.app.store.query_all(f"TOOL#{tool.tool_id}", SK.begins_with("LEAD#"))
+        assert [item["lead_id"] async for item in stored] == [lead.id]
+        await kit.app.limiter.aclose()
+
+    asyncio.run(scenario())
