@@ -24,14 +24,23 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from keyvex.clock import now_iso
 from keyvex.errors import Invalid
 from keyvex.store import _dynamo_expr as ex
 from keyvex.store._cursor import decode_cursor, encode_cursor
 from keyvex.store._dynamo_calls import Canceled, CheckFailed, DynamoCalls
-from keyvex.store._dynamo_codec import decode_item, encode_item, encode_value
+from keyvex.store._dynamo_codec import decode_item, encode_item
+from keyvex.store._dynamo_rules import (
+    check_set_values,
+    expired,
+    failed,
+    key,
+    position,
+    start_key,
+    why_update_failed,
+)
 from keyvex.store._dynamo_table import init_table
 from keyvex.store._model import (
     INDEXES,
@@ -49,13 +58,12 @@ from keyvex.store._model import (
     TransactOp,
     Update,
 )
+from keyvex.store._protocol import AsyncBackend
 from keyvex.store._rules import (
-    apply_update,
     check_limit,
     check_query,
     check_transaction,
     check_update,
-    condition_message,
     op_key,
     prepare_put,
 )
@@ -65,30 +73,10 @@ __all__ = ["DynamoDBItemStore", "init_table"]
 _BATCH_GET = 100  # BatchGetItem's limit
 _BATCH_WRITE = 25  # BatchWriteItem's limit
 _LEFTOVER_ATTEMPTS = 3
-_CODES = {"ConditionalCheckFailed": CancelReason.CONDITION_FAILED}
-_CODES["TransactionConflict"] = CancelReason.CONFLICT
-
-
-def _key(pk: str, sk: str) -> dict[str, Any]:
-    return {"PK": {"S": pk}, "SK": {"S": sk}}
-
-
-def _expired(item: Item, now: int) -> bool:
-    ttl = item.get("ttl")
-    return isinstance(ttl, int) and ttl <= now
-
-
-def _check_set_values(change: Update) -> None:
-    """What ``check_keys`` would refuse in the updated item, decidable without reading it."""
-    for pk_attr, sk_attr in INDEXES.values():
-        for attr in (pk_attr, sk_attr):
-            if attr in change.set and not isinstance(change.set[attr], str):
-                raise Invalid(f"{pk_attr} and {sk_attr} must be strings.")
-    ttl = change.set.get("ttl")
-    if ttl is not None and (not isinstance(ttl, int) or isinstance(ttl, bool)):
-        raise Invalid("ttl must be an integer number of seconds since the epoch.")
-    for value in change.set.values():
-        encode_value(value)
+_CODES = {
+    "ConditionalCheckFailed": CancelReason.CONDITION_FAILED,
+    "TransactionConflict": CancelReason.CONFLICT,
+}
 
 
 class DynamoDBItemStore:
@@ -113,18 +101,18 @@ class DynamoDBItemStore:
         self._calls.close()
 
     async def ping(self) -> None:
-        await self._calls.call("get_item", Key=_key("PING", "PING"))
+        await self._calls.call("get_item", Key=key("PING", "PING"))
 
     def _live(self, raw: dict[str, Any] | None, now: int | None = None) -> Item | None:
         if raw is None:
             return None
         item = decode_item(raw)
-        return None if _expired(item, int(self._clock()) if now is None else now) else item
+        return None if expired(item, int(self._clock()) if now is None else now) else item
 
     # -- reads -------------------------------------------------------------------------------
 
     async def get(self, pk: str, sk: str, *, consistent: bool = False) -> Item | None:
-        resp = await self._calls.call("get_item", Key=_key(pk, sk), ConsistentRead=consistent)
+        resp = await self._calls.call("get_item", Key=key(pk, sk), ConsistentRead=consistent)
         return self._live(resp.get("Item"))
 
     async def batch_get(self, keys: Sequence[Key], *, consistent: bool = False) -> list[Item]:
@@ -142,7 +130,7 @@ class DynamoDBItemStore:
 
     async def _batch_get(self, keys: list[Key], consistent: bool) -> list[dict[str, Any]]:
         request: dict[str, Any] = {
-            self.table: {"Keys": [_key(*k) for k in keys], "ConsistentRead": consistent}
+            self.table: {"Keys": [key(*k) for k in keys], "ConsistentRead": consistent}
         }
         found: list[dict[str, Any]] = []
         async for resp in self._calls.until_processed(
@@ -180,7 +168,7 @@ class DynamoDBItemStore:
             params["IndexName"] = index
         if cursor is not None:
             position = decode_cursor(cursor, index, pk, 1 if index is None else 3)
-            params["ExclusiveStartKey"] = _start_key(index, pk, position)
+            params["ExclusiveStartKey"] = start_key(index, pk, position)
         return await self._collect(params, index, pk, size)
 
     async def _collect(self, params: dict[str, Any], index: str | None, pk: str, size: int) -> Page:
@@ -190,9 +178,9 @@ class DynamoDBItemStore:
         while True:
             params["Limit"] = size + 1 - len(items)
             resp = await self._calls.call("query", **params)
-            items.extend(i for i in map(decode_item, resp.get("Items", [])) if not _expired(i, now))
+            items.extend(i for i in map(decode_item, resp.get("Items", [])) if not expired(i, now))
             if len(items) > size:
-                last = _position(items[size - 1], index)
+                last = position(items[size - 1], index)
                 return Page(items[:size], encode_cursor(index, pk, last))
             if not resp.get("LastEvaluatedKey"):
                 return Page(items, None)
@@ -211,7 +199,7 @@ class DynamoDBItemStore:
         try:
             await self._calls.call("put_item", **params)
         except CheckFailed:
-            raise _failed(condition, item["PK"], item["SK"]) from None
+            raise failed(condition, item["PK"], item["SK"]) from None
         return prepared
 
     async def update(
@@ -227,7 +215,7 @@ class DynamoDBItemStore:
         """Set, atomically add to and remove attributes; creates the item if absent."""
         change = Update(pk, sk, dict(set or {}), dict(add or {}), tuple(remove), condition)
         check_update(change)
-        _check_set_values(change)
+        check_set_values(change)
         for _ in range(_LEFTOVER_ATTEMPTS):
             now = int(self._clock())
             try:
@@ -235,18 +223,18 @@ class DynamoDBItemStore:
                     "update_item", ReturnValues="ALL_NEW", **self._update_params(change, now)
                 )
                 return decode_item(resp["Attributes"])
-            except CheckFailed as failed:
-                current = failed.item or await self._raw(pk, sk)
-                reason = self._why_update_failed(change, current, now)
+            except CheckFailed as refused:
+                current = refused.item or await self._raw(pk, sk)
+                reason = why_update_failed(change, current, now)
                 if reason is CancelReason.CONDITION_FAILED:
-                    raise _failed(condition, pk, sk) from None
+                    raise failed(condition, pk, sk) from None
                 await self._delete_if_expired(pk, sk, now)
         raise ConditionFailed(f"Item {pk}/{sk} kept changing while it was updated.")
 
     def _update_params(self, change: Update, now: int) -> dict[str, Any]:
         expr = ex.Expr()
         return {
-            "Key": _key(change.pk, change.sk),
+            "Key": key(change.pk, change.sk),
             "UpdateExpression": ex.update_expression(expr, change, now_iso()),
             "ConditionExpression": ex.update_condition(expr, change, now),
             "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
@@ -254,35 +242,16 @@ class DynamoDBItemStore:
         }
 
     async def _raw(self, pk: str, sk: str) -> dict[str, Any] | None:
-        resp = await self._calls.call("get_item", Key=_key(pk, sk), ConsistentRead=True)
+        resp = await self._calls.call("get_item", Key=key(pk, sk), ConsistentRead=True)
         item: dict[str, Any] | None = resp.get("Item")
         return item
-
-    @staticmethod
-    def _why_update_failed(
-        change: Update, raw: dict[str, Any] | None, now: int
-    ) -> CancelReason | None:
-        """CONDITION_FAILED, or None for an expired leftover (or a change meanwhile) to clear
-        and try again; raises Invalid for what ``apply_update`` refuses."""
-        current = None if raw is None else decode_item(raw)
-        if current is not None and _expired(current, now):
-            current = None
-        if change.condition is not None and not change.condition.holds(current):
-            return CancelReason.CONDITION_FAILED
-        if current is not None and raw is not None:
-            for name in change.add:
-                if name in raw and "N" not in raw[name]:
-                    held = type(current[name]).__name__
-                    raise Invalid(f"Cannot add to {name}: it holds {held}, not a number.")
-        apply_update(current, change)  # raises what SQLite raises (index keys in pairs)
-        return None
 
     async def _delete_if_expired(self, pk: str, sk: str, now: int) -> bool:
         expr = ex.Expr()
         try:
             await self._calls.call(
                 "delete_item",
-                Key=_key(pk, sk),
+                Key=key(pk, sk),
                 ConditionExpression=f"{expr.name('ttl')} <= {expr.value(now)}",
                 **expr.params(),
             )
@@ -293,7 +262,7 @@ class DynamoDBItemStore:
     async def delete(self, pk: str, sk: str, condition: Condition | None = None) -> Item | None:
         """Delete an item; returns what was deleted (None if nothing live was there)."""
         now = int(self._clock())
-        params: dict[str, Any] = {"Key": _key(pk, sk), "ReturnValues": "ALL_OLD"}
+        params: dict[str, Any] = {"Key": key(pk, sk), "ReturnValues": "ALL_OLD"}
         if condition is not None:
             expr = ex.Expr()
             params["ConditionExpression"] = ex.condition(expr, condition, now)
@@ -301,7 +270,7 @@ class DynamoDBItemStore:
         try:
             resp = await self._calls.call("delete_item", **params)
         except CheckFailed:
-            raise _failed(condition, pk, sk) from None
+            raise failed(condition, pk, sk) from None
         return self._live(resp.get("Attributes"), now)
 
     async def batch_write(self, puts: Sequence[Item] = (), deletes: Sequence[Key] = ()) -> None:
@@ -309,7 +278,7 @@ class DynamoDBItemStore:
         before anything is written. Not atomic across items, as on SQLite's callers' view."""
         prepared = {(i["PK"], i["SK"]): i for i in (prepare_put(item) for item in puts)}
         put_requests = [{"PutRequest": {"Item": encode_item(i)}} for i in prepared.values()]
-        delete_requests = [{"DeleteRequest": {"Key": _key(*k)}} for k in dict.fromkeys(deletes)]
+        delete_requests = [{"DeleteRequest": {"Key": key(*k)}} for k in dict.fromkeys(deletes)]
         for requests in (put_requests, delete_requests):
             chunks = [requests[i : i + _BATCH_WRITE] for i in range(0, len(requests), _BATCH_WRITE)]
             await asyncio.gather(*(self._batch_write(chunk) for chunk in chunks))
@@ -330,7 +299,7 @@ class DynamoDBItemStore:
                 continue
             if isinstance(o, Update):
                 check_update(o)
-                _check_set_values(o)
+                check_set_values(o)
             prepared.append(o)
         for _ in range(_LEFTOVER_ATTEMPTS):
             now = int(self._clock())
@@ -350,7 +319,7 @@ class DynamoDBItemStore:
         if isinstance(o, Put):
             body["Item"] = encode_item(o.item)
         else:
-            body["Key"] = _key(o.pk, o.sk)
+            body["Key"] = key(o.pk, o.sk)
         if o.condition is not None:
             body["ConditionExpression"] = ex.condition(expr, o.condition, now)
             body.update(expr.params())
@@ -368,15 +337,13 @@ class DynamoDBItemStore:
             if code == "ValidationError":
                 raise Invalid(f"DynamoDB refused the transaction: {raw.get('Message')}")
             if reason is CancelReason.CONDITION_FAILED and isinstance(o, Update):
-                reason = self._why_update_failed(o, raw.get("Item"), now)
+                reason = why_update_failed(o, raw.get("Item"), now)
                 if reason is None:
                     leftovers.append(op_key(o))
             typed.append(reason)
         if any(typed) or not leftovers:
-            failed = [f"{i}: {r.get('Code')}" for i, r in enumerate(reasons) if typed[i]]
-            raise TransactionCanceled(
-                f"The transaction was cancelled ({', '.join(failed)}).", typed
-            )
+            codes = [f"{i}: {r.get('Code')}" for i, r in enumerate(reasons) if typed[i]]
+            raise TransactionCanceled(f"The transaction was cancelled ({', '.join(codes)}).", typed)
         await asyncio.gather(*(self._delete_if_expired(pk, sk, now) for pk, sk in leftovers))
 
     async def sweep_expired(self, limit: int = 500) -> int:
@@ -404,20 +371,5 @@ class DynamoDBItemStore:
         return sum(done)
 
 
-def _failed(condition: Condition | None, pk: str, sk: str) -> ConditionFailed:
-    if condition is None:  # only the store's own guards failed: the item changed meanwhile
-        return ConditionFailed(f"Item {pk}/{sk} was changed by someone else; try again.")
-    return ConditionFailed(condition_message(condition, pk, sk))
-
-
-def _position(item: Item, index: str | None) -> list[str]:
-    if index is None:
-        return [item["SK"]]
-    return [item[INDEXES[index][1]], item["PK"], item["SK"]]
-
-
-def _start_key(index: str | None, pk: str, position: list[str]) -> dict[str, Any]:
-    if index is None:
-        return _key(pk, position[0])
-    pk_attr, sk_attr = INDEXES[index]
-    return {pk_attr: {"S": pk}, sk_attr: {"S": position[0]}, **_key(position[1], position[2])}
+if TYPE_CHECKING:  # mypy proves the class implements the protocol ItemStore awaits
+    _CONFORMS: type[AsyncBackend] = DynamoDBItemStore

@@ -14,11 +14,11 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from collections.abc import Iterable
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from keyvex.errors import ConfigError, Invalid, NotFound, Unavailable
 from keyvex.store._aws import AWS_EXTRA, no_region, region
-from keyvex.store.blobs import BlobRef, check_blob_key
+from keyvex.store.blobs import BlobRef, BlobStore, check_blob_key
 
 #: Blobs up to this size stay in memory on their way; larger ones go through a temp file.
 SPOOL_BYTES = 8 * 1024 * 1024
@@ -128,3 +128,7 @@ def _unavailable(exc: Exception) -> Exception:
     if isinstance(exc, BotoCoreError):
         return Unavailable(f"S3 cannot be reached: {exc}")
     return exc
+
+
+if TYPE_CHECKING:  # mypy proves the class implements the blob store protocol
+    _CONFORMS: type[BlobStore] = S3BlobStore
