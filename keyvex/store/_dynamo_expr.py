@@ -95,6 +95,12 @@ def key_condition(expr: Expr, pk_attr: str, sk_attr: str, pk: str, sk: SK | None
     return " AND ".join(parts)
 
 
+def _addend(value: float) -> float:
+    """What ``ADD`` is given: a number. An integral float (``0.0``, ``3.0``) would otherwise be
+    encoded as the tagged map that keeps it a float, which DynamoDB refuses to add."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def update_expression(expr: Expr, change: Update, now_iso: str) -> str:
     """SET / ADD / REMOVE for a checked ``Update``, maintaining version and timestamps the
     way ``_rules.apply_update`` does (version + 1, or 1 for a new item)."""
@@ -105,7 +111,7 @@ def update_expression(expr: Expr, change: Update, now_iso: str) -> str:
         f"{expr.name('updated_at')} = {stamp}",
         f"{created} = if_not_exists({created}, {stamp})",
     ]
-    adds = [f"{expr.name(k)} {expr.value(v)}" for k, v in change.add.items()]
+    adds = [f"{expr.name(k)} {expr.value(_addend(v))}" for k, v in change.add.items()]
     adds.append(f"{expr.name('version')} {expr.value(1)}")
     text = "SET " + ", ".join(sets) + " ADD " + ", ".join(adds)
     if change.remove:
