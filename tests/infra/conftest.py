@@ -11,7 +11,7 @@ from tests.infra._synth import synthesise
 
 @pytest.fixture(scope="module")
 def synthesised(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """The stack with its defaults: (Template, KeyvexStack)."""
+    """The stack with its defaults: (Template, the app's output folder)."""
     return synthesise(tmp_path_factory.mktemp("cdk"))
 
 
