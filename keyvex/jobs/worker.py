@@ -48,3 +48,4 @@ async def run_worker(
             loop.remove_signal_handler(sig)
         await scheduler.stop()
         await runner.aclose(timeout=0)
+        await app.bus.aclose()  # wake-ups and invalidations still queued reach the others

@@ -1,5 +1,6 @@
-"""A whole cluster on one machine: moto (DynamoDB + S3), the machine's Redis, two web
-processes (`keyvex serve`) and two `keyvex worker` processes, shared by one test module.
+"""A whole cluster on one machine: the machine's Redis, two web processes (`keyvex serve`) and
+two `keyvex worker` processes on one store, shared by one test module. The module runs twice:
+on SQLite (one machine: the processes share the file) and on DynamoDB + S3 (moto).
 
 Without Redis or moto the cluster tests skip, unless KEYVEX_REQUIRE_SERVICES=1 (CI): fail.
 """
@@ -33,6 +34,9 @@ REDIS_URL = os.environ.get("KEYVEX_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ROOT = Path(__file__).resolve().parents[2]
 LEASE = 2  # seconds: job and scheduler leases, short so a killed worker's job moves soon
 CACHE = 60  # publish cache seconds: anything seen sooner on B came through Redis
+#: Concurrent leads per backend: moto serves one request at a time and scans its whole
+#: table for index queries, so on it the count is smaller (KEYVEX_TEST_CLUSTER_LEADS).
+LEADS = {"sqlite": 1000, "dynamodb": int(os.environ.get("KEYVEX_TEST_CLUSTER_LEADS", "200"))}
 T = TypeVar("T")
 
 
@@ -43,6 +47,7 @@ class Cluster:
     settings: Settings
     env: dict[str, str]
     logs: Path
+    leads: int
     web: list[str] = field(default_factory=list)
     webs: list[subprocess.Popen[bytes]] = field(default_factory=list)
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
@@ -56,6 +61,7 @@ class Cluster:
                 return await work(app)
             finally:
                 await app.jobs.aclose()
+                await app.bus.aclose()  # what the work published reaches the cluster
                 app.close()
 
         return asyncio.run(go())
@@ -95,15 +101,17 @@ def _services() -> None:
 
 def _env(settings: Settings, aws: dict[str, str], logs: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KEYVEX_", "AWS_"))}
-    return env | aws | LIMITS | {
+    stores = {
+        "KEYVEX_STORE_BACKEND": settings.store_backend,
+        "KEYVEX_DYNAMODB_TABLE": settings.dynamodb_table,
+        "KEYVEX_BLOB_BACKEND": settings.blob_backend,
+        "KEYVEX_S3_BUCKET": str(settings.s3_bucket or ""),
+    }
+    return env | aws | LIMITS | stores | {
         "AWS_CONFIG_FILE": str(logs / "no-aws-config"),
         "AWS_SHARED_CREDENTIALS_FILE": str(logs / "no-aws-credentials"),
         "KEYVEX_ENV": "test",
         "KEYVEX_CONFIG": str(logs / "absent.toml"),
-        "KEYVEX_STORE_BACKEND": "dynamodb",
-        "KEYVEX_DYNAMODB_TABLE": settings.dynamodb_table,
-        "KEYVEX_BLOB_BACKEND": "s3",
-        "KEYVEX_S3_BUCKET": str(settings.s3_bucket),
         "KEYVEX_REDIS_URL": REDIS_URL,
         "KEYVEX_REDIS_PREFIX": settings.redis_prefix,
         "KEYVEX_JOBS": "queue",
@@ -153,35 +161,51 @@ def _aws_environment() -> Iterator[None]:
         os.environ.update(before)
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+@pytest.fixture(scope="module", params=["sqlite", "dynamodb"])
+def cluster(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Cluster]:
     _services()
-    logs = tmp_path_factory.mktemp("cluster")
+    backend: str = request.param
+    logs = tmp_path_factory.mktemp(f"cluster-{backend}")
     name = f"kvcluster-{secrets.token_hex(5)}"
-    with _aws_environment(), emulator_process(table=name) as aws:
-        import boto3
+    common = {
+        "env": "test", "data_dir": logs / "data", "redis_url": REDIS_URL, "redis_prefix": name,
+        "jobs": "queue", "job_queue": f"{name}:jobs", "job_lease_seconds": LEASE,
+        "scheduler_lease_seconds": LEASE, "publish_cache_seconds": CACHE,
+        "outbound_allow_loopback": True,
+    }  # fmt: skip
+    try:
+        if backend == "sqlite":
+            settings = Settings(**common)
+            yield from _running(Cluster(settings, _env(settings, {}, logs), logs, LEADS[backend]))
+            return
+        with _aws_environment(), emulator_process(table=name) as aws:
+            import boto3
 
-        boto3.client("s3", region_name=REGION).create_bucket(Bucket=name)
-        settings = Settings(
-            env="test", data_dir=logs / "data", store_backend="dynamodb", dynamodb_table=name,
-            blob_backend="s3", s3_bucket=name, redis_url=REDIS_URL, redis_prefix=name,
-            jobs="queue", job_queue=f"{name}:jobs", job_lease_seconds=LEASE,
-            scheduler_lease_seconds=LEASE, publish_cache_seconds=CACHE,
-            outbound_allow_loopback=True,
-        )  # fmt: skip
-        cluster = Cluster(settings, _env(settings, aws, logs), logs)
-        cluster.run(_noop)  # the generated secrets are written once, before anyone else starts
-        try:
-            for n in range(2):
-                port = _free_port()
-                cluster.web.append(f"http://127.0.0.1:{port}")
-                cluster.webs.append(cluster.start(["serve", "--port", str(port)], f"web-{n}"))
-                cluster.start_worker()
-            _wait_ready(cluster)
-            yield cluster
-        finally:
-            _stop([*cluster.webs, *cluster.workers])
-            _forget(name)
+            boto3.client("s3", region_name=REGION).create_bucket(Bucket=name)
+            settings = Settings(
+                **common, store_backend="dynamodb", dynamodb_table=name, blob_backend="s3",
+                s3_bucket=name,
+            )  # fmt: skip
+            yield from _running(Cluster(settings, _env(settings, aws, logs), logs, LEADS[backend]))
+    finally:
+        _forget(name)
+
+
+def _running(cluster: Cluster) -> Iterator[Cluster]:
+    """Two web processes and two workers on the cluster's settings, stopped afterwards."""
+    cluster.run(_noop)  # the generated secrets are written once, before anyone else starts
+    try:
+        for n in range(2):
+            port = _free_port()
+            cluster.web.append(f"http://127.0.0.1:{port}")
+            cluster.webs.append(cluster.start(["serve", "--port", str(port)], f"web-{n}"))
+            cluster.start_worker()
+        _wait_ready(cluster)
+        yield cluster
+    finally:
+        _stop([*cluster.webs, *cluster.workers])
 
 
 async def _noop(app: App) -> None:
