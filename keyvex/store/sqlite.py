@@ -117,8 +117,9 @@ class SQLiteItemStore:
     commits.
     """
 
-    #: Inline commits between two checkpoints (SQLite's own default is 1,000 WAL pages).
-    CHECKPOINT_EVERY = 200
+    #: Inline commits between two checkpoints (SQLite's own default is 1,000 WAL pages; a
+    #: lead's commit writes a few): each RESTART briefly sends writes to the writer thread.
+    CHECKPOINT_EVERY = 1000
 
     def __init__(self, path: str | Path, *, clock: Callable[[], float] = time.time) -> None:
         self.path = str(path)
