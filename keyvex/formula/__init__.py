@@ -49,7 +49,7 @@ Coercion rules (both evaluators):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from copy import deepcopy
 from functools import lru_cache
 from typing import Any
@@ -57,7 +57,7 @@ from typing import Any
 from ._analyze import analyze
 from ._errors import Diagnostic, ErrorValue, FormulaError
 from ._evaluate import compile_node
-from ._functions import FUNCTIONS, Arity
+from ._functions import FUNCTIONS, Arity, scripts_for
 from ._parser import parse
 from ._printer import to_source
 from ._values import Scalar
@@ -70,6 +70,7 @@ __all__ = [
     "FormulaError",
     "Result",
     "analyze",
+    "browser_scripts",
     "compile",
     "evaluate",
     "to_source",
@@ -82,7 +83,7 @@ _EMPTY: dict[str, object] = {}
 class Formula:
     """A parsed and compiled formula, ready to be evaluated many times."""
 
-    __slots__ = ("source", "names", "tables", "_tree", "_run")
+    __slots__ = ("source", "names", "tables", "functions", "_tree", "_run")
 
     def __init__(self, source: str) -> None:
         self.source = source
@@ -90,9 +91,11 @@ class Formula:
         self._run = compile_node(self._tree, source)
         names: set[str] = set()
         tables: set[str] = set()
-        _collect(self._tree, names, tables)
+        functions: set[str] = set()
+        _collect(self._tree, names, tables, functions)
         self.names: frozenset[str] = frozenset(names)
         self.tables: frozenset[str] = frozenset(tables)
+        self.functions: frozenset[str] = frozenset(functions)
 
     def evaluate(
         self,
@@ -116,22 +119,36 @@ class Formula:
         return f"Formula({self.source!r})"
 
 
-def _collect(node: dict[str, Any], names: set[str], tables: set[str]) -> None:
+def _collect(node: dict[str, Any], names: set[str], tables: set[str], functions: set[str]) -> None:
     kind = node["type"]
     if kind == "name":
         names.add(node["name"])
     elif kind == "unary":
-        _collect(node["operand"], names, tables)
+        _collect(node["operand"], names, tables, functions)
     elif kind == "binary":
-        _collect(node["left"], names, tables)
-        _collect(node["right"], names, tables)
+        _collect(node["left"], names, tables, functions)
+        _collect(node["right"], names, tables, functions)
     elif kind == "call":
+        functions.add(node["name"])
         args = node["args"]
         if node["name"] == "LOOKUP" and args and args[0]["type"] == "name":
             tables.add(args[0]["name"])
             args = args[1:]
         for arg in args:
-            _collect(arg, names, tables)
+            _collect(arg, names, tables, functions)
+
+
+def browser_scripts(sources: Iterable[str]) -> tuple[str, ...]:
+    """The runtime files (in ``js/``, in loading order) a page evaluating these formulas needs:
+    ``formula.js``, plus ``formula-more.js`` when a formula calls one of its functions.
+    Formulas that do not parse are skipped (they never reach a page)."""
+    functions: set[str] = set()
+    for source in sources:
+        try:
+            functions |= compile(source).functions
+        except FormulaError:
+            continue
+    return scripts_for(functions)
 
 
 @lru_cache(maxsize=512)

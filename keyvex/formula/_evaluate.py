@@ -8,8 +8,7 @@ from typing import Any
 
 from ._errors import ErrorValue, Fail, FormulaError
 from ._fastops import specialise, specialise_arithmetic
-from ._functions import EAGER, LAZY, arity_problem, divide, modulo, power
-from ._lazy import LAZY_COMPILERS, lookup
+from ._functions import COMPILERS, EAGER, TOLERANT, arity_problem, divide, modulo, power
 from ._site import Site
 from ._values import (
     INF,
@@ -250,19 +249,17 @@ def _comparison(op: str, left: Fn, right: Fn, site: Site, node: Node) -> Fn:
 def _call(node: Node, source: str | None) -> Fn:
     name = node["name"]
     site = Site(node, source)
-    if name not in EAGER and name not in LAZY:
+    if name not in EAGER and name not in COMPILERS:
         error = site.error("NAME", f"Unknown function {name}")
         return lambda variables, tables: error
     problem = arity_problem(name, len(node["args"]))
     if problem is not None:
         error = site.error("ARG", problem)
         return lambda variables, tables: error
-    if name == "LOOKUP":
-        table, key, column = node["args"]
-        return lookup(table, compile_node(key, source), compile_node(column, source), site)
     args = [compile_node(arg, source) for arg in node["args"]]
-    if name in LAZY:
-        return LAZY_COMPILERS[name](args, site)
+    compiler = COMPILERS.get(name)
+    if compiler is not None:
+        return compiler(node["args"], args, site)
     return _eager(name, node, args, site)
 
 
@@ -288,10 +285,11 @@ _FAST_TWO: dict[str, Callable[[float, float], Value]] = {
 
 def _eager(name: str, node: Node, args: list[Fn], site: Site) -> Fn:
     impl = EAGER[name]
+    tolerant = name in TOLERANT
 
     def finish(values: tuple[Value, ...]) -> Value:
         for value in values:
-            if type(value) is ErrorValue:
+            if type(value) is ErrorValue and not tolerant:
                 return value
         try:
             return impl(values)

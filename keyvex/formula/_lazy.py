@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from ._errors import ErrorValue, Fail
+from ._family import Compiler, Fn, Node, Tables, Variables
 from ._site import Site
 from ._values import Value, compare, describe, is_blank, normalize, to_bool, to_number, to_text
 
-Variables = Mapping[str, object]
-Tables = Mapping[str, object]
-Fn = Callable[[Variables, Tables], Value]
 _MISSING: Any = object()
 
 
-def _if(args: list[Fn], site: Site) -> Fn:
+def _if(nodes: list[Node], args: list[Fn], site: Site) -> Fn:
     condition, then, otherwise = args
 
     def run(variables: Variables, tables: Tables) -> Value:
@@ -36,7 +34,7 @@ def _if(args: list[Fn], site: Site) -> Fn:
     return run
 
 
-def _ifs(args: list[Fn], site: Site) -> Fn:
+def _ifs(nodes: list[Node], args: list[Fn], site: Site) -> Fn:
     pairs = list(zip(args[::2], args[1::2], strict=True))
 
     def run(variables: Variables, tables: Tables) -> Value:
@@ -54,7 +52,7 @@ def _ifs(args: list[Fn], site: Site) -> Fn:
     return run
 
 
-def _choose(args: list[Fn], site: Site) -> Fn:
+def _choose(nodes: list[Node], args: list[Fn], site: Site) -> Fn:
     index_fn, options = args[0], args[1:]
 
     def run(variables: Variables, tables: Tables) -> Value:
@@ -73,7 +71,7 @@ def _choose(args: list[Fn], site: Site) -> Fn:
     return run
 
 
-def _coalesce(args: list[Fn], site: Site) -> Fn:
+def _coalesce(nodes: list[Node], args: list[Fn], site: Site) -> Fn:
     def run(variables: Variables, tables: Tables) -> Value:
         for arg in args:
             value = arg(variables, tables)
@@ -84,16 +82,9 @@ def _coalesce(args: list[Fn], site: Site) -> Fn:
     return run
 
 
-LAZY_COMPILERS: dict[str, Callable[[list[Fn], Site], Fn]] = {
-    "IF": _if,
-    "IFS": _ifs,
-    "CHOOSE": _choose,
-    "COALESCE": _coalesce,
-}
-
-
-def lookup(table_node: dict[str, Any], key_fn: Fn, column_fn: Fn, site: Site) -> Fn:
-    """LOOKUP(table, key, column): `table_node` must be a name node."""
+def _lookup(nodes: list[Node], args: list[Fn], site: Site) -> Fn:
+    """LOOKUP(table, key, column): the table must be given by its name."""
+    table_node, key_fn, column_fn = nodes[0], args[1], args[2]
     if table_node["type"] != "name":
         error = site.error("ARG", "LOOKUP needs the name of a table as its first value")
         return lambda variables, tables: error
@@ -140,3 +131,12 @@ def _same_key(cell: Value, key: Value) -> bool:
         except Fail:
             return False
     return compare(cell, key) == 0
+
+
+COMPILERS: dict[str, Compiler] = {
+    "IF": _if,
+    "IFS": _ifs,
+    "CHOOSE": _choose,
+    "COALESCE": _coalesce,
+    "LOOKUP": _lookup,
+}

@@ -13,9 +13,10 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from keyvex import formula
 from keyvex.public._copy import lead_copy
 from keyvex.public._payload import build_payload, payload_json, screens_of
-from keyvex.tools import ToolDefinition
+from keyvex.tools import ToolDefinition, formulas_of
 from keyvex.web.middleware import CSP
 
 env = Environment(
@@ -56,13 +57,15 @@ def _read(package: str, *path: str) -> bytes:
 
 @cache
 def asset(name: str) -> Asset | None:
-    """runtime.js, charts.js, public.css, embed.js or formula.js (from the formula package)."""
+    """runtime.js, charts.js, public.css, embed.js, formula.js or formula-more.js (the last
+    two from the formula package)."""
     sources = {
         "runtime.js": ("keyvex.public", "static", "public", "runtime.js"),
         "charts.js": ("keyvex.public", "static", "public", "charts.js"),
         "public.css": ("keyvex.public", "static", "public", "public.css"),
         "embed.js": ("keyvex.public", "static", "public", "embed-host.js"),
         "formula.js": ("keyvex.formula", "js", "formula.js"),
+        "formula-more.js": ("keyvex.formula", "js", "formula-more.js"),
     }
     if name not in sources:
         return None
@@ -167,5 +170,11 @@ def render_page(tool: Any, *, embed: bool, transparent: bool = False, origin: st
         "transparent": transparent,
         "origin": origin,
         "asset": asset_url,
+        "formula_scripts": formula_scripts(definition),
     }
     return env.get_template("public/page.html").render(context)
+
+
+def formula_scripts(tool: ToolDefinition) -> tuple[str, ...]:
+    """formula.js, and formula-more.js when the tool's formulas call a rarely used function."""
+    return formula.browser_scripts(source for _, source, _ in formulas_of(tool))

@@ -15,6 +15,7 @@ import pytest
 import keyvex.formula
 
 JS_RUNTIME = Path(keyvex.formula.__file__).parent / "js" / "formula.js"
+JS_MORE = JS_RUNTIME.with_name("formula-more.js")
 DRIVER = Path(__file__).parent / "driver.js"
 
 
@@ -23,7 +24,7 @@ class NodeRuntime:
 
     def __init__(self, node: str) -> None:
         self.process = subprocess.Popen(
-            [node, str(DRIVER), str(JS_RUNTIME)],
+            [node, str(DRIVER), str(JS_RUNTIME), str(JS_MORE)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import ast
 import gzip
+import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import keyvex.formula as formula
+from keyvex.formula._functions import SCRIPTS
 
 PACKAGE = Path(formula.__file__).parent
 RUNTIME = PACKAGE / "js" / "formula.js"
+MORE = PACKAGE / "js" / "formula-more.js"
 
 
 def test_the_runtime_is_under_12_kb_gzipped() -> None:
@@ -19,15 +26,40 @@ def test_the_runtime_is_under_12_kb_gzipped() -> None:
 
 
 def test_the_runtime_never_evaluates_code_or_writes_html() -> None:
-    source = RUNTIME.read_text()
-    for forbidden in (r"\beval\s*\(", r"new\s+Function", r"innerHTML", r"setTimeout\s*\(\s*['\"]"):
-        assert re.search(forbidden, source) is None, forbidden
+    for path in (RUNTIME, MORE):
+        source = path.read_text()
+        for forbidden in (
+            r"\beval\s*\(",
+            r"new\s+Function",
+            r"innerHTML",
+            r"setTimeout\s*\(\s*['\"]",
+        ):
+            assert re.search(forbidden, source) is None, (path.name, forbidden)
 
 
-def test_the_runtime_knows_every_function() -> None:
-    names = re.search(r"var ARITY = \{(.*?)\};", RUNTIME.read_text(), re.S)
-    assert names is not None
-    assert set(re.findall(r"([A-Z0-9]+): \[", names.group(1))) == set(formula.FUNCTIONS)
+def _js_functions(*files: Path) -> set[str]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    loads = "".join(f"require({json.dumps(str(path))});" for path in files)
+    script = loads + "process.stdout.write(JSON.stringify(globalThis.KeyvexFormula.FUNCTIONS));"
+    output = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True)
+    return set(json.loads(output.stdout))
+
+
+def test_formula_js_holds_the_core_families_and_formula_more_js_the_rest() -> None:
+    core = {name for name, script in SCRIPTS.items() if script == "formula.js"}
+    assert _js_functions(RUNTIME) == core
+    assert _js_functions(RUNTIME, MORE) == set(formula.FUNCTIONS)
+    assert set(SCRIPTS.values()) <= {"formula.js", "formula-more.js"}
+
+
+def test_a_page_loads_formula_more_js_only_for_formulas_that_need_it() -> None:
+    assert formula.browser_scripts(["ROUND(a * 2, 1)", "IF(x, 1, 2)", "((("]) == ("formula.js",)
+    more = [name for name, script in SCRIPTS.items() if script == "formula-more.js"]
+    if more:
+        call = f"{more[0]}(1)"
+        assert formula.browser_scripts(["a + 1", call]) == ("formula.js", "formula-more.js")
 
 
 def test_the_runtime_reports_errors_as_code_and_sentence(node_runtime: Any) -> None:

@@ -259,8 +259,8 @@
     return cmp(cell, key) === 0;
   }
 
-  function lookup(node, ctx) {
-    var args = node.args, tableNode = args[0];
+  function lookup(args, ctx) {
+    var tableNode = args[0];
     if (tableNode.type !== "name") fail("ARG", "LOOKUP needs the name of a table as its first value");
     var key = ev(args[1], ctx), column = ev(args[2], ctx), name = tableNode.name;
     if (!has(ctx.tables, name)) fail("NAME", "There is no table named '" + name + "'");
@@ -279,28 +279,52 @@
     return fail("ARG", "No row of the table '" + name + "' has that key in its first column");
   }
 
+  // Functions that evaluate only what they need, or read tables: they get the argument nodes.
+  var LAZY = {
+    IF: function (args, ctx) { return bool(ev(args[0], ctx)) ? ev(args[1], ctx) : ev(args[2], ctx); },
+    IFS: function (args, ctx) {
+      for (var i = 0; i < args.length; i += 2) if (bool(ev(args[i], ctx))) return ev(args[i + 1], ctx);
+      return fail("ARG", "No condition in IFS is true");
+    },
+    CHOOSE: function (args, ctx) {
+      var i = Math.trunc(num(ev(args[0], ctx)));
+      if (i >= 1 && i < args.length) return ev(args[i], ctx);
+      return fail("ARG", "CHOOSE has no option number " + i);
+    },
+    COALESCE: function (args, ctx) {
+      for (var i = 0; i < args.length; i++) { var v = ev(args[i], ctx); if (!blank(v)) return v; }
+      return null;
+    },
+    LOOKUP: lookup
+  };
+  // Eager functions that see error arguments (as FormulaError objects) instead of failing.
+  var TOLERANT = {};
+
+  // The value of a node, or its error as a FormulaError object instead of a throw.
+  function attempt(node, ctx) {
+    try { return ev(node, ctx); } catch (e) { if (e instanceof FormulaError) return e; throw e; }
+  }
+
   function call(node, ctx) {
     var name = node.name, args = node.args, arity = ARITY[name], n = args.length;
     if (!arity) fail("NAME", "Unknown function " + name);
     if (n < arity[0] || (arity[1] >= 0 && n > arity[1]) || (name === "IFS" && n % 2)) {
       fail("ARG", name + " was given the wrong number of values");
     }
-    var i;
-    switch (name) {
-      case "IF": return bool(ev(args[0], ctx)) ? ev(args[1], ctx) : ev(args[2], ctx);
-      case "IFS":
-        for (i = 0; i < n; i += 2) if (bool(ev(args[i], ctx))) return ev(args[i + 1], ctx);
-        return fail("ARG", "No condition in IFS is true");
-      case "CHOOSE":
-        i = Math.trunc(num(ev(args[0], ctx)));
-        if (i >= 1 && i < n) return ev(args[i], ctx);
-        return fail("ARG", "CHOOSE has no option number " + i);
-      case "COALESCE":
-        for (i = 0; i < n; i++) { var v = ev(args[i], ctx); if (!blank(v)) return v; }
-        return null;
-      case "LOOKUP": return lookup(node, ctx);
-    }
-    return EAGER[name](args.map(function (a) { return ev(a, ctx); }));
+    if (has(LAZY, name)) return LAZY[name](args, ctx);
+    var get = has(TOLERANT, name) ? attempt : ev;
+    return EAGER[name](args.map(function (a) { return get(a, ctx); }));
+  }
+
+  // A family from formula-more.js: {arity: {NAME: [min, max or -1]}, eager: {NAME: f(values)},
+  // lazy: {NAME: f(argNodes, ctx)}, tolerant: [NAME, ...]}.
+  function register(family) {
+    ["arity", "eager", "lazy"].forEach(function (part) {
+      var into = part === "arity" ? ARITY : part === "eager" ? EAGER : LAZY, from = family[part] || {};
+      Object.keys(from).forEach(function (k) { into[k] = from[k]; });
+    });
+    (family.tolerant || []).forEach(function (k) { TOLERANT[k] = true; });
+    api.FUNCTIONS = Object.keys(ARITY);
   }
 
   var ORDER = {
@@ -364,7 +388,15 @@
     }
   }
 
-  var api = { evaluate: evaluate, formatNumber: fmt, FUNCTIONS: Object.keys(ARITY) };
+  var api = {
+    evaluate: evaluate, formatNumber: fmt, FUNCTIONS: Object.keys(ARITY), register: register,
+    // The building blocks formula-more.js shares with the core.
+    lib: {
+      fail: fail, FormulaError: FormulaError, num: num, str: str, bool: bool, text: text, fin: fin,
+      norm: norm, blank: blank, cmp: cmp, rnd: rnd, pow: pow, div: div, fmt: fmt, items: items,
+      nums: nums, total: total, ev: ev, attempt: attempt, has: has, cpLen: cpLen, sameKey: sameKey
+    }
+  };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   root.KeyvexFormula = api;
 })(typeof globalThis !== "undefined" ? globalThis : this);
