@@ -18,6 +18,7 @@ from pydantic_ai.settings import ModelSettings
 from keyvex import events
 from keyvex.ai.prices import call_cost, parse_overrides
 from keyvex.ai.providers import Candidate
+from keyvex.ai.usage_counters import count_call, strip_user_from_top
 from keyvex.clock import now_iso
 from keyvex.events import AccountDeleted
 from keyvex.logs import get_logger
@@ -91,7 +92,8 @@ class Sink:
 
 
 async def record_call(ctx: AIContext, record: dict[str, Any]) -> dict[str, Any]:
-    """Store one call under METRIC#{day} / CALL#{ts}#{id} (indexed by process and provider)."""
+    """Store one call under METRIC#{day} / CALL#{ts}#{id} (indexed by process and provider),
+    then count it in the day's aggregates (see ``count_call``)."""
     ts = now_iso()
     call_id = uuid.uuid4().hex[:12]
     item = {
@@ -107,31 +109,15 @@ async def record_call(ctx: AIContext, record: dict[str, Any]) -> dict[str, Any]:
         **record,
     }
     await ctx.app.store.put(item)
-    if record.get("user_id"):
-        await _count_for_user(ctx, str(record["user_id"]), ts[:10], record)
+    await count_call(ctx.app.store, item)
     return item
-
-
-def user_usage_key(uid: str, day: str) -> tuple[str, str]:
-    """A creator's usage of one day, counted as calls are recorded (``USER#{uid}``)."""
-    return (f"USER#{uid}", f"USAGE#{day}")
-
-
-async def _count_for_user(ctx: AIContext, uid: str, day: str, record: dict[str, Any]) -> None:
-    """Per creator and day: requests, tokens and cost (read by per-creator figures, and by
-    account deletion to find the days whose call records name the creator)."""
-    tokens = int(record.get("input_tokens") or 0) + int(record.get("output_tokens") or 0)
-    await ctx.app.store.update(
-        *user_usage_key(uid, day),
-        set={"entity_type": "ai_usage_day", "day": day},
-        add={"requests": 1, "tokens": tokens, "cost_usd": float(record.get("cost_usd") or 0)},
-    )
 
 
 @events.on(AccountDeleted, order=60)
 async def _forget_user(app: App, event: AccountDeleted) -> None:
     """Keep the figures of a deleted creator's calls (cost per day, process, model) but not
-    who made them: the calls of each day the creator used are stripped of user and session."""
+    who made them: the calls and top lists of each day the creator used are stripped of user
+    and session; the per-creator and per-session counters (``USER#`` items) go."""
     days = [item async for item in app.store.query_all(
         f"USER#{event.user_id}", SK.begins_with("USAGE#")
     )]  # fmt: skip
@@ -141,7 +127,11 @@ async def _forget_user(app: App, event: AccountDeleted) -> None:
                 await app.store.update(
                     call["PK"], call["SK"], set={"user_id": "", "session_id": ""}
                 )
-    await app.store.delete_keys((d["PK"], d["SK"]) for d in days)
+        await strip_user_from_top(app.store, str(day["day"]), event.user_id)
+    sessions = await app.store.partition_keys(
+        f"USER#{event.user_id}", SK.begins_with("USAGE_SESSION#")
+    )
+    await app.store.delete_keys([*((d["PK"], d["SK"]) for d in days), *sessions])
 
 
 async def list_usage(app: Any, day: str) -> list[dict[str, Any]]:

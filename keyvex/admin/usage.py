@@ -1,0 +1,226 @@
+"""AI usage for operators: figures by day, process, provider, model, creator and tool.
+
+Read only from the counters ``keyvex.ai.usage`` keeps as calls are recorded, never from the
+call records themselves: a 90-day page reads one query of (day, process, provider, model)
+items, one index query of creator-days and one of session-days, and 90 small top lists,
+whatever the number of calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from keyvex.accounts import get_user
+from keyvex.admin.figures import Figures
+from keyvex.ai.usage_counters import CREATORS_INDEX, SESSIONS_INDEX, USAGE_PK, top_calls_key
+from keyvex.app import App
+from keyvex.cocreate.models import session_key
+from keyvex.errors import Invalid
+from keyvex.store import SK
+from keyvex.tools.service import tool_key
+
+MAX_DAYS = 366
+TOP = 20
+
+
+@dataclass(slots=True)
+class Row:
+    """Counters of one day and (process, provider, model)."""
+
+    day: str
+    process: str
+    provider: str
+    model: str
+    figures: Figures
+
+
+@dataclass(slots=True)
+class Spender:
+    """A creator's usage over the range; ``email`` is empty once the account has gone."""
+
+    uid: str
+    email: str
+    figures: Figures
+
+
+@dataclass(slots=True)
+class ToolCost:
+    """A co-creation session's usage over the range, and the tool it built (if any)."""
+
+    uid: str
+    email: str
+    session_id: str
+    tool_id: str | None
+    title: str
+    figures: Figures
+
+
+@dataclass(slots=True)
+class UsageSummary:
+    start: date
+    end: date
+    totals: Figures
+    days: list[tuple[str, Figures]]
+    by_process: list[tuple[str, Figures]]
+    by_provider: list[tuple[str, Figures]]
+    by_model: list[tuple[str, Figures]]
+    rows: list[Row]
+    creators: list[Spender] = field(default_factory=list)
+    tools: list[ToolCost] = field(default_factory=list)
+    expensive: list[dict[str, Any]] = field(default_factory=list)
+
+    def day(self, day: date) -> Figures:
+        """The figures of one day of the range (zeros outside it)."""
+        return dict(self.days).get(day.isoformat(), Figures())
+
+    def most_failing_model(self) -> tuple[str, Figures] | None:
+        """The model with the most failed requests (then the highest error rate), if any."""
+        failing = [row for row in self.by_model if row[1].errors]
+        return max(failing, key=lambda r: (r[1].errors, r[1].error_rate or 0), default=None)
+
+
+def check_range(start: date, end: date) -> None:
+    if end < start:
+        raise Invalid("The range is backwards.", fields={"to": "Must be on or after 'from'."})
+    if (end - start).days + 1 > MAX_DAYS:
+        raise Invalid("The range is too long.", fields={"to": f"At most {MAX_DAYS} days."})
+
+
+async def usage_summary(
+    app: App,
+    start: date,
+    end: date,
+    *,
+    process: str | None = None,
+    provider: str | None = None,
+    detail: bool = True,
+) -> UsageSummary:
+    """Usage from ``start`` to ``end`` (inclusive), optionally of one process or provider.
+
+    ``detail=False`` skips creators, tools and the most expensive calls (what an alert
+    rule needs is the totals and the per-day and per-model figures).
+    """
+    check_range(start, end)
+    rows = await _rows(app, start, end, process, provider)
+    summary = _summarise(start, end, rows)
+    if detail and process is None and provider is None:
+        summary.creators = await _creators(app, start, end)
+        summary.tools = await _tools(app, start, end)
+        summary.expensive = await _expensive(app, start, end)
+    return summary
+
+
+async def _rows(
+    app: App, start: date, end: date, process: str | None, provider: str | None
+) -> list[Row]:
+    low, high = f"DAY#{start.isoformat()}", f"DAY#{end.isoformat()}#~"
+    if process:
+        items = app.store.query_all(f"PROCESS#{process}", SK.between(low, high), index="GSI1")
+    elif provider:
+        items = app.store.query_all(f"PROVIDER#{provider}", SK.between(low, high), index="GSI2")
+    else:
+        items = app.store.query_all(USAGE_PK, SK.between(low, high))
+    rows: list[Row] = []
+    async for item in items:
+        if item.get("entity_type") != "ai_usage":
+            continue
+        figures = Figures()
+        figures.add_item(item)
+        rows.append(Row(item["day"], item["process"], item["provider"], item["model"], figures))
+    return rows
+
+
+def _summarise(start: date, end: date, rows: list[Row]) -> UsageSummary:
+    totals = Figures()
+    days = {(start + timedelta(n)).isoformat(): Figures() for n in range((end - start).days + 1)}
+    groups: dict[str, dict[str, Figures]] = {"process": {}, "provider": {}, "model": {}}
+    for row in rows:
+        totals.add(row.figures)
+        days.setdefault(row.day, Figures()).add(row.figures)
+        names = {"process": row.process, "provider": row.provider,
+                 "model": f"{row.provider}:{row.model}"}  # fmt: skip
+        for group, name in names.items():
+            groups[group].setdefault(name, Figures()).add(row.figures)
+    return UsageSummary(
+        start=start,
+        end=end,
+        totals=totals,
+        days=sorted(days.items()),
+        by_process=_by_cost(groups["process"]),
+        by_provider=_by_cost(groups["provider"]),
+        by_model=_by_cost(groups["model"]),
+        rows=rows,
+    )
+
+
+def _by_cost(group: dict[str, Figures]) -> list[tuple[str, Figures]]:
+    return sorted(group.items(), key=lambda kv: (-kv[1].cost_usd, -kv[1].requests, kv[0]))
+
+
+async def _index_sums(app: App, index_pk: str, start: date, end: date, key: str) -> dict[str, Any]:
+    """Counter items of an index summed per ``key`` (uid or session id) over the range."""
+    sums: dict[str, tuple[dict[str, Any], Figures]] = {}
+    low, high = f"DAY#{start.isoformat()}", f"DAY#{end.isoformat()}#~"
+    async for item in app.store.query_all(index_pk, SK.between(low, high), index="GSI1"):
+        entry = sums.setdefault(str(item[key]), (item, Figures()))
+        entry[1].add_item(item)
+    return sums
+
+
+def _top(sums: dict[str, Any]) -> list[tuple[dict[str, Any], Figures]]:
+    ranked = sorted(sums.values(), key=lambda e: (-e[1].cost_usd, -e[1].requests))
+    return ranked[:TOP]
+
+
+async def _emails(app: App, uids: set[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for uid in uids:
+        user = await get_user(app, uid)
+        found[uid] = user.email if user else ""
+    return found
+
+
+async def _creators(app: App, start: date, end: date) -> list[Spender]:
+    top = _top(await _index_sums(app, CREATORS_INDEX, start, end, "uid"))
+    emails = await _emails(app, {str(item["uid"]) for item, _ in top})
+    return [Spender(str(i["uid"]), emails[str(i["uid"])], f) for i, f in top]
+
+
+async def _tools(app: App, start: date, end: date) -> list[ToolCost]:
+    top = _top(await _index_sums(app, SESSIONS_INDEX, start, end, "session_id"))
+    keys = [session_key(str(i["uid"]), str(i["session_id"])) for i, _ in top]
+    sessions = {s["session_id"]: s for s in await app.store.batch_get(keys)} if keys else {}
+    tool_keys = [
+        tool_key(str(s["owner_id"]), str(s["tool_id"]))
+        for s in sessions.values()
+        if s.get("tool_id")
+    ]
+    tools = {t["tool_id"]: t for t in await app.store.batch_get(tool_keys)} if tool_keys else {}
+    emails = await _emails(app, {str(item["uid"]) for item, _ in top})
+    found: list[ToolCost] = []
+    for item, figures in top:
+        session = sessions.get(item["session_id"], {})
+        tool_id = session.get("tool_id")
+        tool = tools.get(tool_id, {}) if tool_id else {}
+        title = str((tool.get("definition") or {}).get("title") or "")
+        found.append(ToolCost(str(item["uid"]), emails[str(item["uid"])],
+                              str(item["session_id"]), tool_id, title, figures))  # fmt: skip
+    return found
+
+
+async def _expensive(app: App, start: date, end: date) -> list[dict[str, Any]]:
+    keys = [
+        top_calls_key((start + timedelta(n)).isoformat()) for n in range((end - start).days + 1)
+    ]
+    calls: list[dict[str, Any]] = []
+    for at in range(0, len(keys), 100):
+        for item in await app.store.batch_get(keys[at : at + 100]):
+            calls += item.get("calls", [])
+    calls.sort(key=lambda c: (float(c.get("cost_usd") or 0), _tokens(c)), reverse=True)
+    return calls[:TOP]
+
+
+def _tokens(call: dict[str, Any]) -> int:
+    return int(call.get("input_tokens") or 0) + int(call.get("output_tokens") or 0)
