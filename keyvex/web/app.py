@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from fastapi.telemetry import TelemetryConfig
 
 from keyvex import __version__
 from keyvex.accounts.pages import router as account_settings_router
@@ -77,6 +78,10 @@ def periodic_work(state: App) -> list[Periodic]:
     ]
 
 
+#: FastAPI's native telemetry, off: nothing is exported unless Keyvex's tracing is set up.
+_NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the web app; raises ConfigError (one sentence) for unusable settings."""
     settings = settings or load_settings()
@@ -110,6 +115,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # Swagger UI loads scripts from a CDN; the schema is at openapi_url
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        # FastAPI's own OpenTelemetry layer asks the global providers on every request;
+        # Keyvex's tracing (KEYVEX_OTEL_ENDPOINT) decides whether there is anything to do.
+        telemetry=_NO_TELEMETRY,
     )
     app.state.keyvex = state
     install_error_handlers(app)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +21,8 @@ from standardwebhooks import Webhook
 from keyvex import clock, events
 from keyvex.accounts.models import User
 from keyvex.app import App
+from keyvex.bus import Invalidate
+from keyvex.caches import CacheSpec
 from keyvex.clock import now_iso
 from keyvex.crypto import decrypt, encrypt
 from keyvex.errors import Invalid, KeyvexError, NotFound
@@ -32,6 +35,14 @@ from keyvex.webhooks.models import EVENTS, MAX_ATTEMPTS, RETRY_SCHEDULE, Endpoin
 DUE = "WEBHOOK_DUE"
 MAX_ENDPOINTS = 20
 LEASE_SECONDS = 60
+#: Each owner's endpoints, as every event of theirs (a lead, a publish) needs them: (when
+#: read, endpoints). Shared: every write to an endpoint drops its owner's entry in every
+#: process through ``app.bus`` (at once with KEYVEX_REDIS_URL, else within
+#: ``publish_cache_seconds``, as for published tools). A delivery re-reads its endpoint
+#: before sending, so a stale entry can at worst queue a delivery that is then not sent.
+ENDPOINTS: CacheSpec[str, tuple[float, tuple[Endpoint, ...]]] = CacheSpec(
+    "webhook endpoints", max_entries=4096, shared=True
+)
 
 
 def endpoint_key(uid: str, webhook_id: str) -> tuple[str, str]:
@@ -87,7 +98,30 @@ async def create_endpoint(
         "notice": "",
     }
     stored = await app.store.put(item, Condition.not_exists())
+    _changed(app, user.id)
     return Endpoint.from_item(stored), secret
+
+
+def _changed(app: App, owner_id: str) -> None:
+    """An endpoint of ``owner_id`` was written: forget their cached endpoints everywhere."""
+    app.bus.publish(Invalidate.of(ENDPOINTS, owner_id))
+
+
+async def _active_endpoints(app: App, owner_id: str) -> tuple[Endpoint, ...]:
+    """The owner's active endpoints, from the cache while it is fresh."""
+    cache = app.caches(ENDPOINTS)
+    found = cache.get(owner_id)
+    if found is not None and time.monotonic() - found[0] < app.settings.publish_cache_seconds:
+        return found[1]
+    read_at = time.monotonic()
+    found_now = [
+        endpoint
+        async for item in app.store.query_all(f"USER#{owner_id}", SK.begins_with("WEBHOOK#"))
+        if (endpoint := Endpoint.from_item(item)).status == "active"
+    ]
+    endpoints = tuple(found_now)
+    cache[owner_id] = (read_at, endpoints)
+    return endpoints
 
 
 async def list_endpoints(app: App, user: User) -> list[Endpoint]:
@@ -107,6 +141,7 @@ async def _endpoint_item(app: App, user: User, webhook_id: str) -> dict[str, Any
 async def delete_endpoint(app: App, user: User, webhook_id: str) -> None:
     await _endpoint_item(app, user, webhook_id)
     await app.store.delete(*endpoint_key(user.id, webhook_id))
+    _changed(app, user.id)
 
 
 async def rotate_secret(app: App, user: User, webhook_id: str) -> str:
@@ -122,6 +157,7 @@ async def enable_endpoint(app: App, user: User, webhook_id: str) -> Endpoint:
     item = await app.store.update(
         *endpoint_key(user.id, webhook_id), set={"status": "active", "notice": ""}
     )
+    _changed(app, user.id)
     return Endpoint.from_item(item)
 
 
@@ -142,10 +178,8 @@ async def outbox_for(
     """The delivery items and first-attempt jobs of ``event`` for the owner's endpoints."""
     ops: list[TransactOp] = []
     jobs: list[PreparedJob] = []
-    async for item in app.store.query_all(f"USER#{owner_id}", SK.begins_with("WEBHOOK#")):
-        endpoint = Endpoint.from_item(item)
-        wanted = event in endpoint.events and endpoint.status == "active"
-        if wanted and endpoint.tool_id in (None, tool_id):
+    for endpoint in await _active_endpoints(app, owner_id):
+        if event in endpoint.events and endpoint.tool_id in (None, tool_id):
             delivery = _delivery(endpoint, event, data)
             job = app.jobs.prepare(
                 "webhook.attempt", owner=owner_id, pk=delivery["PK"], sk=delivery["SK"]
@@ -198,6 +232,7 @@ async def _account_deleted(app: App, event: AccountDeleted) -> None:
     for _, sk in endpoints:
         logs += await app.store.partition_keys(sk)
     await app.store.delete_keys(logs + endpoints)
+    _changed(app, event.user_id)
 
 
 # One job per attempt round: the delivery item keeps its own retry schedule (and the poller
@@ -289,6 +324,7 @@ async def _record(
         await _write_back(
             app, endpoint["PK"], endpoint["SK"], {"status": "disabled", "notice": notice}
         )
+        _changed(app, endpoint["owner_id"])
     else:
         due = now + RETRY_SCHEDULE[tried - 1]
         changes.update(next_attempt_at=due, GSI1SK=_due_sk(due, item["delivery_id"]))
