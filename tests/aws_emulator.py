@@ -24,14 +24,9 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import need_service
+
 REGION = "us-east-1"
-
-
-def _need(available: bool, reason: str) -> None:
-    if not available:
-        if os.environ.get("KEYVEX_REQUIRE_SERVICES") == "1":
-            pytest.fail(f"{reason} (KEYVEX_REQUIRE_SERVICES=1)")
-        pytest.skip(reason)
 
 
 class _OneAtATime:
@@ -111,7 +106,7 @@ def moto_endpoint() -> Iterator[str]:
     try:
         import moto.server  # noqa: F401
     except ImportError:
-        _need(False, "moto[server] is not installed (pip install -e '.[test]')")
+        need_service(False, "moto[server] is not installed (pip install -e '.[test]')")
     endpoint, stop = start_server()
     yield endpoint
     stop()

@@ -32,6 +32,7 @@ from keyvex.jobs import dead_jobs, get_job
 from keyvex.settings import Settings
 from keyvex.store import Condition, Put
 from keyvex.web.app import create_app
+from tests.conftest import need_service
 from tests.jobs import queue_tasks  # noqa: F401  (registers the test tasks here too)
 
 REDIS_URL = os.environ.get("KEYVEX_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -43,10 +44,7 @@ def _redis_or_skip() -> None:
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
     except redis.RedisError as exc:
-        reason = f"Redis is not reachable at {REDIS_URL} ({exc})"
-        if os.environ.get("KEYVEX_REQUIRE_SERVICES") == "1":
-            pytest.fail(f"{reason} (KEYVEX_REQUIRE_SERVICES=1)")
-        pytest.skip(reason)
+        need_service(False, f"Redis is not reachable at {REDIS_URL} ({exc})")
 
 
 @pytest.fixture
@@ -335,11 +333,10 @@ class PrivateRedis:
 
 @pytest.fixture
 def private_redis() -> Iterator[PrivateRedis]:
-    if shutil.which("redis-server") is None:
-        reason = "redis-server is not installed (a test restarts its own Redis)"
-        if os.environ.get("KEYVEX_REQUIRE_SERVICES") == "1":
-            pytest.fail(f"{reason} (KEYVEX_REQUIRE_SERVICES=1)")
-        pytest.skip(reason)
+    need_service(
+        shutil.which("redis-server") is not None,
+        "redis-server is not installed (a test restarts its own Redis)",
+    )
     server = PrivateRedis()
     server.start()
     yield server
