@@ -44,8 +44,10 @@ SUBSCRIBERS = (
     "keyvex.notify.deletion",
     "keyvex.jobs.deletion",
     "keyvex.ai.usage",
+    "keyvex.admin.audit",
     "keyvex.analytics.deletion",
     "keyvex.notify.leads",
+    "keyvex.ops.metrics",
 )
 
 
@@ -90,8 +92,29 @@ class LeadCreated:
     tool: PublishedTool
 
 
-Event = AccountDeleted | ToolPublished | ToolDeleted | LeadCreated
-E = TypeVar("E", AccountDeleted, ToolPublished, ToolDeleted, LeadCreated)
+@dataclass(frozen=True, slots=True)
+class ToolBuilt:
+    """A co-creation build finished with a verified tool; ``offline`` when the offline
+    planner composed it (configured that way, or as the fallback of a failing model)."""
+
+    owner_id: str
+    session_id: str
+    offline: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSynced:
+    """A data source sync ran: ``outcome`` is ok, error or gone (deleted meanwhile)."""
+
+    owner_id: str
+    source_id: str
+    outcome: str
+
+
+Event = AccountDeleted | ToolPublished | ToolDeleted | LeadCreated | ToolBuilt | SourceSynced
+E = TypeVar(
+    "E", AccountDeleted, ToolPublished, ToolDeleted, LeadCreated, ToolBuilt, SourceSynced
+)
 Handler = Callable[["App", Any], Awaitable[None]]
 Contributor = Callable[["App", Any], Awaitable["Outbox"]]
 

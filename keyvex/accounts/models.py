@@ -13,6 +13,8 @@ class User:
     is_admin: bool
     created_at: str
     name: str = ""
+    #: Set by an administrator: the account cannot sign in or use its API tokens.
+    disabled: bool = False
 
     @classmethod
     def from_item(cls, item: dict[str, Any]) -> User:
@@ -22,6 +24,7 @@ class User:
             bool(item.get("is_admin")),
             item["created_at"],
             item.get("name", ""),
+            bool(item.get("disabled_at")),
         )
 
 

@@ -34,6 +34,7 @@ from keyvex.errors import Invalid, RateLimited
 from keyvex.store import SK, Condition, Put, TransactionCanceled
 
 _hashers: dict[str, PasswordHasher] = {}
+DISABLED = "This account has been disabled. Ask the site's administrator to enable it again."
 
 
 def _hasher(app: App) -> PasswordHasher:
@@ -132,6 +133,10 @@ async def authenticate(
         for rule, key in rules:
             await limiter.hit(rule, "login", *key)
         raise Invalid("Wrong email or password.", fields={"password": "Wrong email or password."})
+    if found[0].disabled:  # said only to someone who knows the password
+        raise Invalid(
+            DISABLED, fields={"email": "This account has been disabled by an administrator."}
+        )
     return found[0]
 
 
@@ -165,7 +170,8 @@ async def session_user(app: App, token: str) -> User | None:
     if len(token) > 100:
         return None
     login = await app.store.get(*login_key(token))
-    return None if login is None else await get_user(app, login["uid"])
+    user = None if login is None else await get_user(app, login["uid"])
+    return None if user is None or user.disabled else user
 
 
 async def end_session(app: App, token: str) -> None:

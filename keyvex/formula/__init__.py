@@ -14,24 +14,29 @@ Coercion rules (both evaluators):
   no ``%``, no thousands separators) is that number; any other text or a list is a TYPE error.
 * To text (``&``, LEN, UPPER, LOWER, CONTAINS): blank is ""; booleans are "TRUE"/"FALSE";
   numbers use at most 15 significant digits like a spreadsheet (``0.1 + 0.2`` gives "0.3",
-  whole numbers have no decimal point, ``1e21`` and beyond or below ``1e-7`` use ``1.5e+21``
-  notation); a list is its items joined with ", ".
+  whole numbers have no decimal point, above 1E+15 and below 1E-15 ``1.5E+21`` notation); a
+  list is its items joined with ", ".
 * To a condition (IF, IFS, AND, OR, NOT, ``and``, ``or``, ``not``): blank and 0 are false,
   other numbers true; the texts "true"/"false" (any case) and "" work; other text and lists
   are TYPE errors.
 * Comparisons: a blank side takes the other side's empty value (0, "" or FALSE); numbers
-  compare numerically, text case-insensitively, FALSE < TRUE; values of different kinds are
+  compare numerically and are equal when they agree to about 15 significant digits
+  (LibreOffice's rule, ``_approx.py``: ``0.1 + 0.2 = 0.3`` is TRUE), text case-insensitively, FALSE < TRUE; values of different kinds are
   never equal and order as number < text < boolean (like a spreadsheet); a list cannot be
   compared (use CONTAINS).
-* Aggregates (SUM, AVERAGE/AVG, MIN, MAX, COUNT, NPV) flatten lists and skip blanks and
-  empty text; COUNT counts the remaining values; MIN and MAX of nothing are 0; AVERAGE of
-  nothing is DIV_ZERO.
+* ``+`` and ``-`` (and SUM) give exactly 0 when the two numbers cancel out to 15 significant
+  digits, so ``0.1 + 0.2 - 0.3`` is 0 and dividing by it is DIV_ZERO, as in a spreadsheet.
+* Aggregates (SUM, AVERAGE/AVG, MIN, MAX, NPV) flatten lists and skip blanks and empty text;
+  MIN and MAX of nothing are 0; AVERAGE of nothing is DIV_ZERO. COUNT counts the numbers in
+  lists, and numbers, booleans and numeric text given directly; it skips errors.
 * ISBLANK and COALESCE treat blank, empty text and an empty list as blank.
 * Rounding (ROUND, ROUNDUP, ROUNDDOWN, FLOOR, CEILING) works on the number's 15 significant
   digits, so ROUND(2.675, 2) is 2.68 as in a spreadsheet; digits may be negative and are
-  truncated towards zero, as is CHOOSE's index. Equality of numbers is exact.
+  truncated towards zero, as is CHOOSE's index. MOD works on the 15-significant-digit decimal
+  values, so MOD(0.3, 0.1) is 0.
 * PMT, FV and PV follow spreadsheet signs (money paid out is negative); a ``type`` other
-  than 0 means payments at the start of each period; a rate of 0 is handled.
+  than 0 means payments at the start of each period; a rate of 0 is handled, tiny rates are
+  exact (log1p/expm1), and a finite answer stays finite (``PV(10, 500, -1)`` is 0.1).
 * ``x ^ y``: 0 to a negative power is DIV_ZERO, a negative number to a fractional power is
   NUM, ``0 ^ 0`` is 1. Any infinite result is NUM.
 * ``and`` / ``or`` / AND / OR evaluate all their operands (an error in either propagates);

@@ -6,6 +6,17 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ._approx import (
+    E48,
+    approx_add,
+    approx_equal,
+    approx_ge,
+    approx_gt,
+    approx_le,
+    approx_lt,
+    approx_ne,
+    approx_sub,
+)
 from ._errors import ErrorValue, Fail, FormulaError
 from ._fastops import specialise, specialise_arithmetic
 from ._functions import COMPILERS, EAGER, TOLERANT, arity_problem, divide, modulo, power
@@ -154,8 +165,8 @@ def _binary(node: Node, source: str | None) -> Fn:
 
 
 _ARITHMETIC: dict[str, Callable[[float, float], float]] = {
-    "+": lambda a, b: a + b,
-    "-": lambda a, b: a - b,
+    "+": approx_add,
+    "-": approx_sub,
     "*": lambda a, b: a * b,
     "/": divide,
     "^": power,
@@ -183,7 +194,10 @@ def _arithmetic(op: str, left: Fn, right: Fn, site: Site, node: Node) -> Fn:
     if op in ("+", "-", "*"):
         nodes = (node["left"], node["right"])
         constants = (_is_constant(nodes[0]), _is_constant(nodes[1]))
-        return specialise_arithmetic(_FAST_ARITHMETIC[op], nodes, (left, right), constants, slow)
+        scale = 0.0 if op == "*" else E48
+        return specialise_arithmetic(
+            _LOOSE_ARITHMETIC[op], nodes, (left, right), constants, slow, scale
+        )
     return _specialise(_FAST_ARITHMETIC[op], node, left, right, slow)
 
 
@@ -213,7 +227,16 @@ _ORDER: dict[str, Callable[[int], bool]] = {
     ">": lambda c: c > 0,
     ">=": lambda c: c >= 0,
 }
+# Numbers compare equal to 15 significant digits; against a literal 0 that is exact equality.
 _FAST_ORDER: dict[str, Callable[[float, float], bool]] = {
+    "==": approx_equal,
+    "!=": approx_ne,
+    "<": approx_lt,
+    "<=": approx_le,
+    ">": approx_gt,
+    ">=": approx_ge,
+}
+_EXACT_ORDER: dict[str, Callable[[float, float], bool]] = {
     "==": operator.eq,
     "!=": operator.ne,
     "<": operator.lt,
@@ -221,9 +244,14 @@ _FAST_ORDER: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt,
     ">=": operator.ge,
 }
-_FAST_ARITHMETIC: dict[str, Callable[[float, float], float]] = {
+_LOOSE_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
     "+": operator.add,
     "-": operator.sub,
+    "*": operator.mul,
+}
+_FAST_ARITHMETIC: dict[str, Callable[[float, float], float]] = {
+    "+": approx_add,
+    "-": approx_sub,
     "*": operator.mul,
     "/": operator.truediv,
     "^": power,
@@ -243,7 +271,12 @@ def _comparison(op: str, left: Fn, right: Fn, site: Site, node: Node) -> Fn:
         except Fail as failure:
             return site.fail(failure)
 
-    return _specialise(_FAST_ORDER[op], node, left, right, slow)
+    zero = any(_is_zero(side) for side in (node["left"], node["right"]))
+    return _specialise((_EXACT_ORDER if zero else _FAST_ORDER)[op], node, left, right, slow)
+
+
+def _is_zero(node: Node) -> bool:
+    return node["type"] == "number" and float(node["value"]) == 0.0
 
 
 def _call(node: Node, source: str | None) -> Fn:

@@ -187,6 +187,9 @@ _VARIANTS = {
 
 # For + - * the operands need no checks: any operand that is not a finite number either
 # raises (text, blank, lists, errors) or gives a result that is not a finite float.
+# For + and - (`scale` 2^-48) a result that may have cancelled out to almost nothing
+# (smaller than 2^-48 of the left operand) takes the slow path, which snaps it to 0 when the
+# operands are equal to 15 significant digits; for * `scale` is 0, so no result does.
 _LOOSE_ERRORS = (ArithmeticError, TypeError, LookupError)
 
 
@@ -196,21 +199,29 @@ def specialise_arithmetic(
     fns: tuple[Fn, Fn],
     constants: tuple[bool, bool],
     slow: Slow,
+    scale: float = 0.0,
 ) -> Fn:
     """Like `specialise`, for an `apply` that is +, - or * on floats."""
     left_fn, right_fn = fns
     left_kind, left = _operand(nodes[0], left_fn, constants[0])
     right_kind, right = _operand(nodes[1], right_fn, constants[1])
     maker = _LOOSE_VARIANTS.get((left_kind, right_kind), _loose_fn_fn)
-    return maker(apply, left, right, left_fn, right_fn, slow)
+    return maker(apply, left, right, left_fn, right_fn, slow, scale)
 
 
-def _loose_name_name(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
+def _loose_name_name(
+    apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow, scale: float
+) -> Fn:
     def run(variables: Variables, tables: Tables) -> Value:
         try:
-            result = apply(variables[left], variables[right])
-            if type(result) is float and result - result == 0.0:
-                return result
+            a = variables[left]
+            r = apply(a, variables[right])
+            if (
+                type(r) is float
+                and r - r == 0.0
+                and (r if r >= 0 else -r) >= (a if a >= 0 else -a) * scale
+            ):
+                return r
         except _LOOSE_ERRORS:
             pass
         return slow(lfn(variables, tables), rfn(variables, tables))
@@ -218,12 +229,19 @@ def _loose_name_name(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn,
     return run
 
 
-def _loose_name_const(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
+def _loose_name_const(
+    apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow, scale: float
+) -> Fn:
     def run(variables: Variables, tables: Tables) -> Value:
         try:
-            result = apply(variables[left], right)
-            if type(result) is float and result - result == 0.0:
-                return result
+            a = variables[left]
+            r = apply(a, right)
+            if (
+                type(r) is float
+                and r - r == 0.0
+                and (r if r >= 0 else -r) >= (a if a >= 0 else -a) * scale
+            ):
+                return r
         except _LOOSE_ERRORS:
             pass
         return slow(lfn(variables, tables), right)
@@ -231,12 +249,16 @@ def _loose_name_const(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn
     return run
 
 
-def _loose_const_name(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
+def _loose_const_name(
+    apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow, scale: float
+) -> Fn:
+    limit = (left if left >= 0 else -left) * scale
+
     def run(variables: Variables, tables: Tables) -> Value:
         try:
-            result = apply(left, variables[right])
-            if type(result) is float and result - result == 0.0:
-                return result
+            r = apply(left, variables[right])
+            if type(r) is float and r - r == 0.0 and (r if r >= 0 else -r) >= limit:
+                return r
         except _LOOSE_ERRORS:
             pass
         return slow(left, rfn(variables, tables))
@@ -244,13 +266,20 @@ def _loose_const_name(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn
     return run
 
 
-def _loose_name_fn(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
+def _loose_name_fn(
+    apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow, scale: float
+) -> Fn:
     def run(variables: Variables, tables: Tables) -> Value:
         b = right(variables, tables)
         try:
-            result = apply(variables[left], b)
-            if type(result) is float and result - result == 0.0:
-                return result
+            a = variables[left]
+            r = apply(a, b)
+            if (
+                type(r) is float
+                and r - r == 0.0
+                and (r if r >= 0 else -r) >= (a if a >= 0 else -a) * scale
+            ):
+                return r
         except _LOOSE_ERRORS:
             pass
         return slow(lfn(variables, tables), b)
@@ -258,13 +287,19 @@ def _loose_name_fn(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, s
     return run
 
 
-def _loose_fn_name(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
+def _loose_fn_name(
+    apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow, scale: float
+) -> Fn:
     def run(variables: Variables, tables: Tables) -> Value:
         a = left(variables, tables)
         try:
-            result = apply(a, variables[right])
-            if type(result) is float and result - result == 0.0:
-                return result
+            r = apply(a, variables[right])
+            if (
+                type(r) is float
+                and r - r == 0.0
+                and (r if r >= 0 else -r) >= (a if a >= 0 else -a) * scale
+            ):
+                return r
         except _LOOSE_ERRORS:
             pass
         return slow(a, rfn(variables, tables))
@@ -272,13 +307,19 @@ def _loose_fn_name(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, s
     return run
 
 
-def _loose_fn_const(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
+def _loose_fn_const(
+    apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow, scale: float
+) -> Fn:
     def run(variables: Variables, tables: Tables) -> Value:
         a = left(variables, tables)
         try:
-            result = apply(a, right)
-            if type(result) is float and result - result == 0.0:
-                return result
+            r = apply(a, right)
+            if (
+                type(r) is float
+                and r - r == 0.0
+                and (r if r >= 0 else -r) >= (a if a >= 0 else -a) * scale
+            ):
+                return r
         except _LOOSE_ERRORS:
             pass
         return slow(a, right)
@@ -286,13 +327,17 @@ def _loose_fn_const(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, 
     return run
 
 
-def _loose_const_fn(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
+def _loose_const_fn(
+    apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow, scale: float
+) -> Fn:
+    limit = (left if left >= 0 else -left) * scale
+
     def run(variables: Variables, tables: Tables) -> Value:
         b = right(variables, tables)
         try:
-            result = apply(left, b)
-            if type(result) is float and result - result == 0.0:
-                return result
+            r = apply(left, b)
+            if type(r) is float and r - r == 0.0 and (r if r >= 0 else -r) >= limit:
+                return r
         except _LOOSE_ERRORS:
             pass
         return slow(left, b)
@@ -300,14 +345,20 @@ def _loose_const_fn(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, 
     return run
 
 
-def _loose_fn_fn(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
+def _loose_fn_fn(
+    apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow, scale: float
+) -> Fn:
     def run(variables: Variables, tables: Tables) -> Value:
         a = lfn(variables, tables)
         b = rfn(variables, tables)
         try:
-            result = apply(a, b)
-            if type(result) is float and result - result == 0.0:
-                return result
+            r = apply(a, b)
+            if (
+                type(r) is float
+                and r - r == 0.0
+                and (r if r >= 0 else -r) >= (a if a >= 0 else -a) * scale
+            ):
+                return r
         except _LOOSE_ERRORS:
             pass
         return slow(a, b)

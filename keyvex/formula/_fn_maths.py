@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from ._errors import Fail
 from ._family import Args, Arity, Family, power
-from ._values import Value, check_number, round_digits, to_number
+from ._values import Value, check_number, round_digits, significant15, to_number
 
 
 def _digits(args: Args) -> int:
@@ -34,13 +34,33 @@ def _ceiling(args: Args) -> Value:
     return round_digits(number, 0, "up" if number >= 0 else "down")
 
 
+def _decimal(number: float) -> tuple[int, int]:
+    """The number's 15 significant digits as an integer, and the power of 10 they scale by."""
+    digits, exponent = significant15(-number if number < 0 else number)
+    whole = int(digits)
+    return (-whole if number < 0 else whole), exponent - 14
+
+
 def modulo(left: float, right: float) -> float:
+    """MOD as a spreadsheet user expects it: exact on the 15-significant-digit decimal values
+    of both numbers, so MOD(0.3, 0.1) is 0 and MOD(10, 3.3) is 0.1. When the quotient is
+    beyond 2^53 the digits no longer matter and the binary remainder is used."""
     if right == 0.0:
         raise Fail("DIV_ZERO", "MOD by zero is a division by zero")
-    result = math.fmod(left, right)
-    if result != 0.0 and (result < 0) != (right < 0):
-        result += right
-    return check_number(result)
+    if left == 0.0:
+        return 0.0
+    if abs(check_number(left / right)) >= _WHOLE:
+        result = math.fmod(left, right)
+        if result != 0.0 and (result < 0) != (right < 0):
+            result += right
+        return check_number(result)
+    (a, a_exp), (b, b_exp) = _decimal(left), _decimal(right)
+    exponent = min(a_exp, b_exp)
+    remainder = (a * 10 ** (a_exp - exponent)) % (b * 10 ** (b_exp - exponent))
+    return float(f"{remainder}e{exponent}")
+
+
+_WHOLE = 2.0**53
 
 
 def _unary(

@@ -12,7 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from . import _fn_annuity, _fn_logic, _fn_lookup, _fn_maths, _fn_stats, _fn_text
+from . import (
+    _fn_annuity,
+    _fn_logic,
+    _fn_lookup,
+    _fn_maths,
+    _fn_stats,
+    _fn_text,
+)
+from ._approx import approx_add
 from ._errors import Fail
 from ._family import (
     CORE_SCRIPT,
@@ -28,26 +36,28 @@ from ._family import (
 )
 from ._fn_maths import modulo
 from ._lazy import COMPILERS as _LAZY
-from ._values import Value, check_number, check_text, compare, is_blank, to_bool, to_text
+from ._values import Value, check_number, check_text, compare, is_blank, to_bool, to_number, to_text
 
 __all__ = ["Arity", "divide", "modulo", "power"]
 
 
+def total(values: list[float]) -> float:
+    """The sum as a spreadsheet adds: each addition snaps a cancelled-out result to 0."""
+    result = 0.0
+    for number in values:
+        result = approx_add(result, number)
+    return check_number(result)
+
+
 def _sum(args: Args) -> Value:
-    total = 0.0
-    for number in numbers(args):
-        total += number
-    return check_number(total)
+    return total(numbers(args))
 
 
 def _average(args: Args) -> Value:
     values = numbers(args)
     if not values:
         raise Fail("DIV_ZERO", "AVERAGE of no values is a division by zero")
-    total = 0.0
-    for number in values:
-        total += number
-    return check_number(total / len(values))
+    return check_number(total(values) / len(values))
 
 
 def _min(args: Args) -> Value:
@@ -61,7 +71,20 @@ def _max(args: Args) -> Value:
 
 
 def _count(args: Args) -> Value:
-    return float(sum(1 for item in items(args) if item is not None and item != ""))
+    """Numbers in lists; numbers, booleans and numeric text given directly (as Calc)."""
+    return float(sum(_counts(arg) for arg in args))
+
+
+def _counts(value: Value) -> int:
+    if isinstance(value, list):
+        return sum(1 for item in value if type(item) is float)
+    if isinstance(value, str):
+        try:
+            to_number(value)
+        except Fail:
+            return 0
+        return 1 if value.strip(" \t\r\n") else 0
+    return 1 if type(value) is float or isinstance(value, bool) else 0
 
 
 def _contains(args: Args) -> Value:
@@ -102,7 +125,7 @@ CORE = Family(
         "SUM": Arity(1, None, "SUM(a, b, ...): total; lists are flattened, blanks skipped"),
         "AVERAGE": Arity(1, None, "AVERAGE(a, b, ...): mean of the non-blank values"),
         "AVG": Arity(1, None, "AVG(a, b, ...): same as AVERAGE"),
-        "COUNT": Arity(1, None, "COUNT(a, b, ...): number of non-blank values"),
+        "COUNT": Arity(1, None, "COUNT(a, b, ...): how many values are numbers"),
         "CHOOSE": Arity(2, None, "CHOOSE(i, a, b, ...): the i-th value, counting from 1"),
         "LEN": Arity(1, 1, "LEN(text): number of characters"),
         "UPPER": Arity(1, 1, "UPPER(text): in capitals"),
@@ -131,6 +154,7 @@ CORE = Family(
         "ISBLANK": lambda args: is_blank(args[0]),
     },
     compilers=_LAZY,
+    tolerant=frozenset({"COUNT"}),
 )
 
 _FAMILIES: tuple[Family, ...] = (

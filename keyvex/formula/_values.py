@@ -7,6 +7,7 @@ import re
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import TypeAlias
 
+from ._approx import approx_compare
 from ._errors import MAX_TEXT, ErrorValue, Fail
 
 Scalar: TypeAlias = float | str | bool | None
@@ -153,6 +154,8 @@ def compare(left: Value, right: Value) -> int:
     kind_left, kind_right = _kind(left), _kind(right)
     if kind_left != kind_right:
         return -1 if kind_left < kind_right else 1
+    if kind_left == 0:
+        return approx_compare(left, right)  # type: ignore[arg-type]
     if kind_left == 1:
         assert isinstance(left, str) and isinstance(right, str)
         left, right = left.lower(), right.lower()
@@ -168,15 +171,16 @@ def significant15(number: float) -> tuple[str, int]:
 
 
 def format_number(number: float) -> str:
-    """Spreadsheet-like text for a number: at most 15 significant digits."""
+    """Text for a number as a spreadsheet writes it: at most 15 significant digits, in
+    ``1.5E+16`` notation above 1E+15 and below 1E-15 (``0.00000001`` stays as it is)."""
     if number.is_integer() and -1e15 < number < 1e15:
         return str(int(number))
     sign = "-" if number < 0 else ""
     digits, exponent = significant15(abs(number))
     digits = digits.rstrip("0")
-    if exponent >= 21 or exponent < -7:
+    if abs(number) > 1e15 or exponent < -15:
         mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-        return f"{sign}{mantissa}e{'+' if exponent > 0 else '-'}{abs(exponent)}"
+        return f"{sign}{mantissa}E{'+' if exponent > 0 else '-'}{abs(exponent):02d}"
     if exponent < 0:
         return f"{sign}0.{'0' * (-exponent - 1)}{digits}"
     whole, fraction = digits[: exponent + 1].ljust(exponent + 1, "0"), digits[exponent + 1 :]

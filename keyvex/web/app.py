@@ -15,6 +15,9 @@ from keyvex import __version__
 from keyvex.accounts.pages import router as account_settings_router
 from keyvex.accounts.routes import api as accounts_api
 from keyvex.accounts.routes import router as accounts_router
+from keyvex.admin.pages import STATIC_DIR as ADMIN_STATIC
+from keyvex.admin.pages import router as admin_pages
+from keyvex.admin.routes import router as admin_api
 from keyvex.analytics.routes import router as analytics_api
 from keyvex.app import App, build_app
 from keyvex.cocreate.routes import router as cocreate_router
@@ -31,6 +34,8 @@ from keyvex.logs import configure_logging, get_logger
 from keyvex.notify import send_due_digests
 from keyvex.notify.routes import pages as notify_pages
 from keyvex.notify.routes import router as notify_api
+from keyvex.ops import HttpRecorder, route_templates
+from keyvex.ops.routes import router as ops_router
 from keyvex.public import install_page_cache
 from keyvex.public import routes as public_routes
 from keyvex.settings import Settings, load_settings
@@ -125,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static/cocreate", StaticFiles(directory=COCREATE_STATIC), name="cocreate-static")
     app.mount("/static/dashboard", StaticFiles(directory=DASHBOARD_STATIC), name="dashboard-static")
     app.mount("/static/data", StaticFiles(directory=DATA_STATIC), name="data-static")
+    app.mount("/static/admin", StaticFiles(directory=ADMIN_STATIC), name="admin-static")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages.router)
     app.include_router(apidocs.router)
@@ -141,6 +147,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(data_pages)
     app.include_router(cocreate_router)
     app.include_router(dashboard_router)
+    app.include_router(ops_router)
+    app.include_router(admin_pages)
+    app.include_router(admin_api)
     # Public pages first: they carry most traffic and routes are matched in order.
     app.router.routes[0:0] = [*pages.probes, *public_routes]
     # Added last = outermost: request id wraps everything, headers apply to error pages too.
@@ -149,6 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_bytes=settings.max_body_bytes,
         upload_bytes=settings.data_max_upload_bytes,
         access_log=settings.access_log,
+        record=HttpRecorder(lambda: route_templates(app.routes)),
     )
     # Outside everything: repeat tool-page views are answered from whole cached responses.
     install_page_cache(app, state)

@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 
 from keyvex.accounts import User, session_user, token_user
 from keyvex.app import App
-from keyvex.errors import Unauthorized
+from keyvex.errors import Forbidden, Unauthorized
 from keyvex.web.csrf import verify_csrf
 
 SESSION_COOKIE = "kvx_session"
@@ -58,10 +58,34 @@ async def api_user(request: Request, app: AppDep) -> User:
     user = await token_user(app, credentials.strip())
     if user is None:
         raise Unauthorized("The API token is invalid or has been revoked.")
+    if user.disabled:
+        raise Forbidden("This account has been disabled by an administrator.")
     return user
 
 
 ApiUser = Annotated[User, Depends(api_user)]
+
+NOT_ADMIN = "Only administrators can open this page."
+
+
+async def admin_user(user: CurrentUser) -> User:
+    """The signed-in user, who must be an administrator (403 otherwise)."""
+    if not user.is_admin:
+        raise Forbidden(NOT_ADMIN)
+    return user
+
+
+AdminUser = Annotated[User, Depends(admin_user)]
+
+
+async def admin_api_user(user: ApiUser) -> User:
+    """The user of an API token, who must be an administrator (403 otherwise)."""
+    if not user.is_admin:
+        raise Forbidden("Only administrators' API tokens can use /api/v1/admin.")
+    return user
+
+
+AdminApiUser = Annotated[User, Depends(admin_api_user)]
 
 
 async def csrf_protect(request: Request, app: AppDep) -> None:

@@ -21,6 +21,7 @@ TEMPLATE_PACKAGES = (
     "keyvex.dashboard",
     "keyvex.data",
     "keyvex.notify",
+    "keyvex.admin",
 )
 
 

@@ -25,6 +25,10 @@ def all_routes(routes: list[Any]) -> list[APIRoute]:
     return found
 
 
+def is_admin_route(path: str) -> bool:
+    return path.startswith(("/admin", "/api/v1/admin"))
+
+
 def _webhook_without_dns(app: Any, email: str) -> str:
     """Store an endpoint item directly (the sandbox cannot resolve public host names)."""
     import asyncio
@@ -162,6 +166,9 @@ def test_no_route_lets_one_user_touch_anothers_items(browser: Any, make_browser:
         "delivery_id": "msg_0000",
         "sid": session.json()["session_id"],
         "ref": lead_ref,
+        # Admin routes: Alice, the first account, is the administrator; Bob gets 403.
+        "uid": alice.client.get("/api/v1/me", headers=alice_headers).json()["id"],
+        "action": "disable",
     }
     # Parameters naming public things (built-in templates, published pages, runtime assets)
     # are not tenant data.
@@ -207,7 +214,8 @@ def test_no_route_lets_one_user_touch_anothers_items(browser: Any, make_browser:
                 follow_redirects=False,
             )
             tried += 1
-            assert response.status_code == 404, f"{method} {path} -> {response.status_code}"
+            expected = 403 if is_admin_route(path) else 404
+            assert response.status_code == expected, f"{method} {path} -> {response.status_code}"
     assert tried >= 9
     assert (
         alice.client.get(f"/api/v1/tools/{tool['id']}", headers=alice_headers).json()["status"]
@@ -279,3 +287,45 @@ def test_no_list_or_export_route_shows_one_user_anothers_items(
         "/dashboard/leads",
         "/dashboard/leads.csv",
     } <= set(tried)
+
+
+def test_every_admin_route_refuses_a_non_admin(browser: Any, make_browser: Any) -> None:
+    """Every /admin page and /api/v1/admin operation, with and without path parameters,
+    answers 403 to a signed-in creator and to a creator's API token, and changes nothing."""
+    admin, bob = browser, make_browser()
+    admin.sign_up("admin@example.com")
+    bob.sign_up("bob@example.com")
+    bob_headers = {"Authorization": f"Bearer {_token(bob, 'bob-cli')}"}
+    admin_headers = {"Authorization": f"Bearer {_token(admin, 'admin-cli')}"}
+    admin_id = admin.client.get("/api/v1/me", headers=admin_headers).json()["id"]
+    values = {"uid": admin_id, "action": "revoke-admin", "job_id": "j1"}
+    bob_csrf = bob.csrf("/account")
+    routes = [r for r in all_routes(bob.client.app.routes) if is_admin_route(r.path)]
+    tried = set()
+    for route in routes:
+        path = route.path.format(**{p: values[p] for p in re.findall(r"{(\w+)}", route.path)})
+        for method in route.methods:
+            api = path.startswith("/api/")
+            response = bob.client.request(
+                method, path, headers={**bob_headers, "X-CSRF-Token": bob_csrf},
+                data=None if api else {"csrf_token": bob_csrf}, follow_redirects=False,
+            )  # fmt: skip
+            assert response.status_code == 403, f"{method} {path} -> {response.status_code}"
+            if api:
+                assert response.headers["content-type"] == "application/problem+json"
+            tried.add(route.path)
+    assert {
+        "/admin",
+        "/admin/users",
+        "/admin/health",
+        "/admin/audit",
+        "/admin/usage.csv",
+        "/admin/users/{uid}/{action}",
+        "/api/v1/admin/usage",
+        "/api/v1/admin/users",
+        "/api/v1/admin/users/{uid}/{action}",
+        "/api/v1/admin/jobs/{job_id}/retry",
+    } <= tried
+    me = admin.client.get("/api/v1/me", headers=admin_headers)
+    assert me.status_code == 200
+    assert admin.client.get("/admin/users").status_code == 200  # still an administrator

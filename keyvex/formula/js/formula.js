@@ -67,8 +67,8 @@
   function fmt(x) {
     if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x === 0 ? 0 : x);
     var sign = x < 0 ? "-" : "", p = sig15(Math.abs(x)), d = p[0].replace(/0+$/, ""), e = p[1];
-    if (e >= 21 || e < -7) {
-      return sign + d[0] + (d.length > 1 ? "." + d.slice(1) : "") + "e" + (e > 0 ? "+" : "-") + Math.abs(e);
+    if (Math.abs(x) > 1e15 || e < -15) {
+      return sign + d[0] + (d.length > 1 ? "." + d.slice(1) : "") + "E" + (e > 0 ? "+" : "-") + String(Math.abs(e)).padStart(2, "0");
     }
     if (e < 0) return sign + "0." + "0".repeat(-e - 1) + d;
     var whole = d.slice(0, e + 1).padEnd(e + 1, "0"), frac = d.slice(e + 1);
@@ -95,6 +95,20 @@
     return fail("TYPE", "A value cannot be used as TRUE or FALSE");
   }
 
+  // Spreadsheet tolerance (Calc's approxEqual/approxAdd/approxSub), as in _approx.py.
+  var E48 = Math.pow(2, -48), WHOLE = Math.pow(2, 53);
+  function approxEq(a, b) {
+    if (a === b) return true;
+    if (a === 0 || b === 0) return false;
+    var d = a > b ? a - b : b - a;
+    if (!(d < 1.8e308)) return false;
+    a = Math.abs(a); b = Math.abs(b);
+    if (d >= a * E48 || d >= b * E48) return false;
+    return !(Number.isInteger(d) && Number.isInteger(a) && Number.isInteger(b) && a < WHOLE && b < WHOLE);
+  }
+  function add(a, b) { var r = a + b; return Math.abs(r) >= Math.abs(a) * E48 || !approxEq(a, -b) ? r : 0; }
+  function sub(a, b) { var r = a - b; return Math.abs(r) >= Math.abs(a) * E48 || !approxEq(a, b) ? r : 0; }
+
   function codes(s) {
     return Array.from(s, function (c) { return String.fromCharCode(0xE000 + Math.floor(c.codePointAt(0) / 0x10000)) + c; }).join("");
   }
@@ -105,6 +119,7 @@
     if (a === null) { if (b === null) return 0; a = empty(b); } else if (b === null) b = empty(a);
     var ka = kind(a), kb = kind(b);
     if (ka !== kb) return ka < kb ? -1 : 1;
+    if (ka === 0) return approxEq(a, b) ? 0 : a > b ? 1 : -1;
     if (ka === 1) {
       a = a.toLowerCase(); b = b.toLowerCase();
       // Python orders text by code point; JS by UTF-16 unit, which differs only with surrogates.
@@ -151,12 +166,59 @@
   function nums(args) {
     return items(args).filter(function (v) { return v !== null && v !== ""; }).map(num);
   }
-  function total(xs) { var t = 0; for (var i = 0; i < xs.length; i++) t += xs[i]; return t; }
+  function total(xs) { var t = 0; for (var i = 0; i < xs.length; i++) t = add(t, xs[i]); return t; }
   function pick(xs, less) {
     if (!xs.length) return 0;
     var best = xs[0];
     for (var i = 1; i < xs.length; i++) if (less(xs[i], best)) best = xs[i];
     return best;
+  }
+  // MOD exact on the 15-significant-digit decimal values (binary remainder past 2^53), as _fn_maths.
+  function dec(x) { var p = sig15(Math.abs(x)); return [BigInt(p[0]) * BigInt(x < 0 ? -1 : 1), p[1] - 14]; }
+  function mod(x, y) {
+    if (y === 0) fail("DIV_ZERO", "MOD by zero is a division by zero");
+    if (x === 0) return 0;
+    var r;
+    if (Math.abs(fin(x / y)) >= WHOLE) {
+      r = x % y;
+      if (r !== 0 && (r < 0) !== (y < 0)) r += y;
+      return fin(r);
+    }
+    var p = dec(x), q = dec(y), e = Math.min(p[1], q[1]), ten = BigInt(10), zero = BigInt(0);
+    var b = q[0] * ten ** BigInt(q[1] - e);
+    r = (p[0] * ten ** BigInt(p[1] - e)) % b;
+    if (r !== zero && (r < zero) !== (b < zero)) r += b;
+    return Number(r.toString() + "e" + e);
+  }
+  // Annuities with log1p/expm1, accurate at tiny rates (as _fn_annuity.py); null: use rate 0.
+  function grow(x) { return [fin(Math.exp(x)), fin(Math.expm1(x))]; }
+  function logGrowth(r, per) {
+    if (r <= -1) return null;
+    var l = per * Math.log1p(r);
+    return l === 0 ? null : l;
+  }
+  function pmt(r, per, pv, fv, t) {
+    if (per === 0) fail("NUM", "PMT needs a number of periods other than 0");
+    var l = logGrowth(r, per), g;
+    if (r === 0 || (l === null && r > -1)) return div(-(pv + fv), per);
+    if (l === null) { g = pow(1 + r, per); return div(-(r * (pv * g + fv)), (1 + r * t) * (g - 1)); }
+    if (l > 0) { g = grow(-l); return div(-r * (pv + fv * g[0]), (1 + r * t) * -g[1]); }
+    g = grow(l);
+    return div(-r * (pv * g[0] + fv), (1 + r * t) * g[1]);
+  }
+  function fv(r, per, pmt, pv, t) {
+    var l = logGrowth(r, per), g;
+    if (r === 0 || (l === null && r > -1)) return fin(-(pv + pmt * per));
+    if (l === null) { g = pow(1 + r, per); return fin(-(pv * g + div(pmt * (1 + r * t) * (g - 1), r))); }
+    g = grow(l);
+    return fin(-(pv * g[0] + pmt * (1 + r * t) * (g[1] / r)));
+  }
+  function pv(r, per, pmt, fv, t) {
+    var l = logGrowth(r, per), g;
+    if (r === 0 || (l === null && r > -1)) return fin(-(fv + pmt * per));
+    if (l === null) { g = pow(1 + r, per); return div(-(fv + div(pmt * (1 + r * t) * (g - 1), r)), g); }
+    g = grow(-l);
+    return fin(-(fv * g[0] + pmt * (1 + r * t) * (-g[1] / r)));
   }
   function finance(args) {
     var n = args.map(num);
@@ -186,7 +248,13 @@
       if (!xs.length) fail("DIV_ZERO", "AVERAGE of no values is a division by zero");
       return fin(total(xs) / xs.length);
     },
-    COUNT: function (a) { return items(a).filter(function (v) { return v !== null && v !== ""; }).length; },
+    COUNT: function (a) {
+      return a.reduce(function (n, v) {
+        if (Array.isArray(v)) return n + v.filter(isNum).length;
+        if (typeof v === "string") { try { num(v); return n + (strip(v) !== ""); } catch (e) { return n; } }
+        return n + (isNum(v) || typeof v === "boolean");
+      }, 0);
+    },
     ROUND: function (a) { return rnd(num(a[0]), digits(a), "half"); },
     ROUNDUP: function (a) { return rnd(num(a[0]), digits(a), "up"); },
     ROUNDDOWN: function (a) { return rnd(num(a[0]), digits(a), "down"); },
@@ -198,37 +266,15 @@
     EXP: unary(Math.exp),
     LN: unary(Math.log, 1),
     LOG10: unary(Math.log10, 1),
-    MOD: function (a) {
-      var x = num(a[0]), y = num(a[1]);
-      if (y === 0) fail("DIV_ZERO", "MOD by zero is a division by zero");
-      var r = x % y;
-      if (r !== 0 && (r < 0) !== (y < 0)) r += y;
-      return fin(r);
-    },
+    MOD: function (a) { return mod(num(a[0]), num(a[1])); },
     CLAMP: function (a) {
       var x = num(a[0]), lo = num(a[1]), hi = num(a[2]);
       if (lo > hi) fail("ARG", "CLAMP needs its lower bound to be at most its upper bound");
       return x < lo ? lo : x > hi ? hi : x;
     },
-    PMT: function (a) {
-      var n = finance(a), r = n[0], per = n[1], pv = n[2], fv = n[3], t = n[4];
-      if (per === 0) fail("NUM", "PMT needs a number of periods other than 0");
-      if (r === 0) return div(-(pv + fv), per);
-      var g = pow(1 + r, per);
-      return div(-(r * (pv * g + fv)), (1 + r * t) * (g - 1));
-    },
-    FV: function (a) {
-      var n = finance(a), r = n[0], per = n[1], pmt = n[2], pv = n[3], t = n[4];
-      if (r === 0) return fin(-(pv + pmt * per));
-      var g = pow(1 + r, per);
-      return fin(-(pv * g + div(pmt * (1 + r * t) * (g - 1), r)));
-    },
-    PV: function (a) {
-      var n = finance(a), r = n[0], per = n[1], pmt = n[2], fv = n[3], t = n[4];
-      if (r === 0) return fin(-(fv + pmt * per));
-      var g = pow(1 + r, per);
-      return div(-(fv + div(pmt * (1 + r * t) * (g - 1), r)), g);
-    },
+    PMT: function (a) { return pmt.apply(null, finance(a)); },
+    FV: function (a) { return fv.apply(null, finance(a)); },
+    PV: function (a) { return pv.apply(null, finance(a)); },
     NPV: function (a) {
       var r = num(a[0]), xs = nums(a.slice(1)), t = 0;
       for (var i = 0; i < xs.length; i++) t += div(xs[i], pow(1 + r, i + 1));
@@ -298,7 +344,7 @@
     LOOKUP: lookup
   };
   // Eager functions that see error arguments (as FormulaError objects) instead of failing.
-  var TOLERANT = {};
+  var TOLERANT = { COUNT: true };
 
   // The value of a node, or its error as a FormulaError object instead of a throw.
   function attempt(node, ctx) {
@@ -335,8 +381,8 @@
 
   function binary(op, a, b) {
     switch (op) {
-      case "+": return fin(num(a) + num(b));
-      case "-": return fin(num(a) - num(b));
+      case "+": return fin(add(num(a), num(b)));
+      case "-": return fin(sub(num(a), num(b)));
       case "*": return fin(num(a) * num(b));
       case "/": return div(num(a), num(b));
       case "^": return pow(num(a), num(b));
@@ -394,7 +440,8 @@
     lib: {
       fail: fail, FormulaError: FormulaError, num: num, str: str, bool: bool, text: text, fin: fin,
       norm: norm, blank: blank, cmp: cmp, rnd: rnd, pow: pow, div: div, fmt: fmt, items: items,
-      nums: nums, total: total, ev: ev, attempt: attempt, has: has, cpLen: cpLen, sameKey: sameKey
+      nums: nums, total: total, add: add, sub: sub, approxEq: approxEq, sig15: sig15, mod: mod,
+      pmt: pmt, fv: fv, pv: pv, isNum: isNum, ev: ev, attempt: attempt, has: has, cpLen: cpLen, sameKey: sameKey
     }
   };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
