@@ -21,7 +21,8 @@ Coercion rules (both evaluators):
   are TYPE errors.
 * Comparisons: a blank side takes the other side's empty value (0, "" or FALSE); numbers
   compare numerically and are equal when they agree to about 15 significant digits
-  (LibreOffice's rule, ``_approx.py``: ``0.1 + 0.2 = 0.3`` is TRUE), text case-insensitively, FALSE < TRUE; values of different kinds are
+  (LibreOffice's rule, ``_approx.py``: ``0.1 + 0.2 = 0.3`` is TRUE), text
+  case-insensitively, FALSE < TRUE; values of different kinds are
   never equal and order as number < text < boolean (like a spreadsheet); a list cannot be
   compared (use CONTAINS).
 * ``+`` and ``-`` (and SUM) give exactly 0 when the two numbers cancel out to 15 significant

@@ -214,7 +214,7 @@ def _loose_name_name(
 ) -> Fn:
     def run(variables: Variables, tables: Tables) -> Value:
         try:
-            a = variables[left]
+            a: Any = variables[left]
             r = apply(a, variables[right])
             if (
                 type(r) is float
@@ -234,7 +234,7 @@ def _loose_name_const(
 ) -> Fn:
     def run(variables: Variables, tables: Tables) -> Value:
         try:
-            a = variables[left]
+            a: Any = variables[left]
             r = apply(a, right)
             if (
                 type(r) is float
@@ -272,7 +272,7 @@ def _loose_name_fn(
     def run(variables: Variables, tables: Tables) -> Value:
         b = right(variables, tables)
         try:
-            a = variables[left]
+            a: Any = variables[left]
             r = apply(a, b)
             if (
                 type(r) is float
@@ -291,7 +291,7 @@ def _loose_fn_name(
     apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow, scale: float
 ) -> Fn:
     def run(variables: Variables, tables: Tables) -> Value:
-        a = left(variables, tables)
+        a: Any = left(variables, tables)
         try:
             r = apply(a, variables[right])
             if (
@@ -311,7 +311,7 @@ def _loose_fn_const(
     apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow, scale: float
 ) -> Fn:
     def run(variables: Variables, tables: Tables) -> Value:
-        a = left(variables, tables)
+        a: Any = left(variables, tables)
         try:
             r = apply(a, right)
             if (
@@ -349,7 +349,7 @@ def _loose_fn_fn(
     apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow, scale: float
 ) -> Fn:
     def run(variables: Variables, tables: Tables) -> Value:
-        a = lfn(variables, tables)
+        a: Any = lfn(variables, tables)
         b = rfn(variables, tables)
         try:
             r = apply(a, b)
