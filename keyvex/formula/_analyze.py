@@ -17,6 +17,8 @@ _NUMERIC_OPS = frozenset({"+", "-", "*", "/", "^"})
 _NUMERIC_FUNCTIONS = frozenset(
     "SUM AVERAGE AVG MIN MAX NPV ROUND ROUNDUP ROUNDDOWN FLOOR CEILING ABS SQRT POWER EXP LN "
     "LOG10 MOD CLAMP PMT FV PV".split()
+    # Finance (_fn_finance.py): IRR, XIRR, MIRR and XNPV take lists, which are never constant.
+    + "IRR XIRR MIRR RATE NPER IPMT PPMT CUMIPMT CUMPRINC EFFECT NOMINAL XNPV SLN DDB".split()
 )
 
 

@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from . import (
     _fn_annuity,
+    _fn_finance,
     _fn_logic,
     _fn_lookup,
     _fn_maths,
@@ -161,6 +162,7 @@ _FAMILIES: tuple[Family, ...] = (
     CORE,
     _fn_maths.FAMILY,
     _fn_annuity.FAMILY,
+    _fn_finance.FAMILY,
     _fn_logic.FAMILY,
     _fn_stats.FAMILY,
     _fn_text.FAMILY,
