@@ -165,14 +165,27 @@ def _serve_processes(sock: socket.socket, workers: int, options: dict[str, Any])
     connections, caches, job runner). They share the store, so they behave as one: the
     cluster's periodic work runs in whichever holds the scheduler lease, caches are
     re-validated within KEYVEX_PUBLISH_CACHE_SECONDS (at once with KEYVEX_REDIS_URL)."""
+    import shutil
+    import tempfile
+
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    # Each process writes its metrics to files in one directory, and a scrape of any of them
+    # sums them all (prometheus-client's multiprocess mode); a fresh one per run unless the
+    # operator named one (which they must empty before each start).
+    own_dir = None
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        own_dir = tempfile.mkdtemp(prefix="keyvex-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = own_dir
     config = uvicorn.Config("keyvex.web.app:factory", factory=True, workers=workers, **options)
     try:
         Multiprocess(config, sockets=[sock]).run()
     except KeyboardInterrupt:
         pass
+    finally:
+        if own_dir is not None:
+            shutil.rmtree(own_dir, ignore_errors=True)
 
 
 @users_app.command("create")

@@ -112,9 +112,7 @@ class SourceSynced:
 
 
 Event = AccountDeleted | ToolPublished | ToolDeleted | LeadCreated | ToolBuilt | SourceSynced
-E = TypeVar(
-    "E", AccountDeleted, ToolPublished, ToolDeleted, LeadCreated, ToolBuilt, SourceSynced
-)
+E = TypeVar("E", AccountDeleted, ToolPublished, ToolDeleted, LeadCreated, ToolBuilt, SourceSynced)
 Handler = Callable[["App", Any], Awaitable[None]]
 Contributor = Callable[["App", Any], Awaitable["Outbox"]]
 

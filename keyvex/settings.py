@@ -187,6 +187,15 @@ class Settings(BaseSettings):
     ai_offline: bool = Field(
         False, description="Use only the offline planner, even when API keys are configured."
     )
+    metrics_token: SecretStr | None = Field(
+        None,
+        description="Bearer token /metrics asks for; unset, /metrics answers loopback peers only.",
+    )
+    otel_endpoint: str | None = Field(
+        None, description="OTLP/HTTP collector URL; set, requests, outbound HTTP and store calls "
+        "are traced (needs the otel extra).",
+    )  # fmt: skip
+    otel_service_name: str = Field("keyvex", description="service.name of exported spans.")
 
     data_max_upload_bytes: int = Field(
         50_000_000, ge=1_000, description="Largest data file accepted for upload, in bytes."
@@ -279,7 +288,7 @@ class Settings(BaseSettings):
             raise ValueError("must be a Redis URL (redis://, rediss:// or unix://)")
         return value
 
-    @field_validator("base_url")
+    @field_validator("base_url", "otel_endpoint")
     @classmethod
     def _base_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):

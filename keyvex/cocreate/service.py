@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from keyvex import ai
+from keyvex import ai, events
 from keyvex.accounts import User
 from keyvex.accounts.service import get_user
 from keyvex.ai import AIContext, BuildBrief, ConversationState, Question
@@ -401,6 +401,8 @@ async def _build(
         app, user, sid, result.definition, result.report, note,
         template_id=result.template_id, explanation=result.explanation, fit=result.fit,
     )  # fmt: skip
+    offline = result.fell_back or result.template_id is not None
+    await events.publish(app, events.ToolBuilt(user.id, sid, offline))
 
 
 async def _edit(app: App, user: User, sid: str, request: str) -> None:

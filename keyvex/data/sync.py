@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from anyio import to_thread
 from typing_extensions import TypeIs
 
-from keyvex import clock
+from keyvex import clock, events
 from keyvex.app import App
 from keyvex.clock import now_iso
 from keyvex.data import service
@@ -66,7 +66,8 @@ async def start_sync(app: App, owner_id: str, source_id: str, reason: str = "man
 # a run that never finished is not started again by the job runner either.
 @task("data.sync", max_attempts=1)
 async def _sync_job(app: App, owner_id: str, source_id: str, reason: str = "manual") -> None:
-    await sync_source(app, owner_id, source_id, reason=reason)
+    outcome = await sync_source(app, owner_id, source_id, reason=reason)
+    await events.publish(app, events.SourceSynced(owner_id, source_id, str(outcome["status"])))
 
 
 def is_sync_job(item: dict[str, Any] | None, source_id: str) -> TypeIs[dict[str, Any]]:

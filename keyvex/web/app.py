@@ -36,6 +36,7 @@ from keyvex.notify.routes import pages as notify_pages
 from keyvex.notify.routes import router as notify_api
 from keyvex.ops import HttpRecorder, route_templates
 from keyvex.ops.routes import router as ops_router
+from keyvex.ops.tracing import start_tracing
 from keyvex.public import install_page_cache
 from keyvex.public import routes as public_routes
 from keyvex.settings import Settings, load_settings
@@ -92,6 +93,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     configure_logging(settings.log_level, settings.log_format)
     state = build_app(settings)
+    tracing = start_tracing(settings)  # None (and nothing loaded) without KEYVEX_OTEL_ENDPOINT
+    if tracing is not None:
+        tracing.instrument_store(state.store)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[dict[str, App]]:
@@ -112,6 +116,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await state.bus.aclose()
             await state.limiter.aclose()
             state.close()
+            if tracing is not None:
+                tracing.shutdown()  # exports the spans still buffered
 
     app = FastAPI(
         title="Keyvex",
@@ -122,7 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
         # FastAPI's own OpenTelemetry layer asks the global providers on every request;
         # Keyvex's tracing (KEYVEX_OTEL_ENDPOINT) decides whether there is anything to do.
-        telemetry=_NO_TELEMETRY,
+        telemetry=tracing.telemetry if tracing is not None else _NO_TELEMETRY,
     )
     app.state.keyvex = state
     install_error_handlers(app)

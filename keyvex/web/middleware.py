@@ -11,6 +11,7 @@ import itertools
 import re
 import secrets
 import time
+from collections.abc import Callable
 from http.cookies import SimpleCookie
 
 import structlog
@@ -87,12 +88,15 @@ class EdgeMiddleware:
         upload_bytes: int | None = None,
         access_log: bool = True,
         max_depth: int = MAX_DEPTH,
+        record: Callable[[Scope, int, float], None] | None = None,
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.upload_bytes = upload_bytes or max_bytes
         self.access_log = access_log
         self.max_depth = max_depth
+        #: Called with (scope, status, seconds) once the response has gone (the metrics).
+        self.record = record
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -125,13 +129,16 @@ class EdgeMiddleware:
         try:
             await self.app(scope, self._limited(scope, headers, receive), send_wrapper)
         finally:
+            elapsed = time.perf_counter() - started
+            if self.record is not None:
+                self.record(scope, status, elapsed)
             if self.access_log or status >= 500:
                 log.info(
                     "request",
                     method=scope["method"],
                     path=scope["path"],
                     status=status,
-                    ms=round((time.perf_counter() - started) * 1000, 1),
+                    ms=round(elapsed * 1000, 1),
                 )
             structlog.contextvars.unbind_contextvars("request_id")
 
