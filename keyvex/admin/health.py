@@ -1,5 +1,7 @@
 """System health for operators: are the store, blob store, cache and queue reachable; the job
-backlog and failures (dead letters, which can be retried); failing email jobs."""
+backlog and failures (dead letters, which can be retried); failing email jobs; data sources
+whose last sync or test failed; webhook endpoints disabled after failing deliveries. Each
+list is one index query (``JOB_DUE``, ``JOB_DEAD``, ``DATA_FAILING``, ``WEBHOOK_DISABLED``)."""
 
 from __future__ import annotations
 
@@ -11,11 +13,14 @@ from typing import Any
 import anyio
 
 from keyvex import clock
+from keyvex.accounts import get_user
 from keyvex.app import App
+from keyvex.data.service import FAILING_INDEX
 from keyvex.errors import Conflict, NotFound
 from keyvex.jobs import JobRecord, dead_jobs
 from keyvex.jobs.records import DEAD, DUE, due_sk, job_key
 from keyvex.store import SK, Condition, ConditionFailed, due_key
+from keyvex.webhooks.service import DISABLED_INDEX
 
 #: Most due jobs counted (the index is read up to here; "1000+" beyond).
 BACKLOG_LIMIT = 1000
@@ -35,6 +40,21 @@ class Check:
         return {"name": self.name, "ok": self.ok, "detail": self.detail, "ms": self.ms}
 
 
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A creator's data source or webhook endpoint that is failing, and why."""
+
+    id: str
+    name: str
+    owner_email: str
+    since: str
+    reason: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"id": self.id, "name": self.name, "owner": self.owner_email,
+                "since": self.since, "reason": self.reason}  # fmt: skip
+
+
 @dataclass(slots=True)
 class Health:
     checks: list[Check]
@@ -42,10 +62,14 @@ class Health:
     pending: int
     dead: list[JobRecord]
     failures_by_task: dict[str, int] = field(default_factory=dict)
+    failing_sources: list[Problem] = field(default_factory=list)
+    disabled_webhooks: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return all(c.ok for c in self.checks) and not self.dead
+        return all(c.ok for c in self.checks) and not (
+            self.dead or self.failing_sources or self.disabled_webhooks
+        )
 
     @property
     def email_failures(self) -> list[JobRecord]:
@@ -59,6 +83,8 @@ class Health:
                      "failed": len(self.dead), "failed_by_task": self.failures_by_task},
             "dead_letters": [_job_json(job) for job in self.dead],
             "email_failures": [_job_json(job) for job in self.email_failures],
+            "failing_data_sources": [p.as_json() for p in self.failing_sources],
+            "disabled_webhooks": [p.as_json() for p in self.disabled_webhooks],
         }  # fmt: skip
 
 
@@ -77,7 +103,43 @@ async def system_health(app: App) -> Health:
     by_task: dict[str, int] = {}
     for job in dead:
         by_task[job.name] = by_task.get(job.name, 0) + 1
-    return Health(checks, len(due.items), len(pending.items), dead, by_task)
+    health = Health(checks, len(due.items), len(pending.items), dead, by_task)
+    health.failing_sources = await failing_sources(app)
+    health.disabled_webhooks = await disabled_webhooks(app)
+    return health
+
+
+async def _owners(app: App, items: list[dict[str, Any]]) -> dict[str, str]:
+    emails: dict[str, str] = {}
+    for uid in {str(item.get("owner_id")) for item in items}:
+        user = await get_user(app, uid)
+        emails[uid] = user.email if user else ""
+    return emails
+
+
+async def failing_sources(app: App, limit: int = 200) -> list[Problem]:
+    """Data sources whose last sync or connection test failed, most recent failure first."""
+    page = await app.store.query(FAILING_INDEX, index="GSI2", ascending=False, limit=limit)
+    items = [i for i in page.items if (i.get("health") or {}).get("status") == "error"]
+    owners = await _owners(app, items)
+    return [
+        Problem(i["source_id"], i.get("name", ""), owners[str(i.get("owner_id"))],
+                i["health"].get("last_error_at", ""),
+                ("Paused: " if i.get("pause_reason") else "") + i["health"].get("last_error", ""))
+        for i in items
+    ]  # fmt: skip
+
+
+async def disabled_webhooks(app: App, limit: int = 200) -> list[Problem]:
+    """Webhook endpoints disabled after a delivery failed for about 27 hours."""
+    page = await app.store.query(DISABLED_INDEX, index="GSI2", ascending=False, limit=limit)
+    items = [i for i in page.items if i.get("status") == "disabled"]
+    owners = await _owners(app, items)
+    return [
+        Problem(i["webhook_id"], i.get("url", ""), owners[str(i.get("owner_id"))],
+                i.get("GSI2SK", ""), i.get("notice", ""))
+        for i in items
+    ]  # fmt: skip
 
 
 async def _timed(name: str, probe: Any, app: App) -> Check:

@@ -202,6 +202,11 @@ def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds")
 
 
+#: Sources whose last sync or test failed sit in this GSI2 partition (by the failure's time)
+#: until one succeeds: the operators' health page reads it.
+FAILING_INDEX = "DATA_FAILING"
+
+
 def split_update(
     item: dict[str, Any], fields: Mapping[str, Any]
 ) -> tuple[dict[str, Any], list[str]]:
@@ -408,7 +413,8 @@ async def test_source(app: App, user: User, source_id: str) -> tuple[Dataset, fl
     if health.get("status") in (None, "never_synced", "error"):
         health["status"] = "connected" if item.get("snapshot") else "never_synced"
         health["consecutive_errors"] = 0
-    await app.store.update(item["PK"], item["SK"], set={"health": health})
+    gone = [k for k in ("GSI2PK", "GSI2SK") if health["status"] != "error" and k in item]
+    await app.store.update(item["PK"], item["SK"], set={"health": health}, remove=gone)
     await log_activity(
         app, source_id, "test", f"Connection test passed in {elapsed:.0f} ms "
         f"({dataset.row_count} rows, {len(dataset.columns)} columns)."
@@ -428,7 +434,8 @@ async def record_failure(
         "error_count": int(health.get("error_count", 0)) + 1,
         "consecutive_errors": int(health.get("consecutive_errors", 0)) + 1,
     }
-    await app.store.update(item["PK"], item["SK"], set={"health": health})
+    failing = {"GSI2PK": FAILING_INDEX, "GSI2SK": health["last_error_at"]}
+    await app.store.update(item["PK"], item["SK"], set={"health": health, **failing})
     if (item.get("health") or {}).get("status") == "connected":
         await log_activity(app, item["source_id"], "connection", "Connection lost.")
     await log_activity(app, item["source_id"], "error", f"{activity.capitalize()}: {exc.message}")

@@ -119,7 +119,8 @@ async def sync_source(
         "last_response_ms": elapsed,
         "last_sync_at": now_iso(),
     }
-    fields = {"snapshot": snapshot.model_dump(mode="json"), "health": health}
+    fields: dict[str, Any] = {"snapshot": snapshot.model_dump(mode="json"), "health": health}
+    fields |= {"GSI2PK": None, "GSI2SK": None}  # no longer failing (service.FAILING_INDEX)
     fields |= service.schedule_fields(item["frequency"], bool(item.get("paused")))
     set_fields, removed = service.split_update(item, fields)
     try:

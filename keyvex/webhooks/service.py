@@ -152,10 +152,17 @@ async def rotate_secret(app: App, user: User, webhook_id: str) -> str:
     return secret
 
 
+#: Endpoints disabled after failing deliveries sit in this GSI2 partition until re-enabled:
+#: the operators' health page reads it.
+DISABLED_INDEX = "WEBHOOK_DISABLED"
+
+
 async def enable_endpoint(app: App, user: User, webhook_id: str) -> Endpoint:
     await _endpoint_item(app, user, webhook_id)
     item = await app.store.update(
-        *endpoint_key(user.id, webhook_id), set={"status": "active", "notice": ""}
+        *endpoint_key(user.id, webhook_id),
+        set={"status": "active", "notice": ""},
+        remove=["GSI2PK", "GSI2SK"],
     )
     _changed(app, user.id)
     return Endpoint.from_item(item)
@@ -322,8 +329,9 @@ async def _record(
             "27 hours. Fix the receiver, then re-enable the webhook."
         )
         await _write_back(
-            app, endpoint["PK"], endpoint["SK"], {"status": "disabled", "notice": notice}
-        )
+            app, endpoint["PK"], endpoint["SK"],
+            {"status": "disabled", "notice": notice, "GSI2PK": DISABLED_INDEX, "GSI2SK": now_iso()},
+        )  # fmt: skip
         _changed(app, endpoint["owner_id"])
     else:
         due = now + RETRY_SCHEDULE[tried - 1]
