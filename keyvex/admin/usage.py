@@ -1,9 +1,12 @@
 """AI usage for operators: figures by day, process, provider, model, creator and tool.
 
-Read only from the counters ``keyvex.ai.usage`` keeps as calls are recorded, never from the
-call records themselves: a 90-day page reads one query of (day, process, provider, model)
-items, one index query of creator-days and one of session-days, and 90 small top lists,
-whatever the number of calls.
+Read only from the counters ``keyvex.ai.usage_counters`` keeps as calls are recorded, never
+from the call records themselves: a 90-day page reads one query of (day, process, provider,
+model) items, 90 small top lists of calls, and per day the 30 biggest-spending creators and
+co-creation sessions (cost-ordered index queries); the 20 best candidates of each are then
+summed exactly over the range (one query each). Whatever the number of calls, that is a few
+thousand items. A creator who never ranks among a day's 30 biggest spenders cannot be listed
+among the range's 20, a bound accepted to keep the page fast; the totals include everyone.
 """
 
 from __future__ import annotations
@@ -14,7 +17,14 @@ from typing import Any
 
 from keyvex.accounts import get_user
 from keyvex.admin.figures import Figures
-from keyvex.ai.usage_counters import CREATORS_INDEX, SESSIONS_INDEX, USAGE_PK, top_calls_key
+from keyvex.ai.usage_counters import (
+    CREATORS_INDEX,
+    SESSIONS_INDEX,
+    USAGE_PK,
+    session_usage_key,
+    top_calls_key,
+    user_usage_key,
+)
 from keyvex.app import App
 from keyvex.cocreate.models import session_key
 from keyvex.errors import Invalid
@@ -23,6 +33,8 @@ from keyvex.tools.service import tool_key
 
 MAX_DAYS = 366
 TOP = 20
+#: A day's biggest spenders (creators, sessions) read as candidates for the range's.
+RANK_PER_DAY = 30
 
 
 @dataclass(slots=True)
@@ -159,19 +171,30 @@ def _by_cost(group: dict[str, Figures]) -> list[tuple[str, Figures]]:
     return sorted(group.items(), key=lambda kv: (-kv[1].cost_usd, -kv[1].requests, kv[0]))
 
 
-async def _index_sums(app: App, index_pk: str, start: date, end: date, key: str) -> dict[str, Any]:
-    """Counter items of an index summed per ``key`` (uid or session id) over the range."""
+async def _day_leaders(
+    app: App, index: str, start: date, end: date, key: str
+) -> list[tuple[dict[str, Any], Figures]]:
+    """Candidates for the range's biggest spenders: each day's ``RANK_PER_DAY`` leaders (one
+    index query a day, cost-ordered), summed over the days they led; the best ``TOP``."""
     sums: dict[str, tuple[dict[str, Any], Figures]] = {}
-    low, high = f"DAY#{start.isoformat()}", f"DAY#{end.isoformat()}#~"
-    async for item in app.store.query_all(index_pk, SK.between(low, high), index="GSI1"):
-        entry = sums.setdefault(str(item[key]), (item, Figures()))
-        entry[1].add_item(item)
-    return sums
-
-
-def _top(sums: dict[str, Any]) -> list[tuple[dict[str, Any], Figures]]:
-    ranked = sorted(sums.values(), key=lambda e: (-e[1].cost_usd, -e[1].requests))
+    for n in range((end - start).days + 1):
+        day = (start + timedelta(n)).isoformat()
+        page = await app.store.query(
+            f"{index}#{day}", index="GSI1", ascending=False, limit=RANK_PER_DAY
+        )
+        for item in page.items:
+            entry = sums.setdefault(str(item[key]), (item, Figures()))
+            entry[1].add_item(item)
+    ranked = sorted(sums.values(), key=lambda e: (-e[1].cost_usd, -e[1].tokens))
     return ranked[:TOP]
+
+
+async def _exact(app: App, pk: str, low: str, high: str) -> Figures:
+    """A leader's figures over the whole range, from every one of its counter items."""
+    figures = Figures()
+    async for item in app.store.query_all(pk, SK.between(low, high)):
+        figures.add_item(item)
+    return figures
 
 
 async def _emails(app: App, uids: set[str]) -> dict[str, str]:
@@ -182,14 +205,24 @@ async def _emails(app: App, uids: set[str]) -> dict[str, str]:
     return found
 
 
+def _by_spend(rows: list[Any]) -> list[Any]:
+    return sorted(rows, key=lambda r: (-r.figures.cost_usd, -r.figures.tokens))
+
+
 async def _creators(app: App, start: date, end: date) -> list[Spender]:
-    top = _top(await _index_sums(app, CREATORS_INDEX, start, end, "uid"))
+    top = await _day_leaders(app, CREATORS_INDEX, start, end, "uid")
     emails = await _emails(app, {str(item["uid"]) for item, _ in top})
-    return [Spender(str(i["uid"]), emails[str(i["uid"])], f) for i, f in top]
+    found = []
+    for item, _ in top:
+        uid = str(item["uid"])
+        pk, low = user_usage_key(uid, start.isoformat())
+        figures = await _exact(app, pk, low, user_usage_key(uid, end.isoformat())[1])
+        found.append(Spender(uid, emails[uid], figures))
+    return _by_spend(found)
 
 
 async def _tools(app: App, start: date, end: date) -> list[ToolCost]:
-    top = _top(await _index_sums(app, SESSIONS_INDEX, start, end, "session_id"))
+    top = await _day_leaders(app, SESSIONS_INDEX, start, end, "session_id")
     keys = [session_key(str(i["uid"]), str(i["session_id"])) for i, _ in top]
     sessions = {s["session_id"]: s for s in await app.store.batch_get(keys)} if keys else {}
     tool_keys = [
@@ -200,14 +233,16 @@ async def _tools(app: App, start: date, end: date) -> list[ToolCost]:
     tools = {t["tool_id"]: t for t in await app.store.batch_get(tool_keys)} if tool_keys else {}
     emails = await _emails(app, {str(item["uid"]) for item, _ in top})
     found: list[ToolCost] = []
-    for item, figures in top:
-        session = sessions.get(item["session_id"], {})
+    for item, _ in top:
+        uid, sid = str(item["uid"]), str(item["session_id"])
+        pk, low = session_usage_key(uid, sid, start.isoformat())
+        figures = await _exact(app, pk, low, session_usage_key(uid, sid, end.isoformat())[1])
+        session = sessions.get(sid, {})
         tool_id = session.get("tool_id")
         tool = tools.get(tool_id, {}) if tool_id else {}
         title = str((tool.get("definition") or {}).get("title") or "")
-        found.append(ToolCost(str(item["uid"]), emails[str(item["uid"])],
-                              str(item["session_id"]), tool_id, title, figures))  # fmt: skip
-    return found
+        found.append(ToolCost(uid, emails[uid], sid, tool_id, title, figures))
+    return _by_spend(found)
 
 
 async def _expensive(app: App, start: date, end: date) -> list[dict[str, Any]]:

@@ -9,9 +9,10 @@ Keys (see the README's item store table):
   apart from the call records' timestamps): requests, errors, ``err_{kind}``, fallbacks,
   tokens in and out, cost, latency sum and ``lat_{n}`` histogram buckets. No user in them:
   they stay when an account goes.
-- ``USER#{uid}`` / ``USAGE#{day}`` (``GSI1PK=AI_CREATORS``) and ``USER#{uid}`` /
-  ``USAGE_SESSION#{day}#{sid}`` (``GSI1PK=AI_SESSIONS``): the same counters per creator and per
-  session; they go with the account.
+- ``USER#{uid}`` / ``USAGE#{day}`` and ``USER#{uid}`` / ``USAGE_SESSION#{sid}#{day}``: the
+  same counters per creator and per co-creation session, ranked per day by cost in
+  ``GSI1PK=AI_CREATORS#{day}`` / ``AI_SESSIONS#{day}`` (see ``rank_fields``); they go with
+  the account.
 - ``AI_USAGE`` / ``TOP#{day}``: the day's ``TOP_CALLS_PER_DAY`` most expensive calls.
 """
 
@@ -28,8 +29,26 @@ async def count_call(store: ItemStore, call: dict[str, Any]) -> None:
     reads (but the bounded top list's), so concurrent calls never conflict."""
     day = str(call["at"])[:10]
     for pk, sk, fields in counter_updates(call):
-        await store.update(pk, sk, set=fields, add=call_increments(call))
+        item = await store.update(pk, sk, set=fields, add=call_increments(call))
+        ranked = rank_fields(item)
+        if ranked:
+            await store.update(pk, sk, set=ranked)
     await _keep_if_expensive(store, day, call)
+
+
+def rank_fields(item: dict[str, Any]) -> dict[str, str]:
+    """A creator's or session's day, indexed by what it has cost so far (then tokens):
+    ``GSI1PK=AI_CREATORS#{day}`` / ``AI_SESSIONS#{day}``, so a day's biggest spenders are one
+    index query (descending, limited). Set after the atomic add, from the total it returned;
+    two calls racing may leave the older total for a moment, the next call puts it right."""
+    kind = item.get("entity_type")
+    if kind not in ("ai_usage_day", "ai_usage_session"):
+        return {}
+    index = CREATORS_INDEX if kind == "ai_usage_day" else SESSIONS_INDEX
+    who = item["uid"] if kind == "ai_usage_day" else item["session_id"]
+    micros = round(float(item.get("cost_usd", 0)) * 1_000_000)
+    tokens = int(item.get("input_tokens", 0)) + int(item.get("output_tokens", 0))
+    return {"GSI1PK": f"{index}#{item['day']}", "GSI1SK": f"{micros:016d}#{tokens:012d}#{who}"}
 
 
 def call_increments(call: dict[str, Any]) -> dict[str, float]:
@@ -69,8 +88,7 @@ def counter_updates(call: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]
         updates.append(
             (
                 *user_usage_key(str(uid), day),
-                {"entity_type": "ai_usage_day", "day": day, "uid": uid,
-                 "GSI1PK": CREATORS_INDEX, "GSI1SK": f"DAY#{day}#{uid}"},
+                {"entity_type": "ai_usage_day", "day": day, "uid": uid},
             )
         )  # fmt: skip
         if sid:
@@ -78,8 +96,7 @@ def counter_updates(call: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]
                 (
                     *session_usage_key(str(uid), str(sid), day),
                     {"entity_type": "ai_usage_session", "day": day, "uid": uid,
-                     "session_id": sid, "GSI1PK": SESSIONS_INDEX,
-                     "GSI1SK": f"DAY#{day}#{sid}"},
+                     "session_id": sid},
                 )
             )  # fmt: skip
     return updates
@@ -119,7 +136,7 @@ def user_usage_key(uid: str, day: str) -> tuple[str, str]:
 
 def session_usage_key(uid: str, sid: str, day: str) -> tuple[str, str]:
     """A co-creation session's usage of one day, in its creator's partition."""
-    return (f"USER#{uid}", f"USAGE_SESSION#{day}#{sid}")
+    return (f"USER#{uid}", f"USAGE_SESSION#{sid}#{day}")
 
 
 def _rank(call: dict[str, Any]) -> tuple[float, int]:
