@@ -57,12 +57,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from copy import deepcopy
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from ._analyze import analyze
 from ._errors import Diagnostic, ErrorValue, FormulaError
 from ._evaluate import compile_node
+from ._fn_dates import NOW_TABLE, serial_of
 from ._functions import FUNCTIONS, Arity, scripts_for
 from ._parser import parse
 from ._printer import to_source
@@ -107,11 +109,17 @@ class Formula:
         self,
         variables: Mapping[str, object] | None = None,
         tables: Mapping[str, object] | None = None,
+        now: datetime | None = None,
     ) -> Result:
-        """The value for these inputs; raises FormulaError when it is an error."""
+        """The value for these inputs; raises FormulaError when it is an error.
+
+        `now` is the evaluation time TODAY() and NOW() read (the machine's clock without it).
+        """
         if type(variables) is not dict:
             # Plain dicts only: a defaultdict or other mapping must not invent values.
             variables = _EMPTY if variables is None else dict(variables)
+        if now is not None:
+            tables = {**(tables or {}), NOW_TABLE: serial_of(now)}
         value = self._run(variables, _EMPTY if tables is None else tables)
         if type(value) is ErrorValue:
             raise value.to_exception()
@@ -173,6 +181,7 @@ def evaluate(
     source: str,
     variables: Mapping[str, object] | None = None,
     tables: Mapping[str, object] | None = None,
+    now: datetime | None = None,
 ) -> Result:
     """Evaluate formula text once; raises FormulaError for bad text or an error value."""
-    return compile(source).evaluate(variables, tables)
+    return compile(source).evaluate(variables, tables, now)

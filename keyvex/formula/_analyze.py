@@ -8,6 +8,7 @@ from typing import Any
 
 from ._errors import Diagnostic, ErrorValue, Fail, FormulaError
 from ._evaluate import compile_node
+from ._fn_dates import VOLATILE
 from ._functions import FUNCTIONS, arity_problem
 from ._parser import Node, parse
 from ._values import describe, to_number
@@ -19,6 +20,8 @@ _NUMERIC_FUNCTIONS = frozenset(
     "LOG10 MOD CLAMP PMT FV PV".split()
     # Finance (_fn_finance.py): IRR, XIRR, MIRR and XNPV take lists, which are never constant.
     + "IRR XIRR MIRR RATE NPER IPMT PPMT CUMIPMT CUMPRINC EFFECT NOMINAL XNPV SLN DDB".split()
+    # Dates (_fn_dates.py): dates are serial numbers.
+    + "DATE YEAR MONTH DAY WEEKDAY EDATE EOMONTH DAYS NETWORKDAYS WORKDAY YEARFRAC".split()
 )
 
 
@@ -59,6 +62,8 @@ def _children(node: Node) -> list[Node]:
 
 
 def _is_constant(node: Node) -> bool:
+    if node["type"] == "call" and node["name"] in VOLATILE:
+        return False
     if node["type"] == "name" or (node["type"] == "call" and node["name"] == "LOOKUP"):
         return False
     return all(_is_constant(child) for child in _children(node))

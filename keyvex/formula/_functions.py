@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from . import (
     _fn_annuity,
+    _fn_dates,
     _fn_finance,
     _fn_logic,
     _fn_lookup,
@@ -163,6 +164,7 @@ _FAMILIES: tuple[Family, ...] = (
     _fn_maths.FAMILY,
     _fn_annuity.FAMILY,
     _fn_finance.FAMILY,
+    _fn_dates.FAMILY,
     _fn_logic.FAMILY,
     _fn_stats.FAMILY,
     _fn_text.FAMILY,

@@ -19,6 +19,7 @@ TABLES: dict[str, Any] = {
         {"plan": "Enterprise", "price": None, "seats": "unlimited"},
     ],
     "sizes": [{"size": 10, "label": "small"}, {"size": "20", "label": "medium"}],
+    "@now": 46000.75,  # the injected evaluation time TODAY() and NOW() read (2025-12-09 18:00)
 }
 VARIABLES: dict[str, Any] = {
     "n": 3.0,
@@ -214,6 +215,23 @@ HAND_CHECKED: list[tuple[str, Any]] = [
     ("NOMINAL(5.3543%, 4)", 0.052500319868356),
     ("SLN(30000, 7500, 10)", 2250.0),
     ("DDB(2400, 300, 10, 2, 1.5)", 306.0),
+    # Dates (_fn_dates.py), serial numbers; the values are LibreOffice Calc's.
+    ("DATE(2024, 1, 31)", 45322.0),
+    ("DATE(2023, 2, 29)", 44986.0),
+    ("DATE(99, 1, 1)", 36161.0),
+    ("YEAR(45000)", 2023.0),
+    ("MONTH(45000)", 3.0),
+    ("DAY(45000.75)", 15.0),
+    ("WEEKDAY(DATE(2024, 7, 4), 2)", 4.0),
+    ("EDATE(DATE(2024, 1, 31), 1)", 45351.0),
+    ("EOMONTH(DATE(2023, 1, 15), 1)", 44985.0),
+    ('DATEDIF(DATE(2020, 1, 15), DATE(2024, 3, 10), "md")', 24.0),
+    ("DAYS(45000, 44000)", 1000.0),
+    ("NETWORKDAYS(DATE(2024, 1, 1), DATE(2024, 1, 31))", 23.0),
+    ("WORKDAY(DATE(2024, 1, 5), 1)", 45299.0),
+    ("YEARFRAC(DATE(2020, 6, 15), DATE(2024, 3, 1), 1)", 3.70826491516147),
+    ("TODAY()", 46000.0),
+    ("NOW()", 46000.75),
 ]
 
 

@@ -224,3 +224,185 @@
     }
   });
 })(typeof globalThis !== "undefined" ? globalThis.KeyvexFormula : this.KeyvexFormula);
+
+/* Dates as serial numbers (day 0 is 1899-12-30): DATE, TODAY, NOW, YEAR, MONTH, DAY, WEEKDAY,
+   EDATE, EOMONTH, DATEDIF, DAYS, NETWORKDAYS, WORKDAY, YEARFRAC. Step for step the same as
+   keyvex/formula/_fn_dates.py (see its docstring); TODAY and NOW read the table "@now". */
+(function (K) {
+  "use strict";
+  var L = K.lib, fail = L.fail, num = L.num, nums = L.nums, str = L.str;
+  var DAY_MS = 86400000, EPOCH = Date.UTC(1899, 11, 30), MONDAY = 2;
+  var FIRST = -693593, LAST = 2958465; // 0001-01-01 and 9999-12-31
+
+  function floorDiv(a, b) { return Math.floor(a / b); }
+  function mod(a, b) { return a - b * Math.floor(a / b); }
+  function check(day) {
+    if (!(day >= FIRST && day <= LAST)) fail("NUM", "A date must be between the years 1 and 9999");
+    return day;
+  }
+  // [year, month (1-12), day, weekday (Monday 0)] of a serial number.
+  function parts(serial) {
+    var day = check(Math.floor(serial)), d = new Date(EPOCH + day * DAY_MS);
+    return [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), mod(day + 5, 7)];
+  }
+  function serialOf(year, month, day) {
+    var d = new Date(0);
+    d.setUTCFullYear(year, month - 1, day); // setUTCFullYear keeps years 0-99 as they are
+    d.setUTCHours(0, 0, 0, 0);
+    return Math.round((d.getTime() - EPOCH) / DAY_MS);
+  }
+  function makeDate(year, month, day) {
+    year += floorDiv(month - 1, 12);
+    month = mod(month - 1, 12) + 1;
+    if (year < 1 || year > 9999) fail("NUM", "A date must be between the years 1 and 9999");
+    return check(serialOf(year, month, 1) + day - 1);
+  }
+  function dayOf(v) { return parts(num(v)); }
+  function leap(y) { return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0); }
+  function monthLength(y, m) { return m === 12 ? 31 : serialOf(y, m + 1, 1) - serialOf(y, m, 1); }
+  function addMonths(serial, months, end) {
+    var p = parts(serial), total = p[0] * 12 + p[1] - 1 + months, y = floorDiv(total, 12), m = mod(total, 12) + 1;
+    if (y < 1 || y > 9999) fail("NUM", "A date must be between the years 1 and 9999");
+    var last = monthLength(y, m);
+    return serialOf(y, m, end ? last : Math.min(p[2], last));
+  }
+  function later(a, b) { return a[0] * 10000 + a[1] * 100 + a[2] - (b[0] * 10000 + b[1] * 100 + b[2]); }
+  var UNITS = { d: 1, m: 1, y: 1, ym: 1, yd: 1, md: 1 };
+  function datedif(a) {
+    var first = Math.floor(num(a[0])), last = Math.floor(num(a[1])), unit = str(a[2]).trim().toLowerCase();
+    if (first > last) fail("NUM", "DATEDIF needs the start date on or before the end date");
+    if (unit === "d" || first === last) {
+      if (!UNITS.hasOwnProperty(unit)) fail("NUM", "DATEDIF's unit must be \"y\", \"m\", \"d\", \"ym\", \"yd\" or \"md\"");
+      return last - first;
+    }
+    var s = parts(first), e = parts(last), n;
+    if (unit === "m" || unit === "ym") {
+      n = e[1] - s[1] + 12 * (e[0] - s[0]);
+      if (s[2] > e[2]) n -= 1;
+      return unit === "ym" ? mod(n, 12) : n;
+    }
+    if (unit === "y") {
+      n = e[0] - s[0];
+      if (s[1] * 100 + s[2] > e[1] * 100 + e[2]) n -= 1;
+      return Math.max(n, 0);
+    }
+    if (unit === "md") {
+      if (s[2] <= e[2]) return e[2] - s[2];
+      return last - (e[1] === 1 ? makeDate(e[0] - 1, 12, s[2]) : makeDate(e[0], e[1] - 1, s[2]));
+    }
+    if (unit === "yd") {
+      var after = e[1] * 100 + e[2] >= s[1] * 100 + s[2];
+      return last - makeDate(after ? e[0] : e[0] - 1, s[1], s[2]);
+    }
+    return fail("NUM", "DATEDIF's unit must be \"y\", \"m\", \"d\", \"ym\", \"yd\" or \"md\"");
+  }
+  function workdaysBefore(day) { var k = day - MONDAY; return 5 * floorDiv(k, 7) + Math.min(mod(k, 7), 5); }
+  function workdayAt(i) { return MONDAY + 7 * floorDiv(i, 5) + mod(i, 5); }
+  function holidays(a) {
+    var seen = {}, out = [];
+    nums(a).forEach(function (x) {
+      var d = Math.floor(x);
+      if (mod(d - MONDAY, 7) < 5 && !seen[d]) { seen[d] = true; out.push(d); }
+    });
+    return out;
+  }
+  function count(days, lo, hi) { return days.filter(function (d) { return d >= lo && d <= hi; }).length; }
+  function yearfrac(a) {
+    var first = Math.floor(num(a[0])), last = Math.floor(num(a[1])), basis = a.length > 2 ? Math.trunc(num(a[2])) : 0;
+    if ([0, 1, 2, 3, 4].indexOf(basis) < 0) fail("NUM", "YEARFRAC's basis must be 0, 1, 2, 3 or 4");
+    if (first > last) { var t = first; first = last; last = t; }
+    var s = parts(first), e = parts(last), days = last - first;
+    if (first === last) return 0;
+    if (basis === 2) return days / 360;
+    if (basis === 3) return days / 365;
+    if (basis === 1) {
+      if (s[0] === e[0] || (e[0] === s[0] + 1 && later(s, [e[0] - 1, e[1], e[2]]) >= 0)) {
+        if (s[0] === e[0] && leap(s[0])) return days / 366;
+        var feb = [s[0], e[0]].some(function (y) {
+          if (!leap(y)) return false;
+          var f = serialOf(y, 2, 29);
+          return f >= first && f <= last;
+        });
+        return days / (feb ? 366 : 365);
+      }
+      var years = e[0] - s[0] + 1, span = e[0] < 9999 ? serialOf(e[0] + 1, 1, 1) - serialOf(s[0], 1, 1) : 0;
+      if (!span) span = serialOf(e[0], 12, 31) - serialOf(s[0], 1, 1) + 1;
+      return days / (span / years);
+    }
+    var d1 = s[2], d2 = e[2];
+    var febEnd = function (p) { return p[1] === 2 && p[2] === monthLength(p[0], 2); };
+    if (basis === 4) { d1 = Math.min(d1, 30); d2 = Math.min(d2, 30); }
+    else if (d1 === 31 && d2 === 31) { d1 = 30; d2 = 30; }
+    else if (d1 === 31) d1 = 30;
+    else if (d1 === 30 && d2 === 31) d2 = 30;
+    else if (febEnd(s) && febEnd(e)) { d1 = 30; d2 = 30; }
+    else if (febEnd(s)) d1 = 30;
+    return ((e[0] - s[0]) * 360 + (e[1] - s[1]) * 30 + d2 - d1) / 360;
+  }
+  function now(ctx) {
+    var injected = ctx.tables ? ctx.tables["@now"] : undefined;
+    return typeof injected === "number" ? injected : (Date.now() - EPOCH) / DAY_MS;
+  }
+  var FIRST_DAY = { 1: 6, 2: 0, 3: 0, 11: 0, 12: 1, 13: 2, 14: 3, 15: 4, 16: 5, 17: 6 };
+
+  K.register({
+    arity: {
+      DATE: [3, 3], TODAY: [0, 0], NOW: [0, 0], YEAR: [1, 1], MONTH: [1, 1], DAY: [1, 1],
+      WEEKDAY: [1, 2], EDATE: [2, 2], EOMONTH: [2, 2], DATEDIF: [3, 3], DAYS: [2, 2],
+      NETWORKDAYS: [2, 3], WORKDAY: [2, 3], YEARFRAC: [2, 3]
+    },
+    lazy: {
+      TODAY: function (args, ctx) { return Math.floor(now(ctx)); },
+      NOW: function (args, ctx) { return now(ctx); }
+    },
+    eager: {
+      DATE: function (a) {
+        var y = Math.trunc(num(a[0])), m = Math.trunc(num(a[1])), d = Math.trunc(num(a[2]));
+        if (y < 0 || y > 9999) fail("NUM", "DATE needs a year from 0 to 9999");
+        if (y < 1900) y += 1900;
+        return makeDate(y, m, d);
+      },
+      YEAR: function (a) { return dayOf(a[0])[0]; },
+      MONTH: function (a) { return dayOf(a[0])[1]; },
+      DAY: function (a) { return dayOf(a[0])[2]; },
+      WEEKDAY: function (a) {
+        var kind = a.length > 1 ? Math.trunc(num(a[1])) : 1;
+        if (!FIRST_DAY.hasOwnProperty(kind)) fail("NUM", "WEEKDAY's type must be 1, 2, 3 or 11 to 17");
+        var n = mod(dayOf(a[0])[3] - FIRST_DAY[kind], 7);
+        return kind === 3 ? n : n + 1;
+      },
+      EDATE: function (a) { return addMonths(num(a[0]), Math.trunc(num(a[1])), false); },
+      EOMONTH: function (a) { return addMonths(num(a[0]), Math.trunc(num(a[1])), true); },
+      DATEDIF: datedif,
+      DAYS: function (a) {
+        var end = Math.floor(num(a[0])), start = Math.floor(num(a[1]));
+        check(end); check(start);
+        return end - start;
+      },
+      NETWORKDAYS: function (a) {
+        var first = check(Math.floor(num(a[0]))), last = check(Math.floor(num(a[1]))), h = holidays(a.slice(2)), sign = 1;
+        if (first > last) { var t = first; first = last; last = t; sign = -1; }
+        return sign * (workdaysBefore(last + 1) - workdaysBefore(first) - count(h, first, last));
+      },
+      WORKDAY: function (a) {
+        var start = Math.floor(num(a[0])), steps = Math.trunc(num(a[1])), h = holidays(a.slice(2));
+        check(start);
+        if (steps === 0) return start;
+        var skipped = 0, end, found;
+        for (;;) {
+          if (steps > 0) {
+            end = workdayAt(workdaysBefore(start + 1) + steps - 1 + skipped);
+            found = count(h, start + 1, end);
+          } else {
+            end = workdayAt(workdaysBefore(start) + steps - skipped);
+            found = count(h, end, start - 1);
+          }
+          if (found === skipped) break;
+          skipped = found;
+        }
+        return check(end);
+      },
+      YEARFRAC: yearfrac
+    }
+  });
+})(typeof globalThis !== "undefined" ? globalThis.KeyvexFormula : this.KeyvexFormula);
