@@ -57,21 +57,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from copy import deepcopy
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
 from ._analyze import analyze
-from ._errors import Diagnostic, ErrorValue, FormulaError
+from ._errors import Diagnostic, ErrorValue, Fail, FormulaError
 from ._evaluate import compile_node
-from ._fn_dates import NOW_TABLE, serial_of
-from ._functions import FUNCTIONS, Arity, scripts_for
+from ._functions import FUNCTIONS, TABLE_ARGS, Arity, scripts_for
 from ._parser import parse
 from ._printer import to_source
 from ._values import Scalar
 
 __all__ = [
     "FUNCTIONS",
+    "NOW_TABLE",
     "Arity",
     "Diagnostic",
     "Formula",
@@ -144,10 +144,18 @@ def _collect(node: dict[str, Any], names: set[str], tables: set[str], functions:
         _collect(node["right"], names, tables, functions)
     elif kind == "call":
         functions.add(node["name"])
-        args = node["args"]
-        if node["name"] == "LOOKUP" and args and args[0]["type"] == "name":
-            tables.add(args[0]["name"])
-            args = args[1:]
+        args = list(node["args"])
+        position = TABLE_ARGS.get(node["name"])
+        if position is not None and position < len(args) and args[position]["type"] == "name":
+            tables.add(args[position]["name"])
+            if node["name"] != "INDEX":  # INDEX's first value may also be a list input
+                del args[position]
+        if node["name"] == "LET":
+            inner: set[str] = set()
+            for arg in args[1::2] + args[-1:]:
+                _collect(arg, inner, tables, functions)
+            names |= inner - {arg.get("name") for arg in args[:-1:2]}
+            return
         for arg in args:
             _collect(arg, names, tables, functions)
 

@@ -9,7 +9,7 @@ from typing import Any
 from ._errors import Diagnostic, ErrorValue, Fail, FormulaError
 from ._evaluate import compile_node
 from ._fn_dates import VOLATILE
-from ._functions import FUNCTIONS, arity_problem
+from ._functions import FUNCTIONS, TABLE_ARGS, arity_problem
 from ._parser import Node, parse
 from ._values import describe, to_number
 
@@ -22,7 +22,7 @@ _NUMERIC_FUNCTIONS = frozenset(
     + "IRR XIRR MIRR RATE NPER IPMT PPMT CUMIPMT CUMPRINC EFFECT NOMINAL XNPV SLN DDB".split()
     # Dates (_fn_dates.py): dates are serial numbers.
     + "DATE YEAR MONTH DAY WEEKDAY EDATE EOMONTH DAYS NETWORKDAYS WORKDAY YEARFRAC".split()
-)
+) | frozenset(name for name, arity in FUNCTIONS.items() if arity.numeric)
 
 
 def analyze(
@@ -64,7 +64,7 @@ def _children(node: Node) -> list[Node]:
 def _is_constant(node: Node) -> bool:
     if node["type"] == "call" and node["name"] in VOLATILE:
         return False
-    if node["type"] == "name" or (node["type"] == "call" and node["name"] == "LOOKUP"):
+    if node["type"] == "name" or (node["type"] == "call" and node["name"] in TABLE_ARGS):
         return False
     return all(_is_constant(child) for child in _children(node))
 
@@ -75,14 +75,10 @@ def _check(
     known_names: Collection[str] | None,
     tables: Mapping[str, Any] | Collection[str] | None,
 ) -> Iterator[Diagnostic]:
-    table_names = {
-        id(node["args"][0])
-        for node, _ in _walk(tree)
-        if node["type"] == "call" and node["name"] == "LOOKUP" and node["args"]
-    }
+    table_names, bound = _table_and_bound_names(tree, tables)
     for node, inside_constant in _walk(tree):
         kind = node["type"]
-        if kind == "name" and id(node) in table_names:
+        if kind == "name" and (id(node) in table_names or node["name"] in bound):
             continue
         if kind == "name" and known_names is not None and node["name"] not in known_names:
             yield _unknown_name(node, known_names)
@@ -98,6 +94,25 @@ def _check(
                 value = compile_node(node, source)({}, {})
                 if isinstance(value, ErrorValue):
                     yield Diagnostic(value.code, value.message, value.position)
+
+
+def _table_and_bound_names(
+    tree: Node, tables: Mapping[str, Any] | Collection[str] | None
+) -> tuple[set[int], set[str]]:
+    """Ids of the name nodes that name a table, and the names LET binds (known inside it)."""
+    table_names: set[int] = set()
+    bound: set[str] = set()
+    for node, _ in _walk(tree):
+        if node["type"] != "call":
+            continue
+        args, position = node["args"], TABLE_ARGS.get(node["name"])
+        if position is not None and position < len(args) and args[position]["type"] == "name":
+            table = args[position]
+            if node["name"] != "INDEX" or (tables is not None and table["name"] in tables):
+                table_names.add(id(table))
+        if node["name"] == "LET":
+            bound |= {arg["name"] for arg in args[:-1:2] if arg["type"] == "name"}
+    return table_names, bound
 
 
 def _unknown_name(node: Node, known_names: Collection[str]) -> Diagnostic:
@@ -120,23 +135,26 @@ def _check_call(
     if problem is not None:
         yield Diagnostic("ARG", f"{problem} (at position {position}).", position)
         return
-    if name != "LOOKUP":
+    position = TABLE_ARGS.get(name)
+    if position is None or name == "INDEX":
         return
-    table = args[0]
+    table = args[position]
     if table["type"] != "name":
+        which = "first" if position == 0 else "second"
         yield Diagnostic(
             "ARG",
-            f"LOOKUP needs the name of a table as its first value (position {table['pos']}).",
+            f"{name} needs the name of a table as its {which} value (position {table['pos']}).",
             table["pos"],
         )
         return
     if tables is None:
         return
+    column = args[2] if name == "LOOKUP" else (args[1] if name == "TABLECOLUMN" else None)
     if table["name"] not in tables:
         message = f"There is no table named '{table['name']}' (position {table['pos']})."
         yield Diagnostic("NAME", message, table["pos"])
-    elif isinstance(tables, Mapping) and args[2]["type"] == "text":
-        yield from _check_column(table["name"], tables[table["name"]], args[2])
+    elif isinstance(tables, Mapping) and column is not None and column["type"] == "text":
+        yield from _check_column(table["name"], tables[table["name"]], column)
 
 
 def _check_column(table: str, rows: Any, column: Node) -> Iterator[Diagnostic]:

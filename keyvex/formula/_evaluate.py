@@ -20,7 +20,7 @@ from ._approx import (
 from ._errors import ErrorValue, Fail, FormulaError
 from ._fastops import specialise, specialise_arithmetic
 from ._fn_dates import VOLATILE
-from ._functions import COMPILERS, EAGER, TOLERANT, arity_problem, divide, modulo, power
+from ._functions import COMPILERS, EAGER, TABLE_ARGS, TOLERANT, arity_problem, divide, modulo, power
 from ._site import Site
 from ._values import (
     INF,
@@ -56,7 +56,7 @@ def _is_constant(node: Node) -> bool:
     kind = node["type"]
     if kind == "call" and node["name"] in VOLATILE:
         return False  # TODAY() and NOW() read the evaluation time
-    if kind == "name" or (kind == "call" and node["name"] == "LOOKUP"):
+    if kind == "name" or (kind == "call" and node["name"] in TABLE_ARGS):
         return False
     if kind == "unary":
         return _is_constant(node["operand"])

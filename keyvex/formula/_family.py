@@ -9,6 +9,8 @@ A family module (``_fn_maths.py``, ``_fn_stats.py`` ...) defines one ``FAMILY = 
 * ``compilers``: name -> compiler for functions that evaluate only what they need or read
   tables (IF, IFERROR, LET, VLOOKUP ...): it gets the argument nodes, their compiled
   closures and the call's Site, and returns the closure;
+* ``tables``: name -> the position of the argument that names a data table (VLOOKUP's
+  second); that argument is a table name, not a value, and the call is never constant;
 * ``script``: the browser file implementing the family, ``formula.js`` (always loaded) or
   ``formula-more.js`` (loaded only by pages whose formulas call one of its functions).
 
@@ -39,11 +41,20 @@ MORE_SCRIPT = "formula-more.js"
 
 
 class Arity(NamedTuple):
-    """How many values a function takes; `maximum` None means any number."""
+    """How many values a function takes (`maximum` None: any number), a one-line summary, the
+    kind of value it gives ("number", "text", "boolean" or "any") and whether every value it
+    takes must be a number (static analysis reports a constant that is not)."""
 
     minimum: int
     maximum: int | None
     summary: str
+    result: str = "any"
+    numeric: bool = False
+
+
+def number_fn(minimum: int, maximum: int | None, summary: str) -> Arity:
+    """A function of numbers giving a number."""
+    return Arity(minimum, maximum, summary, "number", True)
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,7 @@ class Family:
     eager: Mapping[str, Eager] = field(default_factory=dict)
     compilers: Mapping[str, Compiler] = field(default_factory=dict)
     tolerant: frozenset[str] = frozenset()
+    tables: Mapping[str, int] = field(default_factory=dict)
     script: str = CORE_SCRIPT
 
     def __post_init__(self) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from ._errors import Fail
-from ._family import Args, Arity, Family, divide, numbers, power
+from ._family import Args, Family, divide, number_fn, numbers, power
 from ._values import Value, check_number, to_number
 
 
@@ -99,10 +99,10 @@ def _npv(args: Args) -> Value:
 
 FAMILY = Family(
     arities={
-        "PMT": Arity(3, 5, "PMT(rate, nper, pv, fv=0, type=0): payment per period"),
-        "FV": Arity(3, 5, "FV(rate, nper, pmt, pv=0, type=0): future value"),
-        "PV": Arity(3, 5, "PV(rate, nper, pmt, fv=0, type=0): present value"),
-        "NPV": Arity(2, None, "NPV(rate, v1, ...): net present value"),
+        "PMT": number_fn(3, 5, "PMT(rate, nper, pv, fv=0, type=0): payment per period"),
+        "FV": number_fn(3, 5, "FV(rate, nper, pmt, pv=0, type=0): future value"),
+        "PV": number_fn(3, 5, "PV(rate, nper, pmt, fv=0, type=0): present value"),
+        "NPV": number_fn(2, None, "NPV(rate, v1, ...): net present value"),
     },
     eager={"PMT": _pmt, "FV": _fv, "PV": _pv, "NPV": _npv},
 )

@@ -157,6 +157,7 @@ CORE = Family(
     },
     compilers=_LAZY,
     tolerant=frozenset({"COUNT"}),
+    tables={"LOOKUP": 0},
 )
 
 _FAMILIES: tuple[Family, ...] = (
@@ -173,13 +174,19 @@ _FAMILIES: tuple[Family, ...] = (
 
 
 def _merge() -> tuple[
-    dict[str, Arity], dict[str, Eager], dict[str, Compiler], set[str], dict[str, str]
+    dict[str, Arity],
+    dict[str, Eager],
+    dict[str, Compiler],
+    set[str],
+    dict[str, str],
+    dict[str, int],
 ]:
     arities: dict[str, Arity] = {}
     eager: dict[str, Eager] = {}
     compilers: dict[str, Compiler] = {}
     tolerant: set[str] = set()
     scripts: dict[str, str] = {}
+    tables: dict[str, int] = {}
     for family in _FAMILIES:
         assert not set(family.arities) & set(arities), set(family.arities) & set(arities)
         arities.update(family.arities)
@@ -187,16 +194,19 @@ def _merge() -> tuple[
         compilers.update(family.compilers)
         tolerant |= family.tolerant
         scripts.update(dict.fromkeys(family.arities, family.script))
-    return arities, eager, compilers, tolerant, scripts
+        tables.update(family.tables)
+    return arities, eager, compilers, tolerant, scripts, tables
 
 
-_arities, _eager, _compilers, _tolerant, _scripts = _merge()
+_arities, _eager, _compilers, _tolerant, _scripts, _tables = _merge()
 FUNCTIONS: Mapping[str, Arity] = MappingProxyType(_arities)
 EAGER: Mapping[str, Eager] = MappingProxyType(_eager)
 COMPILERS: Mapping[str, Compiler] = MappingProxyType(_compilers)
 LAZY = frozenset(_compilers)
 TOLERANT = frozenset(_tolerant)
 SCRIPTS: Mapping[str, str] = MappingProxyType(_scripts)
+# Function -> the position of its argument that names a table (LOOKUP's first, VLOOKUP's second).
+TABLE_ARGS: Mapping[str, int] = MappingProxyType(_tables)
 
 
 def scripts_for(functions: frozenset[str] | set[str]) -> tuple[str, ...]:
@@ -214,6 +224,8 @@ def arity_problem(name: str, count: int) -> str | None:
             return f"{name} needs at least {arity.minimum} {plural}, but got {count}"
         if name == "IFS" and count % 2:
             return f"IFS needs pairs of condition and value, but got {count} values"
+        if name == "LET" and count % 2 == 0:
+            return f"LET needs names with values and then a result, but got {count} values"
         return None
     if arity.minimum <= count <= arity.maximum:
         return None

@@ -59,3 +59,76 @@ def node_runtime() -> Iterator[NodeRuntime]:
     runtime = NodeRuntime(node)
     yield runtime
     runtime.close()
+
+
+ERROR_CODES = frozenset({"PARSE", "DIV_ZERO", "TYPE", "NAME", "ARG", "NUM", "LIMIT", "NA"})
+
+
+def _outcome_python(source: str, variables: Any, tables: Any) -> tuple[str, Any]:
+    try:
+        return ("ok", keyvex.formula.evaluate(source, variables, tables))
+    except keyvex.formula.FormulaError as error:
+        return ("error", error.code)
+
+
+def _outcome_js(result: dict[str, Any]) -> tuple[str, Any]:
+    if not result["ok"]:
+        return ("error", result["code"])
+    value = result["value"]
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if isinstance(value, list):
+        value = [float(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
+    return ("ok", value)
+
+
+def _expected(value: Any) -> tuple[str, Any]:
+    if isinstance(value, str) and value in ERROR_CODES:
+        return ("error", value)
+    return ("ok", float(value) if type(value) is int else value)
+
+
+def _agree(got: tuple[str, Any], want: tuple[str, Any]) -> bool:
+    if got[0] != want[0]:
+        return False
+    a, b = got[1], want[1]
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or abs(a - b) <= 1e-12 * max(abs(a), abs(b))
+    return type(a) is type(b) and a == b
+
+
+class BothEvaluators:
+    """Checks (formula, spreadsheet answer) cases in Python and in formula.js."""
+
+    def __init__(self, runtime: NodeRuntime | None) -> None:
+        self.runtime = runtime
+
+    def check(
+        self, cases: list[tuple[str, Any]], variables: Any = None, tables: Any = None
+    ) -> None:
+        variables, tables = variables or {}, tables or {}
+        wrong = []
+        for source, expected in cases:
+            got = _outcome_python(source, variables, tables)
+            if not _agree(got, _expected(expected)):
+                wrong.append(("python", source, got, expected))
+        if self.runtime is not None:
+            batch = [
+                {
+                    "ast": keyvex.formula.compile(source).to_json(),
+                    "variables": variables,
+                    "tables": tables,
+                }
+                for source, _ in cases
+            ]
+            for (source, expected), result in zip(cases, self.runtime.evaluate(batch), strict=True):
+                got = _outcome_js(result)
+                if not _agree(got, _expected(expected)):
+                    wrong.append(("javascript", source, got, expected))
+        assert not wrong, wrong
+
+
+@pytest.fixture
+def both(node_runtime: NodeRuntime) -> BothEvaluators:
+    """Runs cases through both evaluators (the JS side is skipped only without node)."""
+    return BothEvaluators(node_runtime)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 import re
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -407,6 +408,9 @@ def random_ast(rng: random.Random, depth: int) -> dict[str, Any]:
             args[1] = {"type": "text", "value": rng.choice(["basic", "TEAM", "Gold", "10"])}
         if rng.random() < 0.7:
             args[2] = {"type": "text", "value": rng.choice(["price", "seats", "label", "x"])}
+    table_arg = {"VLOOKUP": 1, "TABLECOLUMN": 0, "INDEX": 0}.get(name)
+    if table_arg is not None and table_arg < count and rng.random() < 0.7:
+        args[table_arg] = {"type": "name", "name": rng.choice(["prices", "sizes", "nowhere"])}
     if name == "NOT":
         return {"type": "unary", "op": "not", "operand": args[0]} if args else args_free(rng)
     return {"type": "call", "name": name, "args": args}

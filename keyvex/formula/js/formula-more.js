@@ -6,9 +6,369 @@
   "use strict";
   if (!K) throw new Error("formula.js must be loaded before formula-more.js");
   var L = K.lib; // fail, num, str, bool, text, fin, cmp, rnd, items, nums, ev, attempt ...
+  var fail = L.fail, num = L.num, nums = L.nums, fin = L.fin, cmp = L.cmp, isNum = L.isNum;
+  var approxEq = L.approxEq, add = L.add;
 
-  K.register({ arity: {}, eager: {}, lazy: {}, tolerant: [] });
-  void L;
+  /* Statistics, as keyvex/formula/_fn_stats.py. */
+  function sorted(a, name) {
+    var xs = nums(a).sort(function (x, y) { return x - y; });
+    if (!xs.length) fail("NUM", name + " needs at least one number");
+    return xs;
+  }
+  function csum(xs) { // Neumaier, as compensated_sum
+    var t = 0, c = 0;
+    for (var i = 0; i < xs.length; i++) {
+      var s = t + xs[i];
+      c += Math.abs(t) >= Math.abs(xs[i]) ? (t - s) + xs[i] : (xs[i] - s) + t;
+      t = s;
+    }
+    return fin(t + c);
+  }
+  function variance(xs, name) {
+    if (xs.length < 2) fail("DIV_ZERO", name + " needs at least two numbers");
+    var m = fin(csum(xs) / xs.length);
+    return fin(csum(xs.map(function (x) { return (x - m) * (x - m); })) / (xs.length - 1));
+  }
+  function percentile(xs, f, name) {
+    if (!(f >= 0 && f <= 1)) fail("NUM", name + " needs a fraction between 0 and 1");
+    var p = f * (xs.length - 1), lo = Math.floor(p);
+    if (lo + 1 >= xs.length) return xs[xs.length - 1];
+    return fin(xs[lo] + (p - lo) * (xs[lo + 1] - xs[lo]));
+  }
+  function kth(largest) {
+    return function (a) {
+      var name = largest ? "LARGE" : "SMALL", xs = sorted(a.slice(0, 1), name), k = Math.ceil(num(a[1]));
+      if (!(k >= 1 && k <= xs.length)) fail("TYPE", name + " needs a position from 1 to " + xs.length);
+      return largest ? xs[xs.length - k] : xs[k - 1];
+    };
+  }
+  function cells(v) { return Array.isArray(v) ? v : [v]; }
+  var ORDERS = {
+    "=": function (c) { return c === 0; }, "<>": function (c) { return c !== 0; },
+    "<": function (c) { return c < 0; }, "<=": function (c) { return c <= 0; },
+    ">": function (c) { return c > 0; }, ">=": function (c) { return c >= 0; }
+  };
+  var NUMERIC = /^[ \t\r\n]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\r\n]*$/;
+  function matcher(crit) {
+    if (Array.isArray(crit)) fail("TYPE", "A criterion must be one value, not a list");
+    if (typeof crit !== "string") return function (c) { return c !== null && cmp(c, crit) === 0; };
+    var m = /^(<=|>=|<>|<|>|=)?([\s\S]*)$/.exec(crit), op = m[1] || "=", operand = m[2];
+    if (NUMERIC.test(operand)) {
+      var target = num(operand), test = ORDERS[op];
+      return function (c) {
+        if (!isNum(c)) return op === "<>";
+        return test(approxEq(c, target) ? 0 : c > target ? 1 : -1);
+      };
+    }
+    if (operand === "" && (op === "=" || op === "<>")) {
+      return function (c) { return (c === null || c === "") === (op === "="); };
+    }
+    if (op === "=" || op === "<>") {
+      var re = new RegExp("^" + Array.from(operand, function (ch) {
+        return ch === "*" ? "[\\s\\S]*" : ch === "?" ? "[\\s\\S]" : ch.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+      }).join("") + "$", "iu");
+      return function (c) { return (typeof c === "string" && re.test(c)) === (op === "="); };
+    }
+    var order = ORDERS[op];
+    return function (c) { return typeof c === "string" && order(cmp(c, operand)); };
+  }
+  function selected(ranges, criteria, values) {
+    var cols = ranges.map(cells), target = values === undefined ? cols[0] : cells(values);
+    cols.forEach(function (c) { if (c.length !== target.length) fail("ARG", "The ranges and the values must be lists of the same length"); });
+    var tests = criteria.map(matcher);
+    return target.filter(function (cell, i) {
+      return tests.every(function (t, j) { return t(cols[j][i]); });
+    });
+  }
+  function sumOf(xs) { var t = 0; for (var i = 0; i < xs.length; i++) t = add(t, xs[i]); return fin(t); }
+  function aggregate(kind, pairs) {
+    return function (a) {
+      var ranges, criteria, values;
+      if (pairs) {
+        if (a.length % 2 === 0) fail("ARG", "This function needs the values, then pairs of range and criterion");
+        values = a[0]; ranges = []; criteria = [];
+        for (var i = 1; i < a.length; i += 2) { ranges.push(a[i]); criteria.push(a[i + 1]); }
+      } else { ranges = [a[0]]; criteria = [a[1]]; values = a.length > 2 ? a[2] : undefined; }
+      var xs = selected(ranges, criteria, values).filter(isNum);
+      if (kind === "sum") return sumOf(xs);
+      if (kind === "average") {
+        if (!xs.length) fail("DIV_ZERO", "AVERAGEIF found no matching numbers, so there is no average");
+        return fin(sumOf(xs) / xs.length);
+      }
+      if (!xs.length) return 0;
+      return kind === "min" ? Math.min.apply(null, xs) : Math.max.apply(null, xs);
+    };
+  }
+
+  K.register({
+    arity: {
+      MEDIAN: [1, -1], MODE: [1, -1], STDEV: [1, -1], VAR: [1, -1], PERCENTILE: [2, 2],
+      QUARTILE: [2, 2], LARGE: [2, 2], SMALL: [2, 2], RANK: [2, 3], COUNTA: [1, -1],
+      COUNTIF: [2, 2], COUNTIFS: [2, -1], SUMIF: [2, 3], SUMIFS: [3, -1], AVERAGEIF: [2, 3],
+      AVERAGEIFS: [3, -1], MINIFS: [3, -1], MAXIFS: [3, -1]
+    },
+    eager: {
+      MEDIAN: function (a) {
+        var xs = sorted(a, "MEDIAN"), m = Math.floor(xs.length / 2);
+        return xs.length % 2 ? xs[m] : fin((xs[m - 1] + xs[m]) / 2);
+      },
+      MODE: function (a) {
+        var xs = nums(a), counts = new Map(), best = 0;
+        xs.forEach(function (x) { counts.set(x, (counts.get(x) || 0) + 1); best = Math.max(best, counts.get(x)); });
+        if (best < 2) fail("TYPE", "MODE needs a number that appears more than once");
+        return xs.find(function (x) { return counts.get(x) === best; });
+      },
+      STDEV: function (a) { return fin(Math.sqrt(variance(nums(a), "STDEV"))); },
+      VAR: function (a) { return variance(nums(a), "VAR"); },
+      PERCENTILE: function (a) { return percentile(sorted(a.slice(0, 1), "PERCENTILE"), num(a[1]), "PERCENTILE"); },
+      QUARTILE: function (a) {
+        var q = Math.trunc(num(a[1]));
+        if (!(q >= 0 && q <= 4)) fail("NUM", "QUARTILE needs a quarter from 0 to 4");
+        return percentile(sorted(a.slice(0, 1), "QUARTILE"), q / 4, "QUARTILE");
+      },
+      LARGE: kth(true),
+      SMALL: kth(false),
+      RANK: function (a) {
+        var x = num(a[0]), xs = nums(a.slice(1, 2)), asc = a.length > 2 && num(a[2]) !== 0;
+        if (!xs.some(function (v) { return approxEq(x, v); })) fail("TYPE", "RANK needs a number that is in the list");
+        return 1 + xs.filter(function (v) { return (asc ? v < x : v > x) && !approxEq(v, x); }).length;
+      },
+      COUNTA: function (a) {
+        return a.reduce(function (n, v) {
+          return n + (Array.isArray(v) ? v.filter(function (c) { return c !== null; }).length : v !== null ? 1 : 0);
+        }, 0);
+      },
+      COUNTIF: function (a) { return selected([a[0]], [a[1]]).length; },
+      COUNTIFS: function (a) {
+        if (a.length % 2) fail("ARG", "COUNTIFS needs pairs of range and criterion");
+        return selected(a.filter(function (v, i) { return i % 2 === 0; }), a.filter(function (v, i) { return i % 2 === 1; })).length;
+      },
+      SUMIF: aggregate("sum", false),
+      SUMIFS: aggregate("sum", true),
+      AVERAGEIF: aggregate("average", false),
+      AVERAGEIFS: aggregate("average", true),
+      MINIFS: aggregate("min", true),
+      MAXIFS: aggregate("max", true)
+    },
+    tolerant: ["COUNTA"]
+  });
+
+  /* Text, as keyvex/formula/_fn_text.py: positions count code points. */
+  var str = L.str, text = L.text, bool = L.bool, items = L.items, rnd = L.rnd, fmt = L.fmt, MAX = 10000;
+  function chars(s) { return Array.from(s); }
+  function count(a, i, dflt, name) {
+    var n = a.length > i ? Math.trunc(num(a[i])) : dflt;
+    if (n < 0) fail("ARG", name + " needs a count of 0 or more");
+    return Math.min(n, MAX + 1);
+  }
+  function finder(insensitive) {
+    var name = insensitive ? "SEARCH" : "FIND";
+    return function (a) {
+      var needle = str(a[0]), hay = str(a[1]), start = a.length > 2 ? Math.trunc(num(a[2])) : 1;
+      if (insensitive) { needle = needle.toLowerCase(); hay = hay.toLowerCase(); }
+      var cs = chars(hay);
+      if (!needle || start < 1 || start > cs.length) fail("TYPE", name + " needs some text to find and a start within the text");
+      var at = hay.indexOf(needle, cs.slice(0, start - 1).join("").length);
+      if (at < 0) fail("TYPE", name + " did not find the text");
+      return chars(hay.slice(0, at)).length + 1;
+    };
+  }
+  var AMOUNT = /^([+-]?)[$€£]?((?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)(%?)$/;
+  function sections(p) {
+    var out = [], cur = "", quoted = false;
+    chars(p).forEach(function (ch) {
+      if (ch === '"') quoted = !quoted;
+      if (ch === ";" && !quoted) { out.push(cur); cur = ""; } else cur += ch;
+    });
+    out.push(cur);
+    return out;
+  }
+  function formatText(x, pattern) {
+    var secs = sections(pattern), sec = secs[0], signed = true;
+    if (x < 0 && secs.length > 1) { sec = secs[1]; signed = false; } else if (x === 0 && secs.length > 2) sec = secs[2];
+    var tokens = [], re = /"([^"]*)"|\\([\s\S])|([0#?,.])|([\s\S])/gu, m;
+    while ((m = re.exec(sec))) tokens.push([m[3] || "", m[1] || m[2] || m[4] || ""]);
+    var places = [];
+    tokens.forEach(function (t, i) { if ("0#?".indexOf(t[0]) >= 0 && t[0]) places.push(i); });
+    if (!places.length) fail("ARG", 'TEXT does not know the format "' + pattern.slice(0, 30) + '"');
+    var first = places[0], last = places[places.length - 1];
+    var lit = function (ts, withCodes) {
+      return ts.filter(function (t) { return !t[0] || (withCodes && ",.".indexOf(t[0]) >= 0); }).map(function (t) { return t[1]; }).join("");
+    };
+    var prefix = lit(tokens.slice(0, first), true), suffix = lit(tokens.slice(last + 1), false);
+    var inside = tokens.slice(first, last + 1), inner = lit(inside, false);
+    var body = inside.filter(function (t) { return t[0]; }).map(function (t) { return t[0]; }).join("");
+    var percent = (prefix + suffix + inner).split("%").length - 1;
+    var dot = body.indexOf("."), wholeCodes = dot < 0 ? body : body.slice(0, dot), fracCodes = dot < 0 ? "" : body.slice(dot + 1);
+    var decimals = fracCodes.replace(/[^0#?]/g, "").length;
+    var required = fracCodes.replace(/[#?]+$/, "").replace(/,/g, "").length;
+    var value = Math.abs(x) * Math.pow(100, percent), rounded = rnd(value, decimals, "half"), whole, frac = "";
+    if (rounded >= 1e21) whole = fmt(rounded);
+    else { var parts = rounded.toFixed(decimals).split("."); whole = parts[0]; frac = parts[1] || ""; }
+    frac = frac.slice(0, Math.max(required, frac.replace(/0+$/, "").length));
+    var minimum = wholeCodes.split("0").length - 1;
+    whole = whole.replace(/^0+/, "").padStart(minimum, "0");
+    if (wholeCodes.indexOf(",") >= 0 && /^[0-9]+$/.test(whole)) whole = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    var body2 = whole + (frac || (dot >= 0 && required) ? "." : "") + frac;
+    var sign = signed && x < 0 && rounded !== 0 ? "-" : "";
+    return text(sign + prefix + body2 + inner + suffix);
+  }
+
+  K.register({
+    arity: {
+      CONCAT: [1, -1], TEXTJOIN: [3, -1], LEFT: [1, 2], RIGHT: [1, 2], MID: [3, 3], TRIM: [1, 1],
+      SUBSTITUTE: [3, 4], FIND: [2, 3], SEARCH: [2, 3], PROPER: [1, 1], REPT: [2, 2], EXACT: [2, 2],
+      VALUE: [1, 1], TEXT: [2, 2], FIXED: [1, 3]
+    },
+    eager: {
+      CONCAT: function (a) { return text(items(a).map(str).join("")); },
+      TEXTJOIN: function (a) {
+        var skip = bool(a[1]);
+        return text(items(a.slice(2)).map(str).filter(function (t) { return t || !skip; }).join(str(a[0])));
+      },
+      LEFT: function (a) { return chars(str(a[0])).slice(0, count(a, 1, 1, "LEFT")).join(""); },
+      RIGHT: function (a) {
+        var cs = chars(str(a[0])), n = count(a, 1, 1, "RIGHT");
+        return n ? cs.slice(Math.max(0, cs.length - n)).join("") : "";
+      },
+      MID: function (a) {
+        var cs = chars(str(a[0])), start = Math.trunc(num(a[1]));
+        if (start < 1) fail("ARG", "MID needs a start position of 1 or more");
+        var n = count(a, 2, 0, "MID");
+        return start <= cs.length ? cs.slice(start - 1, start - 1 + n).join("") : "";
+      },
+      TRIM: function (a) { return str(a[0]).replace(/^ +| +$/g, "").replace(/ +/g, " "); },
+      SUBSTITUTE: function (a) {
+        var t = str(a[0]), old = str(a[1]), neu = str(a[2]);
+        if (!old) return t;
+        if (a.length < 4) return text(t.split(old).join(neu));
+        var k = Math.trunc(num(a[3])), at = -1;
+        if (k < 1) fail("ARG", "SUBSTITUTE needs an instance of 1 or more");
+        for (var i = 0; i < k; i++) { at = t.indexOf(old, at + 1); if (at < 0) return t; }
+        return text(t.slice(0, at) + neu + t.slice(at + old.length));
+      },
+      FIND: finder(false),
+      SEARCH: finder(true),
+      PROPER: function (a) {
+        var after = false;
+        return text(chars(str(a[0])).map(function (c) {
+          var out = after ? c.toLowerCase() : c.toUpperCase();
+          after = /\p{L}/u.test(c);
+          return out;
+        }).join(""));
+      },
+      REPT: function (a) {
+        var t = str(a[0]), n = count(a, 1, 0, "REPT");
+        if (chars(t).length * n > MAX) fail("LIMIT", "A text would be longer than 10,000 characters");
+        return t.repeat(n);
+      },
+      EXACT: function (a) { return str(a[0]) === str(a[1]); },
+      VALUE: function (a) {
+        var v = a[0];
+        if (Array.isArray(v)) fail("TYPE", "VALUE needs one value, not a list");
+        if (typeof v !== "string") return num(v);
+        var m = AMOUNT.exec(v.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, ""));
+        if (!m || !/[0-9]/.test(m[2].split(/[eE]/)[0])) fail("TYPE", 'VALUE cannot read "' + v.slice(0, 30) + '" as a number');
+        var x = num(m[1] + m[2].replace(/,/g, ""));
+        return m[3] ? x / 100 : x;
+      },
+      TEXT: function (a) {
+        var v = a[0];
+        if (typeof v === "string") {
+          if (!v.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "")) return v;
+          try { v = num(v); } catch (e) { return v; }
+        }
+        return formatText(num(v), str(a[1]));
+      },
+      FIXED: function (a) {
+        var x = num(a[0]), d = a.length > 1 ? Math.trunc(num(a[1])) : 2;
+        if (d > 100) fail("ARG", "FIXED shows at most 100 decimals");
+        var plain = a.length > 2 && bool(a[2]);
+        if (d < 0) { x = rnd(x, Math.max(d, -400), "half"); d = 0; }
+        return formatText(x, (plain ? "0" : "#,##0") + (d > 0 ? "." + "0".repeat(d) : ""));
+      }
+    }
+  });
+
+  /* Lookup, as keyvex/formula/_fn_lookup.py: tables by name, columns from 1, NA when nothing matches. */
+  var norm = L.norm, ev = L.ev, has = L.has;
+  function kind(v) { return typeof v === "boolean" ? 2 : typeof v === "string" ? 1 : 0; }
+  function rowsOf(name, ctx) {
+    if (!has(ctx.tables, name)) fail("NAME", "There is no table named '" + name + "'");
+    return (ctx.tables[name] || []).filter(function (r) { return r && typeof r === "object" && !Array.isArray(r) && Object.keys(r).length; });
+  }
+  function cell(raw) { var v = norm(raw === undefined ? null : raw); return Array.isArray(v) ? null : v; }
+  function find(key, cs, mode) {
+    if (Array.isArray(key)) fail("TYPE", "The value to find must be one value, not a list");
+    var found = null;
+    for (var i = 0; i < cs.length; i++) {
+      if (cs[i] === null || kind(cs[i]) !== kind(key)) continue;
+      var o = cmp(cs[i], key);
+      if (mode === 0) { if (o === 0) return i; } else if (o * mode <= 0) found = i; else break;
+    }
+    return found;
+  }
+  function notFound(key) { return fail("NA", "Nothing matches " + JSON.stringify(str(key).slice(0, 30))); }
+  function tableName(node, fn) {
+    if (node.type !== "name") fail("ARG", fn + " needs the name of a table as its " + (fn === "VLOOKUP" ? "second" : "first") + " value");
+    return node.name;
+  }
+
+  K.register({
+    arity: { VLOOKUP: [3, 4], INDEX: [2, 3], MATCH: [2, 3], XLOOKUP: [3, 4], TABLECOLUMN: [2, 2] },
+    lazy: {
+      VLOOKUP: function (args, ctx) {
+        var name = tableName(args[1], "VLOOKUP"), key = ev(args[0], ctx), column = ev(args[2], ctx);
+        var approx = args.length > 3 ? ev(args[3], ctx) : true;
+        var rows = rowsOf(name, ctx), keys = rows.length ? Object.keys(rows[0]) : [];
+        var i = Math.trunc(num(column));
+        if (!(i >= 1 && i <= keys.length)) fail("ARG", "VLOOKUP's column must be from 1 to " + keys.length);
+        var found = find(key, rows.map(function (r) { return cell(r[keys[0]]); }), bool(approx) ? 1 : 0);
+        if (found === null) notFound(key);
+        var v = rows[found][keys[i - 1]];
+        return norm(v === undefined ? null : v);
+      },
+      INDEX: function (args, ctx) {
+        var vals = args.slice(1).map(function (a) { return ev(a, ctx); });
+        var row = Math.trunc(num(vals[0])), col = vals.length > 1 ? Math.trunc(num(vals[1])) : null, src = args[0];
+        if (src.type === "name" && has(ctx.tables, src.name) && !has(ctx.vars, src.name)) {
+          var rows = rowsOf(src.name, ctx), keys = rows.length ? Object.keys(rows[0]) : [];
+          if (col === null) { if (keys.length !== 1) fail("ARG", "INDEX on a table needs a row and a column"); col = 1; }
+          if (!(row >= 1 && row <= rows.length && col >= 1 && col <= keys.length)) {
+            fail("ARG", "INDEX needs a row from 1 to " + rows.length + " and a column from 1 to " + keys.length);
+          }
+          var v = rows[row - 1][keys[col - 1]];
+          return norm(v === undefined ? null : v);
+        }
+        var items = ev(src, ctx), cs = Array.isArray(items) ? items : [items];
+        if ((col !== null && col !== 1) || !(row >= 1 && row <= cs.length)) fail("ARG", "INDEX needs a position from 1 to " + cs.length);
+        return cs[row - 1];
+      },
+      TABLECOLUMN: function (args, ctx) {
+        var name = tableName(args[0], "TABLECOLUMN"), column = str(ev(args[1], ctx));
+        var rows = rowsOf(name, ctx), keys = rows.length ? Object.keys(rows[0]) : [], key = null;
+        [column, column.toLowerCase()].forEach(function (c) {
+          keys.forEach(function (k) { if (key === null && (k === c || k.toLowerCase() === c)) key = k; });
+        });
+        if (key === null) fail("ARG", "The table '" + name + "' has no column '" + column + "'");
+        return rows.map(function (r) { return cell(r[key]); });
+      }
+    },
+    eager: {
+      MATCH: function (a) {
+        var mode = a.length > 2 ? num(a[2]) : 1, found = find(a[0], cells(a[1]), mode > 0 ? 1 : mode < 0 ? -1 : 0);
+        if (found === null) notFound(a[0]);
+        return found + 1;
+      },
+      XLOOKUP: function (a) {
+        var keys = cells(a[1]), results = cells(a[2]);
+        if (keys.length !== results.length) fail("ARG", "XLOOKUP needs the two lists to be of the same length");
+        var found = find(a[0], keys, 0);
+        if (found === null) return a.length > 3 ? a[3] : notFound(a[0]);
+        return results[found];
+      }
+    }
+  });
 })(typeof globalThis !== "undefined" ? globalThis.KeyvexFormula : this.KeyvexFormula);
 
 /* Finance: IRR, XIRR, MIRR, RATE, NPER, IPMT, PPMT, CUMIPMT, CUMPRINC, EFFECT, NOMINAL, XNPV,

@@ -6,11 +6,15 @@
   var ARITY = {
     IF: [3, 3], IFS: [2, -1], AND: [1, -1], OR: [1, -1], NOT: [1, 1], MIN: [1, -1],
     MAX: [1, -1], SUM: [1, -1], AVERAGE: [1, -1], AVG: [1, -1], COUNT: [1, -1],
-    ROUND: [1, 2], ROUNDUP: [1, 2], ROUNDDOWN: [1, 2], FLOOR: [1, 1], CEILING: [1, 1],
+    ROUND: [1, 2], ROUNDUP: [1, 2], ROUNDDOWN: [1, 2], FLOOR: [1, 2], CEILING: [1, 2],
     ABS: [1, 1], SQRT: [1, 1], POWER: [2, 2], EXP: [1, 1], LN: [1, 1], LOG10: [1, 1],
-    MOD: [2, 2], CLAMP: [3, 3], PMT: [3, 5], FV: [3, 5], PV: [3, 5], NPV: [2, -1],
+    MOD: [2, 2], CLAMP: [3, 3], INT: [1, 1], TRUNC: [1, 2], MROUND: [2, 2], SIGN: [1, 1],
+    PRODUCT: [1, -1], SUMPRODUCT: [1, -1], LOG: [1, 2], PI: [0, 0], EVEN: [1, 1], ODD: [1, 1],
+    PMT: [3, 5], FV: [3, 5], PV: [3, 5], NPV: [2, -1],
     CHOOSE: [2, -1], LEN: [1, 1], UPPER: [1, 1], LOWER: [1, 1], CONTAINS: [2, 2],
-    COUNTSELECTED: [1, 1], ISBLANK: [1, 1], COALESCE: [1, -1], LOOKUP: [3, 3]
+    COUNTSELECTED: [1, 1], ISBLANK: [1, 1], COALESCE: [1, -1], LOOKUP: [3, 3],
+    IFERROR: [2, 2], IFNA: [2, 2], XOR: [1, -1], SWITCH: [3, -1], ISNUMBER: [1, 1], ISTEXT: [1, 1],
+    ISERROR: [1, 1], LET: [3, -1]
   };
   var has = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
 
@@ -190,6 +194,38 @@
     if (r !== zero && (r < zero) !== (b < zero)) r += b;
     return Number(r.toString() + "e" + e);
   }
+  var TEN = BigInt(10), ZERO = BigInt(0), ONE = BigInt(1), TWO = BigInt(2);
+  function floorDiv(a, b) { var q = a / b; return a % b !== ZERO && a < ZERO ? q - ONE : q; }
+  function approxValue(x) { if (x === 0) return 0; var p = dec(x); return Number(p[0] + "e" + p[1]); }
+  function approxFloor(x) {
+    if (x === 0) return 0;
+    var p = dec(x);
+    return p[1] >= 0 ? x : Number(floorDiv(p[0], TEN ** BigInt(-p[1])));
+  }
+  // x to a multiple of step > 0 ("floor", "ceiling", "half") on the 15-digit decimals, as _fn_maths.
+  function multiple(x, step, mode) {
+    if (step === 0 || x === 0) return 0;
+    if (Math.abs(fin(x / step)) >= WHOLE) return x;
+    var p = dec(x), q = dec(step), e = Math.min(p[1], q[1]), count;
+    var top = p[0] * TEN ** BigInt(p[1] - e), unit = q[0] * TEN ** BigInt(q[1] - e);
+    if (mode === "half") {
+      var at = top < ZERO ? -top : top;
+      count = at / unit;
+      if (TWO * (at % unit) >= unit) count += ONE;
+      if (top < ZERO) count = -count;
+    } else count = mode === "floor" ? floorDiv(top, unit) : -floorDiv(-top, unit);
+    return fin(Number((count * unit).toString() + "e" + e));
+  }
+  function stepped(mode, name) {
+    return function (a) {
+      var x = num(a[0]);
+      if (a.length < 2) return rnd(x, 0, (x >= 0) === (mode === "floor") ? "down" : "up");
+      var step = num(a[1]);
+      if (x > 0 && step < 0) fail("NUM", name + " of a positive number needs a positive multiple");
+      return multiple(x, Math.abs(step), mode);
+    };
+  }
+
   // Annuities with log1p/expm1, accurate at tiny rates (as _fn_annuity.py); null: use rate 0.
   function grow(x) { return [fin(Math.exp(x)), fin(Math.expm1(x))]; }
   function logGrowth(r, per) {
@@ -258,8 +294,40 @@
     ROUND: function (a) { return rnd(num(a[0]), digits(a), "half"); },
     ROUNDUP: function (a) { return rnd(num(a[0]), digits(a), "up"); },
     ROUNDDOWN: function (a) { return rnd(num(a[0]), digits(a), "down"); },
-    FLOOR: function (a) { var x = num(a[0]); return rnd(x, 0, x >= 0 ? "down" : "up"); },
-    CEILING: function (a) { var x = num(a[0]); return rnd(x, 0, x >= 0 ? "up" : "down"); },
+    FLOOR: stepped("floor", "FLOOR"),
+    CEILING: stepped("ceiling", "CEILING"),
+    INT: function (a) { return approxFloor(num(a[0])); },
+    TRUNC: function (a) { return rnd(num(a[0]), digits(a), "down"); },
+    MROUND: function (a) { return multiple(num(a[0]), Math.abs(num(a[1])), "half"); },
+    SIGN: function (a) { var x = num(a[0]); return x > 0 ? 1 : x < 0 ? -1 : 0; },
+    PRODUCT: function (a) {
+      var xs = nums(a), r = 1;
+      for (var i = 0; i < xs.length; i++) r *= xs[i];
+      return xs.length ? fin(r) : 0;
+    },
+    SUMPRODUCT: function (a) {
+      var cols = a.map(function (v) { return Array.isArray(v) ? v : [v]; }), t = 0;
+      cols.forEach(function (c) { if (c.length !== cols[0].length) fail("TYPE", "SUMPRODUCT needs lists of the same length"); });
+      for (var i = 0; i < cols[0].length; i++) {
+        var p = 1;
+        for (var j = 0; j < cols.length; j++) p *= isNum(cols[j][i]) ? cols[j][i] : 0;
+        t = add(t, p);
+      }
+      return fin(t);
+    },
+    LOG: function (a) {
+      var x = num(a[0]), b = a.length > 1 ? num(a[1]) : 10;
+      if (x <= 0 || b <= 0) fail("NUM", "LOG needs a number and a base above 0");
+      if (b === 1) fail("NUM", "LOG to the base 1 is not defined");
+      return b === 10 ? Math.log10(x) : b === 2 ? Math.log2(x) : fin(Math.log(x) / Math.log(b));
+    },
+    PI: function () { return Math.PI; },
+    EVEN: function (a) { var x = num(a[0]), s = Math.ceil(approxValue(Math.abs(x)) / 2) * 2; return fin(x < 0 ? -s : s); },
+    ODD: function (a) {
+      var x = num(a[0]), s = Math.ceil(approxValue(Math.abs(x)));
+      if (s % 2 !== 1) s += 1;
+      return fin(x < 0 ? -s : s);
+    },
     ABS: unary(Math.abs),
     SQRT: unary(Math.sqrt, 2),
     POWER: function (a) { return pow(num(a[0]), num(a[1])); },
@@ -294,7 +362,11 @@
       if (Array.isArray(v)) return v.filter(function (x) { return x !== null && x !== ""; }).length;
       return blank(v) ? 0 : 1;
     },
-    ISBLANK: function (a) { return blank(a[0]); }
+    ISBLANK: function (a) { return blank(a[0]); },
+    XOR: function (a) { return items(a).map(bool).filter(Boolean).length % 2 === 1; },
+    ISNUMBER: function (a) { return isNum(a[0]); },
+    ISTEXT: function (a) { return typeof a[0] === "string"; },
+    ISERROR: function (a) { return a[0] instanceof FormulaError; }
   };
   EAGER.AVG = EAGER.AVERAGE;
 
@@ -341,10 +413,31 @@
       for (var i = 0; i < args.length; i++) { var v = ev(args[i], ctx); if (!blank(v)) return v; }
       return null;
     },
-    LOOKUP: lookup
+    LOOKUP: lookup,
+    IFERROR: function (args, ctx) { var v = attempt(args[0], ctx); return v instanceof FormulaError ? ev(args[1], ctx) : v; },
+    IFNA: function (args, ctx) {
+      var v = attempt(args[0], ctx);
+      if (!(v instanceof FormulaError)) return v;
+      if (v.code === "NA") return ev(args[1], ctx);
+      throw v;
+    },
+    SWITCH: function (args, ctx) {
+      var x = ev(args[0], ctx), i;
+      for (i = 1; i + 1 < args.length; i += 2) if (cmp(x, ev(args[i], ctx)) === 0) return ev(args[i + 1], ctx);
+      if (args.length % 2 === 0) return ev(args[args.length - 1], ctx);
+      return fail("NA", "SWITCH found no case matching its value");
+    },
+    LET: function (args, ctx) {
+      var inner = { vars: Object.assign({}, ctx.vars), tables: ctx.tables }, i;
+      for (i = 0; i + 1 < args.length; i += 2) {
+        if (args[i].type !== "name") fail("ARG", "LET needs a name before each value, as in LET(x, 2, x * x)");
+      }
+      for (i = 0; i + 1 < args.length; i += 2) inner.vars[args[i].name] = ev(args[i + 1], inner);
+      return ev(args[args.length - 1], inner);
+    }
   };
   // Eager functions that see error arguments (as FormulaError objects) instead of failing.
-  var TOLERANT = { COUNT: true };
+  var TOLERANT = { COUNT: true, ISNUMBER: true, ISTEXT: true, ISERROR: true };
 
   // The value of a node, or its error as a FormulaError object instead of a throw.
   function attempt(node, ctx) {
@@ -354,7 +447,7 @@
   function call(node, ctx) {
     var name = node.name, args = node.args, arity = ARITY[name], n = args.length;
     if (!arity) fail("NAME", "Unknown function " + name);
-    if (n < arity[0] || (arity[1] >= 0 && n > arity[1]) || (name === "IFS" && n % 2)) {
+    if (n < arity[0] || (arity[1] >= 0 && n > arity[1]) || (name === "IFS" && n % 2) || (name === "LET" && n % 2 === 0)) {
       fail("ARG", name + " was given the wrong number of values");
     }
     if (has(LAZY, name)) return LAZY[name](args, ctx);
