@@ -107,6 +107,10 @@ def ranking(rows: Sequence[tuple[str, float, str]], title: str) -> Markup:
             f'height="{RANK_BAR}" rx="3" class="dash-bar dash-bar-{n % 6}">'
             f"<title>{escape(label)}: {escape(shown)}</title></rect>"
         )
-        parts.append(_text(RANK_LABEL + 6, y + RANK_BAR * 0.72, shown, "dash-value"))
+        width = track * value / top
+        inside = width > track * 0.75  # a long bar holds its figure; a short one has it beside
+        x = RANK_LABEL + (width - 6 if inside else width + 6)
+        cls, anchor = ("dash-value", "end") if inside else ("adm-rank-value", "start")
+        parts.append(_text(x, y + RANK_BAR * 0.72, shown, cls, anchor))
     parts.append("</svg>")
     return Markup("".join(parts))

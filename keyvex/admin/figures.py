@@ -8,6 +8,7 @@ from typing import Any
 from keyvex.ai.usage_counters import LATENCY_BUCKETS_MS
 
 BUCKETS = len(LATENCY_BUCKETS_MS) + 1
+_BUCKET_NAMES = tuple(f"lat_{n}" for n in range(BUCKETS))
 
 
 @dataclass(slots=True)
@@ -27,18 +28,24 @@ class Figures:
 
     def add_item(self, item: dict[str, Any]) -> None:
         """Add one counter item (``keyvex.ai.usage_counters.call_increments`` wrote its fields)."""
-        self.requests += int(item.get("requests", 0))
-        self.errors += int(item.get("errors", 0))
-        self.fallbacks += int(item.get("fallbacks", 0))
-        self.input_tokens += int(item.get("input_tokens", 0))
-        self.output_tokens += int(item.get("output_tokens", 0))
-        self.cost_usd += float(item.get("cost_usd", 0))
-        self.latency_ms_total += float(item.get("latency_ms", 0))
-        for n in range(BUCKETS):
-            self.latency[n] += int(item.get(f"lat_{n}", 0))
-        for name, value in item.items():
-            if name.startswith("err_"):
-                self.error_kinds[name[4:]] = self.error_kinds.get(name[4:], 0) + int(value)
+        get = item.get
+        self.requests += int(get("requests", 0))
+        errors = int(get("errors", 0))
+        self.errors += errors
+        self.fallbacks += int(get("fallbacks", 0))
+        self.input_tokens += int(get("input_tokens", 0))
+        self.output_tokens += int(get("output_tokens", 0))
+        self.cost_usd += float(get("cost_usd", 0))
+        self.latency_ms_total += float(get("latency_ms", 0))
+        latency = self.latency
+        for n, name in enumerate(_BUCKET_NAMES):
+            if name in item:
+                latency[n] += int(item[name])
+        if errors:
+            kinds = self.error_kinds
+            for name, value in item.items():
+                if name.startswith("err_"):
+                    kinds[name[4:]] = kinds.get(name[4:], 0) + int(value)
 
     def add(self, other: Figures) -> None:
         self.requests += other.requests

@@ -2,10 +2,10 @@
 
 Read only from the counters ``keyvex.ai.usage_counters`` keeps as calls are recorded, never
 from the call records themselves: a 90-day page reads one query of (day, process, provider,
-model) items, 90 small top lists of calls, and per day the 30 biggest-spending creators and
+model) items, 90 small top lists of calls, and per day the 20 biggest-spending creators and
 co-creation sessions (cost-ordered index queries); the 20 best candidates of each are then
 summed exactly over the range (one query each). Whatever the number of calls, that is a few
-thousand items. A creator who never ranks among a day's 30 biggest spenders cannot be listed
+thousand items. A creator who never ranks among a day's 20 biggest spenders cannot be listed
 among the range's 20, a bound accepted to keep the page fast; the totals include everyone.
 """
 
@@ -26,6 +26,8 @@ from keyvex.ai.usage_counters import (
     user_usage_key,
 )
 from keyvex.app import App
+from keyvex.caches import CacheSpec
+from keyvex.clock import now_iso
 from keyvex.cocreate.models import session_key
 from keyvex.errors import Invalid
 from keyvex.store import SK
@@ -34,7 +36,13 @@ from keyvex.tools.service import tool_key
 MAX_DAYS = 366
 TOP = 20
 #: A day's biggest spenders (creators, sessions) read as candidates for the range's.
-RANK_PER_DAY = 30
+RANK_PER_DAY = 20
+#: What closed days hold (their rows, their leaders) never changes, so it is read once per
+#: process: (what, day) -> rows or leader items. The leaders of a deleted account may stay
+#: here for an hour; its figures are re-read, so it drops out of the lists at once.
+CLOSED_DAYS: CacheSpec[tuple[str, str], list[Any]] = CacheSpec(
+    "admin usage of closed days", max_entries=3 * MAX_DAYS + 3, ttl_seconds=3600
+)
 
 
 @dataclass(slots=True)
@@ -133,14 +141,50 @@ async def _rows(
     elif provider:
         items = app.store.query_all(f"PROVIDER#{provider}", SK.between(low, high), index="GSI2")
     else:
-        items = app.store.query_all(USAGE_PK, SK.between(low, high))
+        return await _all_rows(app, start, end)
+    return [_row(item) async for item in items if item.get("entity_type") == "ai_usage"]
+
+
+def _row(item: dict[str, Any]) -> Row:
+    figures = Figures()
+    figures.add_item(item)
+    return Row(item["day"], item["process"], item["provider"], item["model"], figures)
+
+
+def _days(start: date, end: date) -> list[date]:
+    return [start + timedelta(n) for n in range((end - start).days + 1)]
+
+
+def closed(day: date) -> bool:
+    """Whether no call can be counted on ``day`` any more (a day ago and more, with a day's
+    margin for calls recorded around midnight)."""
+    return day <= date.fromisoformat(now_iso()[:10]) - timedelta(days=2)
+
+
+async def _all_rows(app: App, start: date, end: date) -> list[Row]:
+    """Every (day, process, provider, model) row of the range: closed days from the cache,
+    the rest with one query (from ``start`` when a closed day is not cached yet)."""
+    cache = app.caches(CLOSED_DAYS)
+    cached = {day: cache.get(("rows", day.isoformat())) for day in _days(start, end)}
+    if any(rows is None and closed(day) for day, rows in cached.items()):
+        first = start
+    else:
+        first = next((day for day in _days(start, end) if not closed(day)), end + timedelta(1))
+    fetched: dict[str, list[Row]] = {}
+    if first <= end:
+        low, high = f"DAY#{first.isoformat()}", f"DAY#{end.isoformat()}#~"
+        async for item in app.store.query_all(USAGE_PK, SK.between(low, high)):
+            if item.get("entity_type") == "ai_usage":
+                fetched.setdefault(item["day"], []).append(_row(item))
     rows: list[Row] = []
-    async for item in items:
-        if item.get("entity_type") != "ai_usage":
+    for day in _days(start, end):
+        if day < first:
+            rows += cached[day] or []
             continue
-        figures = Figures()
-        figures.add_item(item)
-        rows.append(Row(item["day"], item["process"], item["provider"], item["model"], figures))
+        found = fetched.get(day.isoformat(), [])
+        if closed(day):
+            cache[("rows", day.isoformat())] = found
+        rows += found
     return rows
 
 
@@ -177,12 +221,17 @@ async def _day_leaders(
     """Candidates for the range's biggest spenders: each day's ``RANK_PER_DAY`` leaders (one
     index query a day, cost-ordered), summed over the days they led; the best ``TOP``."""
     sums: dict[str, tuple[dict[str, Any], Figures]] = {}
-    for n in range((end - start).days + 1):
-        day = (start + timedelta(n)).isoformat()
-        page = await app.store.query(
-            f"{index}#{day}", index="GSI1", ascending=False, limit=RANK_PER_DAY
-        )
-        for item in page.items:
+    cache = app.caches(CLOSED_DAYS)
+    for day in _days(start, end):
+        leaders = cache.get((index, day.isoformat()))
+        if leaders is None:
+            page = await app.store.query(
+                f"{index}#{day.isoformat()}", index="GSI1", ascending=False, limit=RANK_PER_DAY
+            )
+            leaders = page.items
+            if closed(day):
+                cache[(index, day.isoformat())] = leaders
+        for item in leaders:
             entry = sums.setdefault(str(item[key]), (item, Figures()))
             entry[1].add_item(item)
     ranked = sorted(sums.values(), key=lambda e: (-e[1].cost_usd, -e[1].tokens))
@@ -217,20 +266,21 @@ async def _creators(app: App, start: date, end: date) -> list[Spender]:
         uid = str(item["uid"])
         pk, low = user_usage_key(uid, start.isoformat())
         figures = await _exact(app, pk, low, user_usage_key(uid, end.isoformat())[1])
-        found.append(Spender(uid, emails[uid], figures))
+        if figures.requests:  # none left: the account was deleted meanwhile
+            found.append(Spender(uid, emails[uid], figures))
     return _by_spend(found)
 
 
 async def _tools(app: App, start: date, end: date) -> list[ToolCost]:
     top = await _day_leaders(app, SESSIONS_INDEX, start, end, "session_id")
     keys = [session_key(str(i["uid"]), str(i["session_id"])) for i, _ in top]
-    sessions = {s["session_id"]: s for s in await app.store.batch_get(keys)} if keys else {}
+    sessions = {s["session_id"]: s for s in await _get_each(app, keys)}
     tool_keys = [
         tool_key(str(s["owner_id"]), str(s["tool_id"]))
         for s in sessions.values()
         if s.get("tool_id")
     ]
-    tools = {t["tool_id"]: t for t in await app.store.batch_get(tool_keys)} if tool_keys else {}
+    tools = {t["tool_id"]: t for t in await _get_each(app, tool_keys)}
     emails = await _emails(app, {str(item["uid"]) for item, _ in top})
     found: list[ToolCost] = []
     for item, _ in top:
@@ -241,7 +291,8 @@ async def _tools(app: App, start: date, end: date) -> list[ToolCost]:
         tool_id = session.get("tool_id")
         tool = tools.get(tool_id, {}) if tool_id else {}
         title = str((tool.get("definition") or {}).get("title") or "")
-        found.append(ToolCost(uid, emails[uid], sid, tool_id, title, figures))
+        if figures.requests:
+            found.append(ToolCost(uid, emails[uid], sid, tool_id, title, figures))
     return _by_spend(found)
 
 
@@ -250,11 +301,18 @@ async def _expensive(app: App, start: date, end: date) -> list[dict[str, Any]]:
         top_calls_key((start + timedelta(n)).isoformat()) for n in range((end - start).days + 1)
     ]
     calls: list[dict[str, Any]] = []
-    for at in range(0, len(keys), 100):
-        for item in await app.store.batch_get(keys[at : at + 100]):
-            calls += item.get("calls", [])
+    for item in await _get_each(app, keys):
+        calls += item.get("calls", [])
     calls.sort(key=lambda c: (float(c.get("cost_usd") or 0), _tokens(c)), reverse=True)
     return calls[:TOP]
+
+
+async def _get_each(app: App, keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Items by key, one get each: a few dozen key lookups (about 10 us each on SQLite)
+    cost less here than one ``batch_get``, whose row-value IN list SQLite answers by
+    scanning a large table."""
+    found = [await app.store.get(pk, sk) for pk, sk in keys]
+    return [item for item in found if item is not None]
 
 
 def _tokens(call: dict[str, Any]) -> int:

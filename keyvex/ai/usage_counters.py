@@ -29,7 +29,8 @@ async def count_call(store: ItemStore, call: dict[str, Any]) -> None:
     reads (but the bounded top list's), so concurrent calls never conflict."""
     day = str(call["at"])[:10]
     for pk, sk, fields in counter_updates(call):
-        item = await store.update(pk, sk, set=fields, add=call_increments(call))
+        adds = call_increments(call, detailed=fields["entity_type"] == "ai_usage")
+        item = await store.update(pk, sk, set=fields, add=adds)
         ranked = rank_fields(item)
         if ranked:
             await store.update(pk, sk, set=ranked)
@@ -51,8 +52,11 @@ def rank_fields(item: dict[str, Any]) -> dict[str, str]:
     return {"GSI1PK": f"{index}#{item['day']}", "GSI1SK": f"{micros:016d}#{tokens:012d}#{who}"}
 
 
-def call_increments(call: dict[str, Any]) -> dict[str, float]:
-    """What one call adds to every counter it is counted in."""
+def call_increments(call: dict[str, Any], *, detailed: bool = True) -> dict[str, float]:
+    """What one call adds to a counter: requests, errors, fallbacks, tokens and cost; with
+    ``detailed`` (the per-model counters) also the latency histogram and error kinds, which
+    per-creator and per-session counters leave out to stay small (they are read by the
+    dozen to rank spenders)."""
     ok = bool(call.get("success", True))
     adds: dict[str, float] = {
         "requests": 1,
@@ -61,9 +65,11 @@ def call_increments(call: dict[str, Any]) -> dict[str, float]:
         "input_tokens": int(call.get("input_tokens") or 0),
         "output_tokens": int(call.get("output_tokens") or 0),
         "cost_usd": float(call.get("cost_usd") or 0),
-        "latency_ms": float(call.get("latency_ms") or 0),
-        f"lat_{latency_bucket(float(call.get('latency_ms') or 0))}": 1,
     }
+    if not detailed:
+        return adds
+    latency = float(call.get("latency_ms") or 0)
+    adds |= {"latency_ms": latency, f"lat_{latency_bucket(latency)}": 1}
     if not ok:
         adds[f"err_{call.get('error_kind') or 'error'}"] = 1
     return adds

@@ -6,6 +6,13 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import (  # noqa: F401  (the browser tests' fixtures, shared)
+    artifacts,
+    chromium,
+    live_server,
+    page,
+    page_problems,
+)
 from tests.conftest import ApiUser, Browser
 
 
