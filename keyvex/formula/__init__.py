@@ -57,13 +57,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from copy import deepcopy
-from datetime import date, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from ._analyze import analyze
-from ._errors import Diagnostic, ErrorValue, Fail, FormulaError
+from ._errors import Diagnostic, ErrorValue, FormulaError
 from ._evaluate import compile_node
+from ._fn_dates import NOW_TABLE, serial_of
 from ._functions import FUNCTIONS, TABLE_ARGS, Arity, scripts_for
 from ._parser import parse
 from ._printer import to_source
@@ -71,7 +72,6 @@ from ._values import Scalar
 
 __all__ = [
     "FUNCTIONS",
-    "NOW_TABLE",
     "Arity",
     "Diagnostic",
     "Formula",
