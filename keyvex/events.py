@@ -48,6 +48,7 @@ SUBSCRIBERS = (
     "keyvex.analytics.deletion",
     "keyvex.notify.leads",
     "keyvex.ops.metrics",
+    "keyvex.alerts.service",
 )
 
 

@@ -196,6 +196,36 @@ class Settings(BaseSettings):
         "are traced (needs the otel extra).",
     )  # fmt: skip
     otel_service_name: str = Field("keyvex", description="service.name of exported spans.")
+    alert_daily_cost_usd: float = Field(
+        50.0, ge=0, description="Default alert threshold: AI cost of the day so far (UTC), USD."
+    )
+    alert_cost_per_request_usd: float = Field(
+        0.5, ge=0, description="Default alert threshold: mean AI cost per request today, USD."
+    )
+    alert_error_rate: float = Field(
+        0.2, ge=0, le=1, description="Default alert threshold: share of failed AI requests today."
+    )
+    alert_p95_latency_ms: float = Field(
+        30_000, ge=0, description="Default alert threshold: p95 AI request latency today, ms."
+    )
+    alert_fallback_rate: float = Field(
+        0.3, ge=0, le=1, description="Default alert threshold: share of AI requests on a fallback."
+    )
+    alert_failing_sources: int = Field(
+        0, ge=0, description="Default alert threshold: scheduled data sources failing (more)."
+    )
+    alert_job_failures: int = Field(
+        0, ge=0, description="Default alert threshold: jobs given up in the last 24 hours (more)."
+    )
+    alert_min_requests: int = Field(
+        20, ge=1, description="AI requests a day needs before its rates and p95 can alert."
+    )
+    alert_webhook_url: str | None = Field(
+        None, description="Alerts are also POSTed here, signed (Standard Webhooks)."
+    )
+    alert_webhook_secret: SecretStr | None = Field(
+        None, description="whsec_... secret signing alert webhooks; required with the URL."
+    )
 
     data_max_upload_bytes: int = Field(
         50_000_000, ge=1_000, description="Largest data file accepted for upload, in bytes."
@@ -288,7 +318,7 @@ class Settings(BaseSettings):
             raise ValueError("must be a Redis URL (redis://, rediss:// or unix://)")
         return value
 
-    @field_validator("base_url", "otel_endpoint")
+    @field_validator("base_url", "otel_endpoint", "alert_webhook_url")
     @classmethod
     def _base_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):

@@ -18,6 +18,9 @@ from keyvex.accounts.routes import router as accounts_router
 from keyvex.admin.pages import STATIC_DIR as ADMIN_STATIC
 from keyvex.admin.pages import router as admin_pages
 from keyvex.admin.routes import router as admin_api
+from keyvex.alerts import EVALUATE_SECONDS as ALERT_SECONDS
+from keyvex.alerts import evaluate as evaluate_alerts
+from keyvex.alerts.pages import router as alerts_pages
 from keyvex.analytics.routes import router as analytics_api
 from keyvex.app import App, build_app
 from keyvex.cocreate.routes import router as cocreate_router
@@ -73,7 +76,8 @@ async def _sweep_expired(app: App) -> None:
 def periodic_work(state: App) -> list[Periodic]:
     """The cluster's periodic work, run by whichever process (web or worker) holds the
     scheduler lease: due jobs, webhook retries (the first attempt is immediate), daily lead
-    digests, data syncs, the TTL sweep. Each round is found through a due-time index."""
+    digests, data syncs, the TTL sweep, the alert rules. Each round is found through a
+    due-time index (the alert rules read counters and two small indexes)."""
     queued = state.settings.jobs == "queue"
     return [
         Periodic("jobs", QUEUE_SWEEP_SECONDS if queued else JOBS_POLL_SECONDS, _run_due_jobs),
@@ -81,6 +85,7 @@ def periodic_work(state: App) -> list[Periodic]:
         Periodic("webhook delivery", WEBHOOK_POLL_SECONDS, deliver_due),
         Periodic("lead digest", DIGEST_POLL_SECONDS, send_due_digests),
         Periodic("data sync", SYNC_POLL_SECONDS, sync_due),
+        Periodic("alerts", ALERT_SECONDS, evaluate_alerts),
     ]
 
 
@@ -154,6 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(cocreate_router)
     app.include_router(dashboard_router)
     app.include_router(ops_router)
+    app.include_router(alerts_pages)
     app.include_router(admin_pages)
     app.include_router(admin_api)
     # Public pages first: they carry most traffic and routes are matched in order.

@@ -22,6 +22,7 @@ TEMPLATE_PACKAGES = (
     "keyvex.data",
     "keyvex.notify",
     "keyvex.admin",
+    "keyvex.alerts",
 )
 
 

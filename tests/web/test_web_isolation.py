@@ -169,6 +169,8 @@ def test_no_route_lets_one_user_touch_anothers_items(browser: Any, make_browser:
         # Admin routes: Alice, the first account, is the administrator; Bob gets 403.
         "uid": alice.client.get("/api/v1/me", headers=alice_headers).json()["id"],
         "action": "disable",
+        "kind": "daily_cost",
+        "alert_id": "a1",
     }
     # Parameters naming public things (built-in templates, published pages, runtime assets)
     # are not tenant data.
@@ -298,7 +300,8 @@ def test_every_admin_route_refuses_a_non_admin(browser: Any, make_browser: Any) 
     bob_headers = {"Authorization": f"Bearer {_token(bob, 'bob-cli')}"}
     admin_headers = {"Authorization": f"Bearer {_token(admin, 'admin-cli')}"}
     admin_id = admin.client.get("/api/v1/me", headers=admin_headers).json()["id"]
-    values = {"uid": admin_id, "action": "revoke-admin", "job_id": "j1"}
+    values = {"uid": admin_id, "action": "revoke-admin", "job_id": "j1", "kind": "daily_cost",
+              "alert_id": "a1"}  # fmt: skip
     bob_csrf = bob.csrf("/account")
     routes = [r for r in all_routes(bob.client.app.routes) if is_admin_route(r.path)]
     tried = set()
@@ -325,6 +328,9 @@ def test_every_admin_route_refuses_a_non_admin(browser: Any, make_browser: Any) 
         "/api/v1/admin/users",
         "/api/v1/admin/users/{uid}/{action}",
         "/api/v1/admin/jobs/{job_id}/retry",
+        "/admin/alerts",
+        "/admin/alerts/rules/{kind}",
+        "/admin/alerts/{alert_id}/acknowledge",
     } <= tried
     me = admin.client.get("/api/v1/me", headers=admin_headers)
     assert me.status_code == 200
