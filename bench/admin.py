@@ -31,7 +31,7 @@ from typing import Any
 
 import httpx
 
-from keyvex.accounts import sign_up, start_session
+from keyvex.accounts import find_user, sign_up, start_session
 from keyvex.ai.usage_counters import (
     TOP_CALLS_PER_DAY,
     TOP_FIELDS,
@@ -152,7 +152,12 @@ async def time_pages(
     """Median-worthy timings of each page, and its first (cold: nothing cached) request."""
     web = create_app(settings)
     app = web.state.keyvex
-    admin = await sign_up(app, "admin@example.com", "correct horse battery", admin=True)
+    found = await find_user(app, "admin@example.com")
+    admin = (
+        found[0]
+        if found
+        else await sign_up(app, "admin@example.com", "pw-bench-admin-1", admin=True)
+    )
     cookie = await start_session(app, admin)
     timings: dict[str, list[float]] = {}
     cold: dict[str, float] = {}
@@ -188,16 +193,24 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--creators", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument(
+        "--data-dir", type=Path, default=None,
+        help="keep the generated store here and reuse it on the next run (time the pages again)",
+    )  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="keyvex-bench-admin-") as tmp:
-        settings = Settings(env="test", data_dir=Path(tmp), access_log=False, log_level="WARNING")
-        store = SQLiteItemStore(settings.database_path)
-        uids, profiles = creators_items(args.creators)
-        store.batch_write(profiles)
-        seconds = generate(store, args, uids)
-        store.close()
-        size = Path(settings.database_path).stat().st_size / 1e6
-        print(f"generated {args.records:,} usage records in {seconds:.0f} s ({size:,.0f} MB)")
+        data_dir = args.data_dir or Path(tmp)
+        settings = Settings(env="test", data_dir=data_dir, access_log=False, log_level="WARNING")
+        if args.data_dir is None or not Path(settings.database_path).exists():
+            store = SQLiteItemStore(settings.database_path)
+            uids, profiles = creators_items(args.creators)
+            store.batch_write(profiles)
+            seconds = generate(store, args, uids)
+            store.close()
+            size = Path(settings.database_path).stat().st_size / 1e6
+            print(f"generated {args.records:,} usage records in {seconds:.0f} s ({size:,.0f} MB)")
+        else:
+            print(f"reusing the store in {data_dir}")
         timings, cold = asyncio.run(time_pages(settings, args.rounds))
     base = statistics.median(timings.pop("/login"))
     print(f"\n{'page':<36}{'first ms':>9}{'median ms':>10}{'p95 ms':>9}{'x bare':>9}")
