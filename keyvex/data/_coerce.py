@@ -2,7 +2,8 @@
 
 Numbers, currency and percent become floats (``12%`` -> 0.12, like the formula literal;
 ``$1,234.50`` -> 1234.5; ``1.234,50 EUR`` -> 1234.5; ``(5.00)`` -> -5); booleans become
-``True``/``False``; everything else stays as delivered. A cell that does not parse keeps its
+``True``/``False``; dates become spreadsheet serial numbers (``2024-02-29`` -> 45351, what
+DATE(2024, 2, 29) gives); everything else stays as delivered. A cell that does not parse keeps its
 text, so nothing a creator uploaded is silently lost.
 """
 
@@ -11,9 +12,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
+from keyvex.formula import date_serial
+
 _SYMBOLS = re.compile(r"[$€£¥₹]|\b[A-Z]{3}\b|\s+")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _TRUE = frozenset({"true", "yes", "y", "1", "t"})
 _FALSE = frozenset({"false", "no", "n", "0", "f"})
 
@@ -58,6 +63,22 @@ def parse_number(value: Any, *, comma: bool = False) -> float | None:
     return number / 100 if percent else number
 
 
+def parse_date(value: Any) -> float | None:
+    """A date cell as the serial number formulas read (days since 1899-12-30), or None.
+
+    Takes date and datetime values (spreadsheet readers) and ISO text (``2024-02-29``,
+    ``2024-02-29T10:30``); other spellings keep their text, as any cell that does not parse.
+    """
+    if isinstance(value, datetime | date):
+        return date_serial(value)
+    if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
+        return None
+    try:
+        return date_serial(datetime.fromisoformat(value.strip().replace(" ", "T", 1)))
+    except ValueError:
+        return None
+
+
 def parse_bool(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
@@ -76,6 +97,8 @@ def coerce_column(values: list[Any], column_type: str) -> list[Any]:
         return out
     if column_type == "boolean":
         return [b if (b := parse_bool(v)) is not None else v for v in values]
+    if column_type == "date":
+        return [d if (d := parse_date(v)) is not None else (v if v != "" else None) for v in values]
     return [None if v == "" else v for v in values]
 
 

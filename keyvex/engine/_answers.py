@@ -10,10 +10,11 @@ from typing import Any
 
 from keyvex.engine._compiled import CompiledTool
 from keyvex.errors import Invalid
-from keyvex.formula import FormulaError
+from keyvex.formula import FormulaError, date_serial
 from keyvex.tools.inputs import CHOICE_TYPES, NUMERIC_TYPES, Input
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # what runtime.js accepts too
 THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 MAX_TEXT = 1000
 _MISSING = object()
@@ -73,11 +74,14 @@ def is_blank(value: Any) -> bool:
 
 
 def formula_value(item: Input, value: Any) -> Any:
-    """What formulas see: percent inputs as fractions, yes/no as booleans, N/A as blank."""
+    """What formulas see: percent inputs as fractions, yes/no as booleans, N/A as blank,
+    dates as spreadsheet serial numbers (so DATEDIF, + 30 and comparisons work)."""
     if value is None:
         return None
     if item.type == "percent":
         return value / 100
+    if item.type == "date":
+        return date_serial(date.fromisoformat(value)) if value else None
     if item.type == "yes_no":
         return None if value == "na" else value == "yes"
     return value
@@ -196,6 +200,8 @@ def _text(item: Input, raw: Any) -> str:
         raise BadAnswer("Enter a valid email address.")
     if item.type == "date":
         try:
+            if not ISO_DATE.match(text):
+                raise ValueError(text)
             date.fromisoformat(text)
         except ValueError:
             raise BadAnswer("Enter a date as YYYY-MM-DD.") from None

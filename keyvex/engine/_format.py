@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
+from keyvex.formula import FormulaError, serial_date
 from keyvex.tools.inputs import Input
 from keyvex.tools.results import Calculation
 
@@ -65,6 +66,18 @@ def plain(value: Any) -> str:
     return str(value)
 
 
+_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def date_text(serial: float) -> str:
+    """A date's serial number as people read it: '29 Feb 2024' (runtime.js: dateText)."""
+    try:
+        day = serial_date(serial)
+    except FormulaError:
+        return number(serial)
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
 def calculation(calc: Calculation, value: Any, default_currency: str) -> str:
     if not isinstance(value, int | float) or isinstance(value, bool):
         return plain(value)
@@ -72,6 +85,8 @@ def calculation(calc: Calculation, value: Any, default_currency: str) -> str:
         return currency(value, calc.currency or default_currency, calc.decimals)
     if calc.format == "percent":
         return percent(value * 100, calc.decimals)
+    if calc.format == "date":
+        return date_text(value)
     text = number(value, calc.decimals)
     return f"{text} {calc.unit}" if calc.unit else text
 

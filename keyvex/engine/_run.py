@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
-from keyvex import formula
+from keyvex import clock, formula
 from keyvex.engine import _format
 from keyvex.engine._answers import AnswerError, check_answers, namespace_of, truthy
 from keyvex.engine._compiled import CompiledTool, compile_tool
@@ -18,11 +20,14 @@ from keyvex.tools.definition import ToolDefinition
 from keyvex.tools.results import Outcome, TableRecommendationsBlock
 
 
-def run(tool: ToolDefinition, answers: Mapping[str, Any]) -> Result:
-    """Run ``tool`` on ``answers``; raises AnswerError (per-field sentences) or ToolError."""
+def run(tool: ToolDefinition, answers: Mapping[str, Any], now: datetime | None = None) -> Result:
+    """Run ``tool`` on ``answers``; raises AnswerError (per-field sentences) or ToolError.
+
+    ``now`` is the time TODAY() and NOW() read; by default the clock's (keyvex.clock).
+    """
     if not isinstance(answers, Mapping):
         raise AnswerError({"answers": "Send the answers as an object of question id -> answer."})
-    compiled = compile_tool(tool)
+    compiled = _at(compile_tool(tool), now)
     normal, visible = check_answers(compiled, answers)
     state = score(tool, normal)
     names = namespace_of(compiled, normal) | score_names(tool, state)
@@ -63,6 +68,15 @@ def run(tool: ToolDefinition, answers: Mapping[str, Any]) -> Result:
             tool.currency,
         )
     return result
+
+
+def _at(compiled: CompiledTool, now: datetime | None) -> CompiledTool:
+    """The compiled tool whose tables carry the evaluation time (formula.NOW_TABLE)."""
+    moment = now if now is not None else datetime.fromtimestamp(clock.now(), UTC)
+    timed = copy.copy(compiled)
+    tables: dict[str, Any] = {**compiled.tables, formula.NOW_TABLE: formula.date_serial(moment)}
+    timed.tables = tables
+    return timed
 
 
 def score_names(tool: ToolDefinition, state: ScoreState) -> dict[str, Any]:

@@ -115,7 +115,7 @@ def cell_text(cell: Any, view_format: str, decimals: int, currency: str) -> str:
     if view_format == "text" or _number(cell) is None:
         return _format.plain(cell)
     calc = Calculation(id="cell", label="", formula="0", format="number", decimals=decimals)
-    if view_format in ("currency", "percent"):
+    if view_format in ("currency", "percent", "date"):
         calc = calc.model_copy(update={"format": view_format})
     return _format.calculation(calc, cell, currency)
 

@@ -57,14 +57,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from copy import deepcopy
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
 from ._analyze import analyze
-from ._errors import Diagnostic, ErrorValue, FormulaError
+from ._errors import Diagnostic, ErrorValue, Fail, FormulaError
 from ._evaluate import compile_node
-from ._fn_dates import NOW_TABLE, serial_of
+from ._fn_dates import NOW_TABLE, date_of, serial_of
 from ._functions import FUNCTIONS, TABLE_ARGS, Arity, scripts_for
 from ._parser import parse
 from ._printer import to_source
@@ -72,6 +72,7 @@ from ._values import Scalar
 
 __all__ = [
     "FUNCTIONS",
+    "NOW_TABLE",
     "Arity",
     "Diagnostic",
     "Formula",
@@ -80,7 +81,9 @@ __all__ = [
     "analyze",
     "browser_scripts",
     "compile",
+    "date_serial",
     "evaluate",
+    "serial_date",
     "to_source",
 ]
 
@@ -193,3 +196,16 @@ def evaluate(
 ) -> Result:
     """Evaluate formula text once; raises FormulaError for bad text or an error value."""
     return compile(source).evaluate(variables, tables, now)
+
+
+def date_serial(moment: date | datetime) -> float:
+    """The spreadsheet serial number formulas see for a date (days since 1899-12-30, UTC)."""
+    return serial_of(moment)
+
+
+def serial_date(serial: float) -> date:
+    """The calendar date of a serial number; raises FormulaError (NUM) out of 1-9999."""
+    try:
+        return date_of(serial)
+    except Fail as failure:
+        raise FormulaError(failure.code, failure.text, None) from None

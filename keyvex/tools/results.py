@@ -18,7 +18,7 @@ from keyvex.tools._common import (
     Title,
 )
 
-DisplayFormat = Literal["number", "currency", "percent"]
+DisplayFormat = Literal["number", "currency", "percent", "date"]
 CTA_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
 
@@ -31,7 +31,8 @@ class Constant(Strict):
 
 
 class Calculation(Strict):
-    """A named formula; percent format shows the value times 100 (0.25 -> '25%')."""
+    """A named formula; percent format shows the value times 100 (0.25 -> '25%'), date format
+    shows a serial number as a date (45351 -> '29 Feb 2024')."""
 
     id: Identifier
     label: ShortText
@@ -192,7 +193,7 @@ class TableColumnView(Strict):
 
     column: Identifier
     label: ShortText = ""
-    format: Literal["text", "number", "currency", "percent"] = "text"
+    format: Literal["text", "number", "currency", "percent", "date"] = "text"
     decimals: int = Field(default=0, ge=0, le=6)
 
 

@@ -11,8 +11,13 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
+
 import keyvex.formula as formula
+from keyvex.data._coerce import coerce_column
+from keyvex.engine import AnswerError, run
 from keyvex.formula._fn_dates import serial_of
+from keyvex.tools import parse_tool
 
 EPOCH = date(1899, 12, 30)
 HOLIDAYS = [45306.0, 45341.0, 45342.0, 45352.0, 45474.0]
@@ -191,3 +196,57 @@ def test_python_and_javascript_agree_on_2000_date_formulas(node_runtime: Any) ->
     ]
     assert not mismatches, mismatches[:10]
     assert {python[0] for python in pythons} == {"ok", "error"}
+
+
+# --- Dates in tools: date inputs, date results, data columns ----------------------------
+
+DATED_TOOL = {
+    "id": "anniversary",
+    "title": "Contract dates",
+    "kind": "calculator",
+    "inputs": [
+        {"id": "start", "type": "date", "label": "Contract start"},
+        {"id": "months", "type": "number", "label": "Months", "min": 1, "max": 120},
+    ],
+    "calculations": [
+        {"id": "ends", "label": "Ends", "formula": "EDATE(start, months)", "format": "date"},
+        {"id": "left", "label": "Days left", "formula": "ends - TODAY()"},
+        {"id": "years", "label": "Years", "formula": 'DATEDIF(start, TODAY(), "y")'},
+    ],
+}
+
+
+def test_a_date_input_reaches_formulas_as_a_serial_number_and_shows_as_a_date() -> None:
+    tool = parse_tool(DATED_TOOL)
+    moment = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+    result = run(tool, {"start": "2024-01-31", "months": 1}, now=moment)
+    assert result.values == {
+        "ends": serial(date(2024, 2, 29)),
+        "left": serial(date(2024, 2, 29)) - serial(date(2026, 12, 3)),
+        "years": 2.0,
+    }
+    assert result.display["ends"] == "29 Feb 2024"
+    assert result.answers["start"] == "2024-01-31"
+
+
+def test_a_date_answer_must_be_written_as_an_iso_date() -> None:
+    tool = parse_tool(DATED_TOOL)
+    for bad in ("31/01/2024", "2024-02-30", "20240131"):
+        with pytest.raises(AnswerError) as caught:
+            run(tool, {"start": bad, "months": 1})
+        assert caught.value.errors == {"start": "Enter a date as YYYY-MM-DD."}
+
+
+def test_the_engine_reads_the_clock_when_no_time_is_given() -> None:
+    result = run(parse_tool(DATED_TOOL), {"start": "2020-06-15", "months": 12})
+    today = serial(datetime.now(UTC).date())
+    assert result.values["left"] in (
+        serial(date(2021, 6, 15)) - today,
+        serial(date(2021, 6, 15)) - today - 1,
+    )
+
+
+def test_date_columns_of_data_sources_become_serial_numbers() -> None:
+    cells = ["2024-02-29", "2024-02-29 12:00", date(2024, 1, 1), "soon", "", "2024-13-01"]
+    assert coerce_column(cells, "date") == [45351.0, 45351.5, 45292.0, "soon", None, "2024-13-01"]
+    assert value("YEAR(d) + MONTH(d) / 100", {"d": 45351.0}) == 2024.02

@@ -47,10 +47,25 @@
     if (Array.isArray(v)) return v.map(plain).join(", ");
     return String(v);
   }
+  /* Dates are spreadsheet serial numbers (day 0 is 1899-12-30), as in keyvex.formula. */
+  var MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" "), EPOCH = Date.UTC(1899, 11, 30);
+  function serialOf(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso), d = m && new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+    if (!d || d.getUTCMonth() !== +m[2] - 1 || d.getUTCDate() !== +m[3]) return null;
+    d.setUTCFullYear(+m[1]);
+    return Math.round((d.getTime() - EPOCH) / 86400000);
+  }
+  function dateText(v) {  /* as keyvex/engine/_format.py date_text: "29 Feb 2024" */
+    var day = Math.floor(v);
+    if (!(day >= -693593 && day <= 2958465)) return number(v);
+    var d = new Date(EPOCH + day * 86400000);
+    return d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear();
+  }
   function calcText(c, v) {
     if (!isNum(v)) return plain(v);
     if (c.format === "currency") return currency(v, c.currency, c.decimals);
     if (c.format === "percent") return percent(v * 100, c.decimals);
+    if (c.format === "date") return dateText(v);
     var t = number(v, c.decimals);
     return c.unit ? t + " " + c.unit : t;
   }
@@ -111,6 +126,7 @@
       raw = raw.trim();
       if (raw.length > 1000) return { e: "Keep this under 1000 characters." };
       if (item.type === "email" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(raw)) return { e: "Enter a valid email address." };
+      if (item.type === "date" && raw && serialOf(raw) === null) return { e: "Enter a date as YYYY-MM-DD." };
       return { v: raw || null };
     }
     return { v: raw };
@@ -119,6 +135,7 @@
     if (v === null) return null;
     if (item.type === "percent") return v / 100;
     if (item.type === "yes_no") return v === "na" ? null : v === "yes";
+    if (item.type === "date") return serialOf(v);
     return v;
   }
   function truthy(v) { return typeof v === "boolean" ? v : isNum(v) ? v !== 0 : !!(v && (v.length === undefined || v.length)); }
