@@ -20,7 +20,15 @@ Operators, loosest first: or; and; not; = == != <> < <= > >=; & (join text); + -
 unary - +; ^ (power, right-associative, -2^2 is -4). Parentheses group.
 Blank (unanswered) is 0 in arithmetic and "" in text. Percent inputs are entered as percent
 points and formulas see the fraction (an input of 30 reads as 0.3). Errors (DIV_ZERO, TYPE,
-NAME, ARG, NUM, LIMIT) propagate; IF evaluates only the branch it takes."""
+NAME, ARG, NUM, NA for "nothing found", LIMIT) propagate; IF evaluates only the branch it
+takes; IFERROR(x, fallback) and IFNA catch them. Numbers compare equal to 15 significant
+digits (0.1 + 0.2 = 0.3 is TRUE). Text compares without case. TRUE/FALSE are not numbers.
+LET(name, value, ..., result) names intermediate values. There are no list literals: lists
+come from multi-select or list inputs and from TABLECOLUMN(table, "column"). Tables are named
+by their name: LOOKUP(table, key, "column"), VLOOKUP(key, table, column_number, FALSE),
+INDEX(table, row, column). Criteria of COUNTIF/SUMIF/SUMIFS/AVERAGEIF(S)/MINIFS/MAXIFS are a
+value or text such as ">4", "<>north", "app*". TEXT(x, "#,##0.00"), TEXT(x, "0%") and
+FIXED(x, 2) write numbers as text. Dates are day numbers (DATE(2024, 1, 31) + 1)."""
 
 
 def _arity(minimum: int, maximum: int | None) -> str:
