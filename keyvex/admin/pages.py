@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from keyvex.accounts.roles import account, list_users
-from keyvex.admin import audit
+from keyvex.admin import _playground_routes, audit
 from keyvex.admin._views import period, usage_context
 from keyvex.admin.export import usage_csv
 from keyvex.admin.health import retry_dead_job, system_health
@@ -108,3 +108,6 @@ async def audit_page(
     entries, more = await audit.recent(app, cursor=cursor or None)
     return render(request, "admin/audit.html",
                   {"section": "audit", "entries": entries, "cursor": more})  # fmt: skip
+
+
+_playground_routes.register(router)

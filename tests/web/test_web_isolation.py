@@ -331,6 +331,7 @@ def test_every_admin_route_refuses_a_non_admin(browser: Any, make_browser: Any) 
         "/admin/alerts",
         "/admin/alerts/rules/{kind}",
         "/admin/alerts/{alert_id}/acknowledge",
+        "/admin/playground",
     } <= tried
     me = admin.client.get("/api/v1/me", headers=admin_headers)
     assert me.status_code == 200
