@@ -20,6 +20,7 @@ runtime, so both give the same answer. Without it they read the machine's clock 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
@@ -285,6 +286,81 @@ def _thirty_360(start: date, end: date, european: bool) -> int:
     elif _last_of_february(start):
         first = 30
     return (end.year - start.year) * 360 + (end.month - start.month) * 30 + second - first
+
+
+# Date formats of TEXT ("yyyy-mm-dd", "d mmm yyyy", "dddd", "hh:mm AM/PM"), as a spreadsheet
+# writes them in English; formula-more.js has the same formatDate.
+_MONTH_NAMES = (
+    "January February March April May June July August September October November December"
+).split()
+_DAY_NAMES = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+_DATE_TOKEN = re.compile(
+    r'"[^"]*"|\\.|yyyy|yy|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|am/pm|a/p|.', re.I | re.S
+)
+_CODES = frozenset("yyyy yy mmmm mmm mm m dddd ddd dd d hh h ss s am/pm a/p".split())
+_LITERALS = re.compile(r'"[^"]*"|\\.')
+
+
+def has_date_codes(pattern: str) -> bool:
+    """Whether a TEXT format writes a date or time (y, m, d, h or s outside quotes)."""
+    return re.search(r"[ymdhs]", _LITERALS.sub("", pattern), re.I) is not None
+
+
+def format_date(serial: float, pattern: str) -> str:
+    """A serial number written with a spreadsheet date format."""
+    day = math.floor(serial)
+    seconds = round((serial - day) * 86400)
+    if seconds >= 86400:
+        day, seconds = day + 1, seconds - 86400
+    when = date_of(day)
+    tokens = _DATE_TOKEN.findall(pattern)
+    codes = [i for i, token in enumerate(tokens) if token.lower() in _CODES]
+    twelve = any(tokens[i].lower() in ("am/pm", "a/p") for i in codes)
+    hour, minute, second = seconds // 3600, seconds // 60 % 60, seconds % 60
+    out = []
+    for index, token in enumerate(tokens):
+        lower = token.lower()
+        if token.startswith('"'):
+            out.append(token[1:-1])
+        elif token.startswith("\\"):
+            out.append(token[1:])
+        elif lower in ("m", "mm") and _is_minute(tokens, codes, index):
+            out.append(f"{minute:02d}" if lower == "mm" else str(minute))
+        elif lower in ("am/pm", "a/p"):
+            text = "AM" if hour < 12 else "PM"
+            out.append(text if lower == "am/pm" else text[0])
+        elif lower in ("h", "hh"):
+            shown = (hour % 12 or 12) if twelve else hour
+            out.append(f"{shown:02d}" if lower == "hh" else str(shown))
+        else:
+            out.append(_date_part(lower, when, second) if lower in _CODES else token)
+    return "".join(out)
+
+
+def _is_minute(tokens: list[str], codes: list[int], index: int) -> bool:
+    """An "m" right after hours or right before seconds means minutes."""
+    at = codes.index(index)
+    before = tokens[codes[at - 1]].lower() if at > 0 else ""
+    after = tokens[codes[at + 1]].lower() if at + 1 < len(codes) else ""
+    return before.startswith("h") or after.startswith("s")
+
+
+def _date_part(code: str, when: date, second: int) -> str:
+    parts = {
+        "yyyy": f"{when.year:04d}",
+        "yy": f"{when.year % 100:02d}",
+        "mmmm": _MONTH_NAMES[when.month - 1],
+        "mmm": _MONTH_NAMES[when.month - 1][:3],
+        "mm": f"{when.month:02d}",
+        "m": str(when.month),
+        "dddd": _DAY_NAMES[when.weekday()],
+        "ddd": _DAY_NAMES[when.weekday()][:3],
+        "dd": f"{when.day:02d}",
+        "d": str(when.day),
+        "ss": f"{second:02d}",
+        "s": str(second),
+    }
+    return parts[code]
 
 
 def _now_serial(tables: Tables) -> float:

@@ -11,6 +11,7 @@ import re
 
 from ._errors import MAX_TEXT, Fail
 from ._family import MORE_SCRIPT, Args, Arity, Eager, Family, items
+from ._fn_dates import format_date, has_date_codes
 from ._values import (
     Value,
     check_text,
@@ -201,6 +202,8 @@ def _text(args: Args) -> Value:
             return value
         if isinstance(value, str):
             return value
+    if has_date_codes(pattern):
+        return check_text(format_date(to_number(value), pattern))
     return format_text(to_number(value), pattern)
 
 

@@ -250,3 +250,47 @@ def test_date_columns_of_data_sources_become_serial_numbers() -> None:
     cells = ["2024-02-29", "2024-02-29 12:00", date(2024, 1, 1), "soon", "", "2024-13-01"]
     assert coerce_column(cells, "date") == [45351.0, 45351.5, 45292.0, "soon", None, "2024-13-01"]
     assert value("YEAR(d) + MONTH(d) / 100", {"d": 45351.0}) == 2024.02
+
+
+FORMATS = [
+    "yyyy-mm-dd",
+    "dd/mm/yyyy",
+    "mmmm d, yyyy",
+    "d mmm yyyy",
+    "dddd",
+    "ddd d mmm yy",
+    "hh:mm",
+    "h:mm:ss AM/PM",
+    'yyyy"Q"m \\d',
+    "m/d h:mm a/p",
+]
+
+
+def test_text_writes_dates_with_spreadsheet_formats() -> None:
+    moment = "DATE(2024, 3, 5) + TIME"
+    expected = {
+        "yyyy-mm-dd": "2024-03-05",
+        "dd/mm/yyyy": "05/03/2024",
+        "mmmm d, yyyy": "March 5, 2024",
+        "d mmm yyyy": "5 Mar 2024",
+        "dddd": "Tuesday",
+        "hh:mm": "15:30",
+        "h:mm:ss AM/PM": "3:30:00 PM",
+    }
+    for pattern, text in expected.items():
+        source = f'TEXT({moment}, "{pattern}")'.replace("TIME", "15.5/24")
+        assert value(source) == text, source
+    assert value('"Due " & TEXT(EDATE(DATE(2024, 1, 31), 1), "yyyy-mm-dd")') == "Due 2024-02-29"
+
+
+def test_python_and_javascript_write_dates_alike(node_runtime: Any) -> None:
+    rng = random.Random(5)
+    sources = [
+        f"TEXT({rng.uniform(-700000, 2958465):.6f}, '{pattern}')"
+        for pattern in FORMATS
+        for _ in range(30)
+    ]
+    cases = [{"ast": formula.compile(s).to_json(), "variables": {}, "tables": {}} for s in sources]
+    got = [r.get("value", r.get("code")) for r in node_runtime.evaluate(cases)]
+    want = [outcome(s, {})[1] for s in sources]
+    assert got == want

@@ -110,7 +110,7 @@ ERRORS = [
     ('VALUE("abc")', "TYPE"),
     ('VALUE("")', "TYPE"),
     ('VALUE("1,2")', "TYPE"),
-    ('TEXT(12, "yyyy")', "ARG"),
+    ('TEXT(12, "abc")', "ARG"),
     ('SUBSTITUTE("abc", "b", "x", 0)', "ARG"),
     ("FIXED(1, 101)", "ARG"),
 ]

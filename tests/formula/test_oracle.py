@@ -54,8 +54,9 @@ PENDING: frozenset[str] = frozenset()
 # when one of them agrees with the spreadsheet, so the list only ever shrinks. Empty since
 # issue 17's item 1 (tolerant equality, snapping, MOD, COUNT, number text, PMT) landed.
 PENDING_SEMANTICS: frozenset[str] = frozenset()
-# Functions whose two-value form (FLOOR and CEILING to a multiple) keyvex does not take yet.
-PENDING_TWO_VALUE_FORMS: frozenset[str] = frozenset({"FLOOR", "CEILING"})
+# Functions whose two-value form keyvex does not take yet (FLOOR and CEILING to a multiple
+# were the last; empty now).
+PENDING_TWO_VALUE_FORMS: frozenset[str] = frozenset()
 
 # Calc's error codes (FormulaError numbers) and the keyvex codes that mean the same. Calc
 # reports several kinds of bad argument as Err:502 where another spreadsheet says #NUM! or

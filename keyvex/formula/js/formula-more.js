@@ -278,7 +278,9 @@
           if (!v.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "")) return v;
           try { v = num(v); } catch (e) { return v; }
         }
-        return formatText(num(v), str(a[1]));
+        var pattern = str(a[1]);
+        if (L.formatDate && L.hasDateCodes(pattern)) return L.formatDate(num(v), pattern);
+        return formatText(num(v), pattern);
       },
       FIXED: function (a) {
         var x = num(a[0]), d = a.length > 1 ? Math.trunc(num(a[1])) : 2;
@@ -704,6 +706,44 @@
     return typeof injected === "number" ? injected : (Date.now() - EPOCH) / DAY_MS;
   }
   var FIRST_DAY = { 1: 6, 2: 0, 3: 0, 11: 0, 12: 1, 13: 2, 14: 3, 15: 4, 16: 5, 17: 6 };
+
+  // TEXT's date formats ("yyyy-mm-dd", "d mmm yyyy", "hh:mm AM/PM"): format_date in Python.
+  var MONTH_NAMES = "January February March April May June July August September October November December".split(" ");
+  var DAY_NAMES = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split(" ");
+  var DATE_TOKEN = /"[^"]*"|\\[\s\S]|yyyy|yy|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|am\/pm|a\/p|[\s\S]/gi;
+  var CODES = {};
+  "yyyy yy mmmm mmm mm m dddd ddd dd d hh h ss s am/pm a/p".split(" ").forEach(function (c) { CODES[c] = true; });
+  function pad(n) { return n < 10 ? "0" + n : String(n); }
+  L.hasDateCodes = function (pattern) { return /[ymdhs]/i.test(pattern.replace(/"[^"]*"|\\[\s\S]/g, "")); };
+  L.formatDate = function (serial, pattern) {
+    var day = Math.floor(serial), seconds = Math.round((serial - day) * 86400);
+    if (seconds >= 86400) { day += 1; seconds -= 86400; }
+    var p = parts(day), tokens = pattern.match(DATE_TOKEN) || [], codes = [];
+    tokens.forEach(function (t, i) { if (CODES.hasOwnProperty(t.toLowerCase())) codes.push(i); });
+    var twelve = codes.some(function (i) { return /\//.test(tokens[i]); });
+    var hour = Math.floor(seconds / 3600), minute = Math.floor(seconds / 60) % 60, second = seconds % 60;
+    function minuteAt(i) {
+      var at = codes.indexOf(i), before = at > 0 ? tokens[codes[at - 1]].toLowerCase() : "";
+      var after = at + 1 < codes.length ? tokens[codes[at + 1]].toLowerCase() : "";
+      return before[0] === "h" || after[0] === "s";
+    }
+    var year = String(p[0]);
+    while (year.length < 4) year = "0" + year;
+    var names = {
+      yyyy: year, yy: pad(p[0] % 100), mmmm: MONTH_NAMES[p[1] - 1], mmm: MONTH_NAMES[p[1] - 1].slice(0, 3),
+      mm: pad(p[1]), m: String(p[1]), dddd: DAY_NAMES[p[3]], ddd: DAY_NAMES[p[3]].slice(0, 3),
+      dd: pad(p[2]), d: String(p[2]), ss: pad(second), s: String(second)
+    };
+    return tokens.map(function (t, i) {
+      var lower = t.toLowerCase();
+      if (t[0] === '"') return t.slice(1, -1);
+      if (t[0] === "\\") return t.slice(1);
+      if ((lower === "m" || lower === "mm") && minuteAt(i)) return lower === "mm" ? pad(minute) : String(minute);
+      if (lower === "am/pm" || lower === "a/p") { var ap = hour < 12 ? "AM" : "PM"; return lower === "am/pm" ? ap : ap[0]; }
+      if (lower === "h" || lower === "hh") { var h = twelve ? hour % 12 || 12 : hour; return lower === "hh" ? pad(h) : String(h); }
+      return CODES.hasOwnProperty(lower) ? names[lower] : t;
+    }).join("");
+  };
 
   K.register({
     arity: {
