@@ -18,10 +18,6 @@ _NUMERIC_OPS = frozenset({"+", "-", "*", "/", "^"})
 _NUMERIC_FUNCTIONS = frozenset(
     "SUM AVERAGE AVG MIN MAX NPV ROUND ROUNDUP ROUNDDOWN FLOOR CEILING ABS SQRT POWER EXP LN "
     "LOG10 MOD CLAMP PMT FV PV".split()
-    # Finance (_fn_finance.py): IRR, XIRR, MIRR and XNPV take lists, which are never constant.
-    + "IRR XIRR MIRR RATE NPER IPMT PPMT CUMIPMT CUMPRINC EFFECT NOMINAL XNPV SLN DDB".split()
-    # Dates (_fn_dates.py): dates are serial numbers.
-    + "DATE YEAR MONTH DAY WEEKDAY EDATE EOMONTH DAYS NETWORKDAYS WORKDAY YEARFRAC".split()
 ) | frozenset(name for name, arity in FUNCTIONS.items() if arity.numeric)
 
 

@@ -25,7 +25,18 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 from ._errors import Fail
-from ._family import MORE_SCRIPT, Args, Arity, Family, Fn, Node, Tables, Variables, numbers
+from ._family import (
+    MORE_SCRIPT,
+    Args,
+    Arity,
+    Family,
+    Fn,
+    Node,
+    Tables,
+    Variables,
+    number_fn,
+    numbers,
+)
 from ._site import Site
 from ._values import Value, to_number, to_text
 
@@ -383,33 +394,38 @@ def _compile_now(whole_days: bool) -> Callable[[list[Node], list[Fn], Site], Fn]
 
 FAMILY = Family(
     arities={
-        "DATE": Arity(3, 3, "DATE(year, month, day): a date: DATE(2024, 1, 31) + 1 is 1 Feb 2024"),
-        "TODAY": Arity(0, 0, "TODAY(): the date of the evaluation: TODAY() - birth_date"),
-        "NOW": Arity(0, 0, "NOW(): the date and time of the evaluation (UTC)"),
-        "YEAR": Arity(1, 1, "YEAR(date): its year: YEAR(DATE(2024, 7, 4)) is 2024"),
-        "MONTH": Arity(1, 1, "MONTH(date): its month, 1 to 12"),
-        "DAY": Arity(1, 1, "DAY(date): its day of the month, 1 to 31"),
-        "WEEKDAY": Arity(
+        "DATE": number_fn(
+            3, 3, "DATE(year, month, day): a date: DATE(2024, 1, 31) + 1 is 1 Feb 2024"
+        ),
+        "TODAY": number_fn(0, 0, "TODAY(): the date of the evaluation: TODAY() - birth_date"),
+        "NOW": number_fn(0, 0, "NOW(): the date and time of the evaluation (UTC)"),
+        "YEAR": number_fn(1, 1, "YEAR(date): its year: YEAR(DATE(2024, 7, 4)) is 2024"),
+        "MONTH": number_fn(1, 1, "MONTH(date): its month, 1 to 12"),
+        "DAY": number_fn(1, 1, "DAY(date): its day of the month, 1 to 31"),
+        "WEEKDAY": number_fn(
             1, 2, "WEEKDAY(date, type=1): day of the week, 1 (Sunday) to 7; type 2: Monday is 1"
         ),
-        "EDATE": Arity(
+        "EDATE": number_fn(
             2, 2, "EDATE(date, months): months later: EDATE(DATE(2024, 1, 31), 1) is 29 Feb 2024"
         ),
-        "EOMONTH": Arity(2, 2, "EOMONTH(date, months): the last day of the month, months later"),
+        "EOMONTH": number_fn(
+            2, 2, "EOMONTH(date, months): the last day of the month, months later"
+        ),
         "DATEDIF": Arity(
             3,
             3,
             'DATEDIF(start, end, unit): whole "y", "m" or "d" between two dates: '
             'DATEDIF(birth_date, TODAY(), "y") is an age',
+            "number",
         ),
-        "DAYS": Arity(2, 2, "DAYS(end, start): days from start to end"),
-        "NETWORKDAYS": Arity(
+        "DAYS": number_fn(2, 2, "DAYS(end, start): days from start to end"),
+        "NETWORKDAYS": number_fn(
             2, 3, "NETWORKDAYS(start, end, holidays=none): working days (Mon-Fri) between them"
         ),
-        "WORKDAY": Arity(
+        "WORKDAY": number_fn(
             2, 3, "WORKDAY(start, days, holidays=none): the date that many working days later"
         ),
-        "YEARFRAC": Arity(
+        "YEARFRAC": number_fn(
             2, 3, "YEARFRAC(start, end, basis=0): years between two dates (basis as a spreadsheet)"
         ),
     },

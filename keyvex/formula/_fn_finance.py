@@ -23,7 +23,7 @@ import math
 from collections.abc import Callable
 
 from ._errors import Fail
-from ._family import MORE_SCRIPT, Args, Arity, Family, numbers
+from ._family import MORE_SCRIPT, Args, Family, number_fn, numbers
 from ._values import Value, check_number, to_number
 
 _MAX_STEPS = 100
@@ -336,66 +336,68 @@ def _ddb(args: Args) -> Value:
 
 FAMILY = Family(
     arities={
-        "IRR": Arity(
+        "IRR": number_fn(
             1,
             2,
             "IRR(values, guess=0.1): rate of return of flows a period apart: IRR(flows) "
             "is 0.089 when flows is -100, 30, 40, 50",
         ),
-        "XIRR": Arity(2, 3, "XIRR(values, dates, guess=0.1): yearly rate of return of dated flows"),
-        "MIRR": Arity(
+        "XIRR": number_fn(
+            2, 3, "XIRR(values, dates, guess=0.1): yearly rate of return of dated flows"
+        ),
+        "MIRR": number_fn(
             3, 3, "MIRR(values, finance_rate, reinvest_rate): modified IRR: MIRR(flows, 10%, 12%)"
         ),
-        "RATE": Arity(
+        "RATE": number_fn(
             3,
             6,
             "RATE(nper, pmt, pv, fv=0, type=0, guess=0.1): rate per period: "
             "RATE(48, -200, 8000) is 0.0077",
         ),
-        "NPER": Arity(
+        "NPER": number_fn(
             3,
             5,
             "NPER(rate, pmt, pv, fv=0, type=0): number of periods: NPER(1%, -100, 1000) is 10.59",
         ),
-        "IPMT": Arity(
+        "IPMT": number_fn(
             4,
             6,
             "IPMT(rate, per, nper, pv, fv=0, type=0): interest part of a payment: "
             "IPMT(10%/12, 1, 36, 8000) is -66.67",
         ),
-        "PPMT": Arity(
+        "PPMT": number_fn(
             4,
             6,
             "PPMT(rate, per, nper, pv, fv=0, type=0): principal part of a payment: "
             "PPMT(10%/12, 1, 24, 2000) is -75.62",
         ),
-        "CUMIPMT": Arity(
+        "CUMIPMT": number_fn(
             6,
             6,
             "CUMIPMT(rate, nper, pv, start, end, type): interest paid from period start "
             "to end: CUMIPMT(9%/12, 360, 125000, 13, 24, 0) is -11135.23",
         ),
-        "CUMPRINC": Arity(
+        "CUMPRINC": number_fn(
             6,
             6,
             "CUMPRINC(rate, nper, pv, start, end, type): principal paid from period start "
             "to end: CUMPRINC(9%/12, 360, 125000, 13, 24, 0) is -934.11",
         ),
-        "EFFECT": Arity(
+        "EFFECT": number_fn(
             2, 2, "EFFECT(nominal_rate, npery): effective yearly rate: EFFECT(5.25%, 4) is 0.0535"
         ),
-        "NOMINAL": Arity(
+        "NOMINAL": number_fn(
             2, 2, "NOMINAL(effect_rate, npery): nominal yearly rate: NOMINAL(5.3543%, 4) is 0.0525"
         ),
-        "XNPV": Arity(
+        "XNPV": number_fn(
             3, 3, "XNPV(rate, values, dates): net present value of dated flows (365-day years)"
         ),
-        "SLN": Arity(
+        "SLN": number_fn(
             3,
             3,
             "SLN(cost, salvage, life): straight-line depreciation: SLN(30000, 7500, 10) is 2250",
         ),
-        "DDB": Arity(
+        "DDB": number_fn(
             4,
             5,
             "DDB(cost, salvage, life, period, factor=2): declining-balance depreciation: "
