@@ -80,6 +80,8 @@ class PlaygroundRun:
     mode: Mode
     prompt: str
     answer: str = ""
+    #: Brief mode: the turn in sentences (its message, the questions, the planned tool).
+    summary: list[str] = field(default_factory=list)
     error: str = ""
     latency_ms: float = 0.0
     calls: list[Call] = field(default_factory=list)
@@ -171,7 +173,8 @@ async def run_playground(
     started = time.perf_counter()
     try:
         async with model:
-            run.answer = await _ask(model, mode, prompt, sink.ctx, model_settings(config))
+            run.answer, run.summary = await _ask(model, mode, prompt, sink.ctx,
+                                                 model_settings(config))  # fmt: skip
     except (ModelAPIError, FallbackExceptionGroup, UnexpectedModelBehavior) as exc:
         run.error = f"The model did not answer: {_reason(exc)}"
     run.latency_ms = round((time.perf_counter() - started) * 1000, 1)
@@ -179,15 +182,23 @@ async def run_playground(
     return run
 
 
-async def _ask(model: Any, mode: Mode, prompt: str, ctx: AIContext, settings: ModelSettings) -> str:
+async def _ask(
+    model: Any, mode: Mode, prompt: str, ctx: AIContext, settings: ModelSettings
+) -> tuple[str, list[str]]:
     if mode == "prompt":
         result = await _text_agent.run(prompt, model=model, model_settings=settings)
-        return result.output
+        return result.output, []
     payload = {"task": "conversation", "state": ConversationState(brief=prompt).model_dump()}
-    turn = await conversation_agent.run(
+    run = await conversation_agent.run(
         json.dumps(payload), deps=AgentDeps(ctx), model=model, model_settings=settings
     )
-    return json.dumps(turn.output.model_dump(mode="json", exclude_defaults=True), indent=2)
+    turn = run.output
+    summary = [turn.message] if turn.message else []
+    questions = ([turn.question] if turn.question else []) + list(turn.plan)
+    summary += [f"Asks: {q.prompt} ({q.input_type})" for q in questions]
+    if turn.build_brief is not None:
+        summary.append(f"Plans a {turn.build_brief.kind}: {turn.build_brief.intent}")
+    return json.dumps(turn.model_dump(mode="json", exclude_defaults=True), indent=2), summary
 
 
 def _reason(exc: BaseException) -> str:

@@ -50,7 +50,7 @@ def show(kind: RuleKind, value: float | None) -> str:
         return "n/a"
     unit = KINDS[kind].unit
     if unit == "usd":
-        return f"${value:,.4f}" if value < 1 else f"${value:,.2f}"
+        return f"${value:,.4f}" if 0 < value < 0.1 else f"${value:,.2f}"
     if unit == "share":
         return f"{value * 100:.1f}%"
     if unit == "ms":

@@ -76,6 +76,7 @@ def test_a_brief_goes_through_the_offline_planner_and_is_recorded(
     turn = json.loads(answer.replace("&#34;", '"').replace("&#39;", "'").replace("&amp;", "&"))
     assert turn["kind"] in ("question", "ready")
     assert "offline:" in sent.text  # the request's model in the table
+    assert 'id="run-summary"' in sent.text and "Asks: " in sent.text  # read as sentences
     figures = today_playground(client).totals
     assert figures.requests == 1 and figures.errors == 0 and figures.cost_usd == 0
 
