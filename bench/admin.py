@@ -202,6 +202,7 @@ def main() -> None:
         data_dir = args.data_dir or Path(tmp)
         settings = Settings(env="test", data_dir=data_dir, access_log=False, log_level="WARNING")
         if args.data_dir is None or not Path(settings.database_path).exists():
+            Path(settings.database_path).parent.mkdir(parents=True, exist_ok=True)
             store = SQLiteItemStore(settings.database_path)
             uids, profiles = creators_items(args.creators)
             store.batch_write(profiles)

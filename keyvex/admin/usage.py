@@ -11,8 +11,10 @@ among the range's 20, a bound accepted to keep the page fast; the totals include
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from keyvex.accounts import get_user
@@ -37,11 +39,18 @@ MAX_DAYS = 366
 TOP = 20
 #: A day's biggest spenders (creators, sessions) read as candidates for the range's.
 RANK_PER_DAY = 20
-#: What closed days hold (their rows, their leaders) never changes, so it is read once per
-#: process: (what, day) -> rows or leader items. The leaders of a deleted account may stay
-#: here for an hour; its figures are re-read, so it drops out of the lists at once.
-CLOSED_DAYS: CacheSpec[tuple[str, str], list[Any]] = CacheSpec(
-    "admin usage of closed days", max_entries=3 * MAX_DAYS + 3, ttl_seconds=3600
+#: What closed days hold never changes, so each process reads it once (for an hour): a day's
+#: summed rows, a day's leaders (creators, sessions), and a leader's sum over the closed part
+#: of a range. The leaders of a deleted account may stay in memory for that hour, but lists
+#: show existing accounts only.
+CLOSED_DAYS: CacheSpec[str, _Day] = CacheSpec(
+    "admin usage of closed days", max_entries=MAX_DAYS + 1, ttl_seconds=3600
+)
+CLOSED_LEADERS: CacheSpec[tuple[str, str], list[dict[str, Any]]] = CacheSpec(
+    "admin usage leaders of closed days", max_entries=2 * MAX_DAYS + 2, ttl_seconds=3600
+)
+CLOSED_SUMS: CacheSpec[str, Figures] = CacheSpec(
+    "admin usage sums of closed days", max_entries=400, ttl_seconds=3600
 )
 
 
@@ -134,15 +143,16 @@ async def usage_summary(
 
 async def _rows(
     app: App, start: date, end: date, process: str | None, provider: str | None
-) -> list[Row]:
+) -> dict[str, _Day]:
     low, high = f"DAY#{start.isoformat()}", f"DAY#{end.isoformat()}#~"
     if process:
         items = app.store.query_all(f"PROCESS#{process}", SK.between(low, high), index="GSI1")
     elif provider:
         items = app.store.query_all(f"PROVIDER#{provider}", SK.between(low, high), index="GSI2")
     else:
-        return await _all_rows(app, start, end)
-    return [_row(item) async for item in items if item.get("entity_type") == "ai_usage"]
+        return await _all_days(app, start, end)
+    rows = [_row(item) async for item in items if item.get("entity_type") == "ai_usage"]
+    return _by_day(start, end, rows)
 
 
 def _row(item: dict[str, Any]) -> Row:
@@ -161,12 +171,34 @@ def closed(day: date) -> bool:
     return day <= date.fromisoformat(now_iso()[:10]) - timedelta(days=2)
 
 
-async def _all_rows(app: App, start: date, end: date) -> list[Row]:
-    """Every (day, process, provider, model) row of the range: closed days from the cache,
-    the rest with one query (from ``start`` when a closed day is not cached yet)."""
+@dataclass(slots=True)
+class _Day:
+    """One day's rows, summed once: its total and its figures per process, provider, model
+    (read-only once built; closed days keep theirs in the cache)."""
+
+    rows: list[Row]
+    total: Figures
+    groups: dict[str, dict[str, Figures]]
+
+    @classmethod
+    def of(cls, rows: list[Row]) -> _Day:
+        total = Figures()
+        groups: dict[str, dict[str, Figures]] = {"process": {}, "provider": {}, "model": {}}
+        for row in rows:
+            total.add(row.figures)
+            names = {"process": row.process, "provider": row.provider,
+                     "model": f"{row.provider}:{row.model}"}  # fmt: skip
+            for group, name in names.items():
+                groups[group].setdefault(name, Figures()).add(row.figures)
+        return cls(rows, total, groups)
+
+
+async def _all_days(app: App, start: date, end: date) -> dict[str, _Day]:
+    """Every day of the range: closed days from the cache, the rest with one query (from
+    ``start`` when a closed day is not cached yet)."""
     cache = app.caches(CLOSED_DAYS)
-    cached = {day: cache.get(("rows", day.isoformat())) for day in _days(start, end)}
-    if any(rows is None and closed(day) for day, rows in cached.items()):
+    cached = {day: cache.get(day.isoformat()) for day in _days(start, end)}
+    if any(part is None and closed(day) for day, part in cached.items()):
         first = start
     else:
         first = next((day for day in _days(start, end) if not closed(day)), end + timedelta(1))
@@ -176,34 +208,39 @@ async def _all_rows(app: App, start: date, end: date) -> list[Row]:
         async for item in app.store.query_all(USAGE_PK, SK.between(low, high)):
             if item.get("entity_type") == "ai_usage":
                 fetched.setdefault(item["day"], []).append(_row(item))
-    rows: list[Row] = []
+    days: dict[str, _Day] = {}
     for day in _days(start, end):
-        if day < first:
-            rows += cached[day] or []
-            continue
-        found = fetched.get(day.isoformat(), [])
-        if closed(day):
-            cache[("rows", day.isoformat())] = found
-        rows += found
-    return rows
+        part = cached[day] if day < first else None
+        if part is None:
+            part = _Day.of(fetched.get(day.isoformat(), []))
+            if closed(day):
+                cache[day.isoformat()] = part
+        days[day.isoformat()] = part
+    return days
 
 
-def _summarise(start: date, end: date, rows: list[Row]) -> UsageSummary:
-    totals = Figures()
-    days = {(start + timedelta(n)).isoformat(): Figures() for n in range((end - start).days + 1)}
-    groups: dict[str, dict[str, Figures]] = {"process": {}, "provider": {}, "model": {}}
+def _by_day(start: date, end: date, rows: list[Row]) -> dict[str, _Day]:
+    grouped: dict[str, list[Row]] = {day.isoformat(): [] for day in _days(start, end)}
     for row in rows:
-        totals.add(row.figures)
-        days.setdefault(row.day, Figures()).add(row.figures)
-        names = {"process": row.process, "provider": row.provider,
-                 "model": f"{row.provider}:{row.model}"}  # fmt: skip
-        for group, name in names.items():
-            groups[group].setdefault(name, Figures()).add(row.figures)
+        grouped.setdefault(row.day, []).append(row)
+    return {day: _Day.of(found) for day, found in grouped.items()}
+
+
+def _summarise(start: date, end: date, days: dict[str, _Day]) -> UsageSummary:
+    totals = Figures()
+    groups: dict[str, dict[str, Figures]] = {"process": {}, "provider": {}, "model": {}}
+    rows: list[Row] = []
+    for part in days.values():
+        totals.add(part.total)
+        rows += part.rows
+        for group, names in part.groups.items():
+            for name, figures in names.items():
+                groups[group].setdefault(name, Figures()).add(figures)
     return UsageSummary(
         start=start,
         end=end,
         totals=totals,
-        days=sorted(days.items()),
+        days=sorted((day, part.total) for day, part in days.items()),
         by_process=_by_cost(groups["process"]),
         by_provider=_by_cost(groups["provider"]),
         by_model=_by_cost(groups["model"]),
@@ -221,7 +258,7 @@ async def _day_leaders(
     """Candidates for the range's biggest spenders: each day's ``RANK_PER_DAY`` leaders (one
     index query a day, cost-ordered), summed over the days they led; the best ``TOP``."""
     sums: dict[str, tuple[dict[str, Any], Figures]] = {}
-    cache = app.caches(CLOSED_DAYS)
+    cache = app.caches(CLOSED_LEADERS)
     for day in _days(start, end):
         leaders = cache.get((index, day.isoformat()))
         if leaders is None:
@@ -238,8 +275,29 @@ async def _day_leaders(
     return ranked[:TOP]
 
 
-async def _exact(app: App, pk: str, low: str, high: str) -> Figures:
-    """A leader's figures over the whole range, from every one of its counter items."""
+async def _exact(
+    app: App, key: Callable[[date], tuple[str, str]], start: date, end: date
+) -> Figures:
+    """A leader's figures over the whole range, from every one of its counter items
+    (``key(day)`` is its counter item of ``day``); the closed days' part is cached."""
+    figures = Figures()
+    last_closed = min(end, date.fromisoformat(now_iso()[:10]) - timedelta(days=2))
+    if start <= last_closed:
+        (pk, low), high = key(start), key(last_closed)[1]
+        cache = app.caches(CLOSED_SUMS)
+        part = cache.get(f"{pk}|{low}|{high}")
+        if part is None:
+            part = await _sum(app, pk, low, high)
+            cache[f"{pk}|{low}|{high}"] = part
+        figures.add(part)
+    first_open = max(start, last_closed + timedelta(1))
+    if first_open <= end:
+        (pk, low), high = key(first_open), key(end)[1]
+        figures.add(await _sum(app, pk, low, high))
+    return figures
+
+
+async def _sum(app: App, pk: str, low: str, high: str) -> Figures:
     figures = Figures()
     async for item in app.store.query_all(pk, SK.between(low, high)):
         figures.add_item(item)
@@ -254,6 +312,14 @@ async def _emails(app: App, uids: set[str]) -> dict[str, str]:
     return found
 
 
+def _creator_day(uid: str, day: date) -> tuple[str, str]:
+    return user_usage_key(uid, day.isoformat())
+
+
+def _session_day(uid: str, sid: str, day: date) -> tuple[str, str]:
+    return session_usage_key(uid, sid, day.isoformat())
+
+
 def _by_spend(rows: list[Any]) -> list[Any]:
     return sorted(rows, key=lambda r: (-r.figures.cost_usd, -r.figures.tokens))
 
@@ -264,10 +330,10 @@ async def _creators(app: App, start: date, end: date) -> list[Spender]:
     found = []
     for item, _ in top:
         uid = str(item["uid"])
-        pk, low = user_usage_key(uid, start.isoformat())
-        figures = await _exact(app, pk, low, user_usage_key(uid, end.isoformat())[1])
-        if figures.requests:  # none left: the account was deleted meanwhile
-            found.append(Spender(uid, emails[uid], figures))
+        if not emails[uid]:  # the account was deleted meanwhile
+            continue
+        figures = await _exact(app, partial(_creator_day, uid), start, end)
+        found.append(Spender(uid, emails[uid], figures))
     return _by_spend(found)
 
 
@@ -285,14 +351,14 @@ async def _tools(app: App, start: date, end: date) -> list[ToolCost]:
     found: list[ToolCost] = []
     for item, _ in top:
         uid, sid = str(item["uid"]), str(item["session_id"])
-        pk, low = session_usage_key(uid, sid, start.isoformat())
-        figures = await _exact(app, pk, low, session_usage_key(uid, sid, end.isoformat())[1])
+        if not emails[uid]:  # the account was deleted meanwhile
+            continue
+        figures = await _exact(app, partial(_session_day, uid, sid), start, end)
         session = sessions.get(sid, {})
         tool_id = session.get("tool_id")
         tool = tools.get(tool_id, {}) if tool_id else {}
         title = str((tool.get("definition") or {}).get("title") or "")
-        if figures.requests:
-            found.append(ToolCost(uid, emails[uid], sid, tool_id, title, figures))
+        found.append(ToolCost(uid, emails[uid], sid, tool_id, title, figures))
     return _by_spend(found)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import anyio
@@ -15,6 +15,7 @@ from pydantic_ai.messages import ModelMessage, ModelResponse, ToolCallPart
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 from pydantic_ai.usage import RequestUsage
 
+from keyvex.accounts import sign_up
 from keyvex.admin import latency_percentile, usage_summary
 from keyvex.ai import AIContext, ConversationState, next_turn, use_models
 from keyvex.ai.usage_counters import LATENCY_BUCKETS_MS, count_call, latency_bucket
@@ -65,10 +66,12 @@ async def turn(app: App, user: str, session: str) -> None:
 
 
 async def test_figures_of_real_runs_equal_the_hand_sums(app: App) -> None:
+    ann = (await sign_up(app, "ann@example.com", "correct horse battery")).id
+    bob = (await sign_up(app, "bob@example.com", "correct horse battery")).id
     # Two turns answered by OpenAI (1,000 in / 500 out: $0.001 + $0.001 = $0.002 each) ...
     use_models(app, "conversation", ("openai:gpt-4o-mini", answering(1000, 500)))
-    await turn(app, "u-ann", "s-1")
-    await turn(app, "u-ann", "s-1")
+    await turn(app, ann, "s-1")
+    await turn(app, ann, "s-1")
     # ... then one where OpenAI is rate limited and Anthropic answers (200 in / 100 out:
     # $0.002 + $0.002 = $0.004), and one where OpenAI fails with a 500 and Anthropic answers.
     use_models(
@@ -77,14 +80,14 @@ async def test_figures_of_real_runs_equal_the_hand_sums(app: App) -> None:
         ("openai:gpt-4o-mini", failing(429)),
         ("anthropic:claude-3-5-haiku-latest", answering(200, 100)),
     )
-    await turn(app, "u-bob", "s-2")
+    await turn(app, bob, "s-2")
     use_models(
         app,
         "conversation",
         ("openai:gpt-4o-mini", failing(500)),
         ("anthropic:claude-3-5-haiku-latest", answering(200, 100)),
     )
-    await turn(app, "u-bob", "s-3")
+    await turn(app, bob, "s-3")
 
     day = today()
     summary = await usage_summary(app, day, day)
@@ -108,9 +111,9 @@ async def test_figures_of_real_runs_equal_the_hand_sums(app: App) -> None:
     assert [name for name, _ in summary.by_provider] == ["anthropic", "openai"]
 
     creators = {s.uid: s.figures for s in summary.creators}
-    assert creators["u-bob"].cost_usd == pytest.approx(0.008)
-    assert creators["u-ann"].cost_usd == pytest.approx(0.004)
-    assert summary.creators[0].uid == "u-bob"
+    assert creators[bob].cost_usd == pytest.approx(0.008)
+    assert creators[ann].cost_usd == pytest.approx(0.004)
+    assert [s.email for s in summary.creators] == ["bob@example.com", "ann@example.com"]
     sessions = {t.session_id: t.figures for t in summary.tools}
     assert sessions["s-1"].requests == 2 and sessions["s-3"].requests == 2
     assert sessions["s-2"].cost_usd == pytest.approx(0.004)
@@ -165,3 +168,28 @@ def today() -> date:
     from datetime import date
 
     return date.fromisoformat(now_iso()[:10])
+
+
+async def test_closed_days_read_from_the_cache_give_the_same_figures(app: App) -> None:
+    old = (today() - timedelta(days=5)).isoformat()
+    for n in range(3):
+        await count_call(app.store, {
+            "at": f"{old}T0{n}:00:00+00:00", "process": "builder", "provider": "openai",
+            "model": "m", "input_tokens": 100, "output_tokens": 10, "cost_usd": 0.5,
+            "latency_ms": 200, "success": n != 2, "error_kind": "timeout",
+        })  # fmt: skip
+    start = today() - timedelta(days=6)
+    first = await usage_summary(app, start, today())
+    second = await usage_summary(app, start, today())  # the closed days from the cache
+    assert first.totals.as_json() == second.totals.as_json()
+    assert [(d, f.as_json()) for d, f in first.days] == [(d, f.as_json()) for d, f in second.days]
+    assert (second.totals.requests, second.totals.errors) == (3, 1)
+    await count_call(app.store, {
+        "at": now_iso(), "process": "editor", "provider": "openai", "model": "m",
+        "input_tokens": 1, "output_tokens": 1, "cost_usd": 0.25, "latency_ms": 20,
+        "success": True,
+    })  # fmt: skip
+    third = await usage_summary(app, start, today())  # today is never cached
+    assert third.totals.requests == 4 and third.totals.cost_usd == pytest.approx(1.75)
+    assert [name for name, _ in third.by_process] == ["builder", "editor"]
+    assert len(third.rows) == 2
