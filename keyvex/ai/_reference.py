@@ -45,7 +45,8 @@ def formula_reference() -> str:
     for name, arity in sorted(FUNCTIONS.items()):
         named = arity.summary.upper().startswith(name)
         summary = arity.summary if named else f"{name}: {arity.summary}"
-        lines.append(f"- {summary} [{_arity(arity.minimum, arity.maximum)}]")
+        gives = f"; gives {arity.result}" if arity.result != "any" else ""
+        lines.append(f"- {summary} [{_arity(arity.minimum, arity.maximum)}{gives}]")
     return "\n".join(lines)
 
 

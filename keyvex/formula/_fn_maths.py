@@ -222,7 +222,7 @@ FAMILY = Family(
         "LN": number_fn(1, 1, "LN(x): natural logarithm"),
         "LOG10": number_fn(1, 1, "LOG10(x): base-10 logarithm"),
         "MOD": number_fn(2, 2, "MOD(a, b): remainder with the sign of b"),
-        "CLAMP": Arity(3, 3, "CLAMP(x, lo, hi): x kept between lo and hi"),
+        "CLAMP": number_fn(3, 3, "CLAMP(x, lo, hi): x kept between lo and hi"),
         "INT": number_fn(1, 1, "INT(x): down to a whole number: INT(-2.7) is -3"),
         "TRUNC": number_fn(1, 2, "TRUNC(x, digits=0): cut towards zero: TRUNC(-2.7) is -2"),
         "MROUND": number_fn(

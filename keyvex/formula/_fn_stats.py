@@ -170,9 +170,10 @@ _ORDERS: dict[str, Callable[[int], bool]] = {
 }
 
 
-def _selected(ranges: list[Value], criteria: list[Value], values: Value | None) -> list[Scalar]:
+def _selected(ranges: list[Value], criteria: list[Value], values: Args) -> list[Scalar]:
+    """The cells of `values` (one value, or none: the first range) where all criteria hold."""
     columns = [_cells(r) for r in ranges]
-    target = _cells(values) if values is not None else columns[0]
+    target = _cells(values[0]) if values else columns[0]
     if any(len(column) != len(target) for column in columns):
         raise Fail("ARG", "The ranges and the values must be lists of the same length")
     tests = [matcher(criterion) for criterion in criteria]
@@ -200,19 +201,19 @@ def _average(cells: list[float], name: str) -> float:
     return check_number(_sum(cells) / len(cells))
 
 
-def _if_args(args: Args) -> tuple[list[Value], list[Value], Value | None]:
-    return [args[0]], [args[1]], (args[2] if len(args) > 2 else None)
+def _if_args(args: Args) -> tuple[list[Value], list[Value], Args]:
+    return [args[0]], [args[1]], args[2:3]
 
 
-def _ifs_args(args: Args) -> tuple[list[Value], list[Value], Value | None]:
-    return list(args[1::2]), list(args[2::2]), args[0]
+def _ifs_args(args: Args) -> tuple[list[Value], list[Value], Args]:
+    return list(args[1::2]), list(args[2::2]), args[:1]
 
 
 def _countifs(args: Args) -> Value:
     if len(args) % 2:
         raise Fail("ARG", "COUNTIFS needs pairs of range and criterion")
     columns, criteria = list(args[::2]), list(args[1::2])
-    return float(len(_selected(columns, criteria, None)))
+    return float(len(_selected(columns, criteria, ())))
 
 
 def _pairs_problem(args: Args, name: str) -> None:
@@ -221,7 +222,7 @@ def _pairs_problem(args: Args, name: str) -> None:
 
 
 def _aggregate(
-    kind: str, parse: Callable[[Args], tuple[list[Value], list[Value], Value | None]]
+    kind: str, parse: Callable[[Args], tuple[list[Value], list[Value], Args]]
 ) -> Callable[[Args], Value]:
     def run(args: Args) -> Value:
         ranges, criteria, values = parse(args)
@@ -299,7 +300,7 @@ FAMILY = Family(
         "SMALL": _kth(False),
         "RANK": _rank,
         "COUNTA": _counta,
-        "COUNTIF": lambda args: float(len(_selected([args[0]], [args[1]], None))),
+        "COUNTIF": lambda args: float(len(_selected([args[0]], [args[1]], ()))),
         "COUNTIFS": _countifs,
         "SUMIF": _aggregate("sum", _if_args),
         "SUMIFS": _with_pairs("SUMIFS", _aggregate("sum", _ifs_args)),
