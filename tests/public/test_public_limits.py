@@ -55,4 +55,6 @@ def test_event_limit_ip_is_not_capped_by_a_hidden_limit(make_client: Any) -> Non
     assert codes == {204}  # past the limit beacons are ignored, as documented
     store = client.app.state.keyvex.store
     stats = client.portal.call(store.get, *stat_key(tool.tool_id, utc_day()))
-    assert stats is not None and stats["starts"] == 250
+    # 250 within one minute window; a run that crosses a window edge may count a few more
+    # (the sliding-window counter weighs the previous window by how much still overlaps).
+    assert stats is not None and 250 <= stats["starts"] <= 255
