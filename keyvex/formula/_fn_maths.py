@@ -84,7 +84,7 @@ def approx_floor(number: float) -> float:
         return 0.0
     a, a_exp = _decimal(number)
     if a_exp >= 0:
-        return number
+        return float(a * 10**a_exp)
     whole, _ = divmod(a, 10**-a_exp)
     return float(whole)
 

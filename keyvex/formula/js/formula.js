@@ -178,7 +178,7 @@
     return best;
   }
   // MOD exact on the 15-significant-digit decimal values (binary remainder past 2^53), as _fn_maths.
-  function dec(x) { var p = sig15(Math.abs(x)); return [BigInt(p[0]) * BigInt(x < 0 ? -1 : 1), p[1] - 14]; }
+  function dec(x) { big(); var p = sig15(Math.abs(x)); return [BigInt(p[0]) * BigInt(x < 0 ? -1 : 1), p[1] - 14]; }
   function mod(x, y) {
     if (y === 0) fail("DIV_ZERO", "MOD by zero is a division by zero");
     if (x === 0) return 0;
@@ -194,14 +194,17 @@
     if (r !== zero && (r < zero) !== (b < zero)) r += b;
     return Number(r.toString() + "e" + e);
   }
-  var TEN = BigInt(10), ZERO = BigInt(0), ONE = BigInt(1), TWO = BigInt(2);
+  // BigInt (for exact decimal MOD and multiples) is made on first use, so that a browser
+  // without it still runs every other function.
+  var TEN, ZERO, ONE, TWO;
+  function big() { if (!TEN) { TEN = BigInt(10); ZERO = BigInt(0); ONE = BigInt(1); TWO = BigInt(2); } }
   function floorDiv(a, b) { var q = a / b; return a % b !== ZERO && a < ZERO ? q - ONE : q; }
-  function approxValue(x) { if (x === 0) return 0; var p = dec(x); return Number(p[0] + "e" + p[1]); }
-  function approxFloor(x) {
+  function approxValue(x) {
     if (x === 0) return 0;
-    var p = dec(x);
-    return p[1] >= 0 ? x : Number(floorDiv(p[0], TEN ** BigInt(-p[1])));
+    var p = sig15(Math.abs(x)), v = Number(p[0] + "e" + (p[1] - 14));
+    return x < 0 ? -v : v;
   }
+  function approxFloor(x) { return x === 0 ? 0 : Math.floor(approxValue(x)); }
   // x to a multiple of step > 0 ("floor", "ceiling", "half") on the 15-digit decimals, as _fn_maths.
   function multiple(x, step, mode) {
     if (step === 0 || x === 0) return 0;
