@@ -53,7 +53,7 @@ MODELS = (  # provider, model, $ per million input tokens, output tokens, weight
     ("openai", "gpt-4o", 2.5, 10.0, 1),
     ("offline", "planner", 0.0, 0.0, 1),
 )
-PAGES = ("/admin?days=7", "/admin?days=30", "/admin?days=90", "/admin?days=90&process=builder",
+PAGES = ("/admin?days=90", "/admin?days=30", "/admin?days=7", "/admin?days=90&process=builder",
          "/admin/usage.csv?days=90", "/api/v1/admin/usage?days=90", "/admin/users",
          "/admin/health", "/admin/audit")  # fmt: skip
 
