@@ -119,7 +119,7 @@ def editor_choices() -> dict[str, Any]:
         "block_types": BLOCK_TYPES,
         "lead_modes": LEAD_MODES,
         "lead_field_types": ("email", "text", "tel", "name", "company"),
-        "formats": ("number", "currency", "percent"),
+        "formats": ("number", "currency", "percent", "date"),
         "charts": ("bar", "gauge", "donut", "radar"),
         "kinds": ("calculator", "quiz", "assessment"),
         "fonts": tuple(FONT_STACKS),
