@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any
 
 from keyvex.accounts import get_user
+from keyvex.admin._rollups import read_rollups, write_rollup
 from keyvex.admin.figures import Figures
 from keyvex.ai.usage_counters import (
     CREATORS_INDEX,
@@ -44,10 +45,10 @@ RANK_PER_DAY = 20
 #: of a range. The leaders of a deleted account may stay in memory for that hour, but lists
 #: show existing accounts only.
 CLOSED_DAYS: CacheSpec[str, _Day] = CacheSpec(
-    "admin usage of closed days", max_entries=MAX_DAYS + 1, ttl_seconds=3600
+    "admin usage of closed days", max_entries=MAX_DAYS + 1, ttl_seconds=86400
 )
 CLOSED_LEADERS: CacheSpec[tuple[str, str], list[dict[str, Any]]] = CacheSpec(
-    "admin usage leaders of closed days", max_entries=2 * MAX_DAYS + 2, ttl_seconds=3600
+    "admin usage leaders of closed days", max_entries=2 * MAX_DAYS + 2, ttl_seconds=86400
 )
 CLOSED_SUMS: CacheSpec[str, Figures] = CacheSpec(
     "admin usage sums of closed days", max_entries=400, ttl_seconds=3600
@@ -194,29 +195,33 @@ class _Day:
 
 
 async def _all_days(app: App, start: date, end: date) -> dict[str, _Day]:
-    """Every day of the range: closed days from the cache, the rest with one query (from
-    ``start`` when a closed day is not cached yet)."""
+    """Every day of the range: closed days from the process's cache, else from their rollup
+    items (one query), else from their counters (one query from the first such day, which
+    then writes the rollups of the closed ones); open days always from their counters."""
     cache = app.caches(CLOSED_DAYS)
-    cached = {day: cache.get(day.isoformat()) for day in _days(start, end)}
-    if any(part is None and closed(day) for day, part in cached.items()):
-        first = start
-    else:
-        first = next((day for day in _days(start, end) if not closed(day)), end + timedelta(1))
-    fetched: dict[str, list[Row]] = {}
-    if first <= end:
-        low, high = f"DAY#{first.isoformat()}", f"DAY#{end.isoformat()}#~"
-        async for item in app.store.query_all(USAGE_PK, SK.between(low, high)):
-            if item.get("entity_type") == "ai_usage":
-                fetched.setdefault(item["day"], []).append(_row(item))
+    names = [d.isoformat() for d in _days(start, end)]
     days: dict[str, _Day] = {}
-    for day in _days(start, end):
-        part = cached[day] if day < first else None
-        if part is None:
-            part = _Day.of(fetched.get(day.isoformat(), []))
-            if closed(day):
-                cache[day.isoformat()] = part
-        days[day.isoformat()] = part
-    return days
+    for name in names:
+        if (part := cache.get(name)) is not None:
+            days[name] = part
+    missing = [d for d in _days(start, end) if closed(d) and d.isoformat() not in days]
+    if missing:
+        for name, rows in (await read_rollups(app, missing[0], missing[-1])).items():
+            if name in names and name not in days:
+                days[name] = cache[name] = _Day.of([_row({**row, "day": name}) for row in rows])
+    counted = [name for name in names if name not in days]
+    if counted:
+        low, high = f"DAY#{counted[0]}", f"DAY#{end.isoformat()}#~"
+        fetched: dict[str, list[dict[str, Any]]] = {name: [] for name in counted}
+        async for item in app.store.query_all(USAGE_PK, SK.between(low, high)):
+            if item.get("entity_type") == "ai_usage" and item["day"] in fetched:
+                fetched[item["day"]].append(item)
+        for name, items in fetched.items():
+            days[name] = _Day.of([_row(item) for item in items])
+            if closed(date.fromisoformat(name)):
+                cache[name] = days[name]
+                await write_rollup(app, name, items)
+    return {name: days[name] for name in names}
 
 
 def _by_day(start: date, end: date, rows: list[Row]) -> dict[str, _Day]:

@@ -184,6 +184,15 @@ async def test_closed_days_read_from_the_cache_give_the_same_figures(app: App) -
     assert first.totals.as_json() == second.totals.as_json()
     assert [(d, f.as_json()) for d, f in first.days] == [(d, f.as_json()) for d, f in second.days]
     assert (second.totals.requests, second.totals.errors) == (3, 1)
+    # Another process (caches empty) reads the closed day from its rollup item.
+    assert await app.store.get("AI_USAGE", f"ROLLUP#{old}") is not None
+    other = build_app(app.settings)
+    try:
+        fresh = await usage_summary(other, start, today())
+    finally:
+        other.close()
+    assert fresh.totals.as_json() == first.totals.as_json()
+    assert [r.figures.as_json() for r in fresh.rows] == [r.figures.as_json() for r in first.rows]
     await count_call(app.store, {
         "at": now_iso(), "process": "editor", "provider": "openai", "model": "m",
         "input_tokens": 1, "output_tokens": 1, "cost_usd": 0.25, "latency_ms": 20,

@@ -1,0 +1,43 @@
+"""Closed days' usage counters rolled up into one item per day, so a 90-day page reads 90
+items instead of every (day, process, provider, model) counter, in any process, cold or not.
+
+``AI_USAGE`` / ``ROLLUP#{day}`` holds the day's counter items' fields (``rows``), written the
+first time a closed day is read (a conditional put: two processes writing it at once write
+the same thing). A closed day never changes (see ``usage.closed``), and the counters hold no
+user, so a rollup never needs to be updated or forgotten.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from keyvex.ai.usage_counters import USAGE_PK
+from keyvex.app import App
+from keyvex.store import SK, Condition, ConditionFailed
+
+KEPT = ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "created_at", "updated_at",
+        "version", "entity_type")  # fmt: skip
+
+
+def rollup_key(day: str) -> tuple[str, str]:
+    return (USAGE_PK, f"ROLLUP#{day}")
+
+
+async def read_rollups(app: App, first: date, last: date) -> dict[str, list[dict[str, Any]]]:
+    """The rows of every rolled-up day from ``first`` to ``last``, by day."""
+    low, high = rollup_key(first.isoformat())[1], rollup_key(last.isoformat())[1]
+    found: dict[str, list[dict[str, Any]]] = {}
+    async for item in app.store.query_all(USAGE_PK, SK.between(low, high)):
+        found[item["day"]] = item["rows"]
+    return found
+
+
+async def write_rollup(app: App, day: str, items: list[dict[str, Any]]) -> None:
+    rows = [{k: v for k, v in item.items() if k not in KEPT} for item in items]
+    pk, sk = rollup_key(day)
+    item = {"PK": pk, "SK": sk, "entity_type": "ai_usage_rollup", "day": day, "rows": rows}
+    try:
+        await app.store.put(item, Condition.not_exists())
+    except ConditionFailed:
+        pass  # another process rolled it up first: the same rows
