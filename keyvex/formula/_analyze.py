@@ -11,7 +11,7 @@ from ._evaluate import compile_node
 from ._fn_dates import VOLATILE
 from ._functions import FUNCTIONS, TABLE_ARGS, arity_problem
 from ._parser import Node, parse
-from ._values import describe, to_number
+from ._values import describe, to_bool, to_number
 
 _NUMERIC_OPS = frozenset({"+", "-", "*", "/", "^"})
 # Functions whose every value must be a number (aggregates also skip blanks and empty text).
@@ -81,8 +81,8 @@ def _check(
         elif kind == "call":
             yield from _check_call(node, tables)
             yield from _check_modulo(node, source)
-            if node["name"] in _NUMERIC_FUNCTIONS and not _is_constant(node):
-                yield from _check_numeric_args(node, source)
+            if not _is_constant(node):
+                yield from _check_typed_args(node, source)
         if kind in ("unary", "binary") and not _is_constant(node):
             yield from _check_operands(node, source)
         elif kind not in ("number", "text", "boolean") and not inside_constant:
@@ -163,18 +163,34 @@ def _check_column(table: str, rows: Any, column: Node) -> Iterator[Diagnostic]:
         yield Diagnostic("ARG", message, column["pos"], "warning")
 
 
-def _check_numeric_args(node: Node, source: str) -> Iterator[Diagnostic]:
-    for arg in node["args"]:
-        if not _is_constant(arg):
+def _kinds(name: str) -> str:
+    """What each value of `name` must be ("n" number, "b" TRUE/FALSE, anything else free);
+    the last letter stands for the remaining values."""
+    arity = FUNCTIONS.get(name)
+    if arity is None:
+        return ""
+    if arity.kinds:
+        return arity.kinds
+    return "n" if name in _NUMERIC_FUNCTIONS else ""
+
+
+def _check_typed_args(node: Node, source: str) -> Iterator[Diagnostic]:
+    kinds = _kinds(node["name"])
+    if not kinds.strip("a"):
+        return
+    for index, arg in enumerate(node["args"]):
+        kind = kinds[min(index, len(kinds) - 1)]
+        if kind not in "nb" or not _is_constant(arg):
             continue
         value = compile_node(arg, source)({}, {})
         if isinstance(value, ErrorValue) or value is None or value == "":
             continue
         try:
-            to_number(value)
+            to_number(value) if kind == "n" else to_bool(value)
         except Fail:
+            wanted = "a number" if kind == "n" else "TRUE or FALSE"
             message = (
-                f"{describe(value).capitalize()} cannot be used as a number in {node['name']} "
+                f"{describe(value).capitalize()} cannot be used as {wanted} in {node['name']} "
                 f"(position {arg['pos']})."
             )
             yield Diagnostic("TYPE", message, arg["pos"])

@@ -42,19 +42,27 @@ MORE_SCRIPT = "formula-more.js"
 
 class Arity(NamedTuple):
     """How many values a function takes (`maximum` None: any number), a one-line summary, the
-    kind of value it gives ("number", "text", "boolean" or "any") and whether every value it
-    takes must be a number (static analysis reports a constant that is not)."""
+    kind of value it gives ("number", "text", "boolean" or "any"), whether every value it
+    takes must be a number, and else `kinds`: per value "n" (number), "b" (TRUE/FALSE), "t"
+    (text), "l" (list), "T" (table name) or "a" (anything), the last letter repeating. Static
+    analysis reports a constant that cannot be a number or TRUE/FALSE where one is needed."""
 
     minimum: int
     maximum: int | None
     summary: str
     result: str = "any"
     numeric: bool = False
+    kinds: str = ""
 
 
 def number_fn(minimum: int, maximum: int | None, summary: str) -> Arity:
     """A function of numbers giving a number."""
-    return Arity(minimum, maximum, summary, "number", True)
+    return Arity(minimum, maximum, summary, "number", True, "n")
+
+
+def typed(minimum: int, maximum: int | None, summary: str, result: str, kinds: str) -> Arity:
+    """A function whose values have the kinds given letter by letter (see Arity)."""
+    return Arity(minimum, maximum, summary, result, False, kinds)
 
 
 @dataclass(frozen=True)

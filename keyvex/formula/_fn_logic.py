@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._errors import ErrorValue, Fail
-from ._family import Args, Arity, Family, Fn, Node, Tables, Variables, items
+from ._family import Args, Arity, Family, Fn, Node, Tables, Variables, items, typed
 from ._site import Site
 from ._values import Value, compare, to_bool
 
@@ -77,8 +77,8 @@ FAMILY = Family(
     arities={
         "IFERROR": Arity(2, 2, "IFERROR(value, fallback): fallback when value is an error"),
         "IFNA": Arity(2, 2, "IFNA(value, fallback): fallback when value is NA (nothing found)"),
-        "XOR": Arity(
-            1, None, "XOR(a, b, ...): TRUE when an odd number of values are true", "boolean"
+        "XOR": typed(
+            1, None, "XOR(a, b, ...): TRUE when an odd number of values are true", "boolean", "b"
         ),
         "SWITCH": Arity(
             3, None, "SWITCH(x, case1, result1, ..., default): the result of the case equal to x"

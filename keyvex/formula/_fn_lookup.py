@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._errors import ErrorValue, Fail
-from ._family import MORE_SCRIPT, Args, Arity, Family, Fn, Node, Tables, Variables
+from ._family import MORE_SCRIPT, Args, Family, Fn, Node, Tables, Variables, typed
 from ._site import Site
 from ._values import Scalar, Value, compare, normalize, to_bool, to_number, to_text
 
@@ -187,24 +187,35 @@ def _tablecolumn(nodes: list[Node], args: list[Fn], site: Site) -> Fn:
 
 FAMILY = Family(
     arities={
-        "VLOOKUP": Arity(
+        "VLOOKUP": typed(
             3,
             4,
             "VLOOKUP(key, table, column, approximate=TRUE): a cell of the row whose first "
             "column matches key (approximate: the last row not above key)",
+            "any",
+            "aTnb",
         ),
-        "INDEX": Arity(2, 3, "INDEX(list_or_table, row, column): the item at that position"),
-        "MATCH": Arity(
+        "INDEX": typed(
+            2, 3, "INDEX(list_or_table, row, column): the item at that position", "any", "lnn"
+        ),
+        "MATCH": typed(
             2,
             3,
             "MATCH(key, list, type=1): position of key (0 exact, 1 last not above, -1 "
             "last not below)",
             "number",
+            "aln",
         ),
-        "XLOOKUP": Arity(
-            3, 4, "XLOOKUP(key, keys, results, if_not_found): the result at key's position"
+        "XLOOKUP": typed(
+            3,
+            4,
+            "XLOOKUP(key, keys, results, if_not_found): the result at key's position",
+            "any",
+            "alla",
         ),
-        "TABLECOLUMN": Arity(2, 2, 'TABLECOLUMN(table, "column"): a table column as a list'),
+        "TABLECOLUMN": typed(
+            2, 2, 'TABLECOLUMN(table, "column"): a table column as a list', "any", "Tt"
+        ),
     },
     eager={"MATCH": _match, "XLOOKUP": _xlookup},
     compilers={"VLOOKUP": _vlookup, "INDEX": _index, "TABLECOLUMN": _tablecolumn},

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from ._approx import approx_add
 from ._errors import Fail
-from ._family import Args, Arity, Family, number_fn, numbers, power
+from ._family import Args, Family, number_fn, numbers, power, typed
 from ._values import Value, check_number, round_digits, significant15, to_number
 
 
@@ -230,11 +230,12 @@ FAMILY = Family(
         ),
         "SIGN": number_fn(1, 1, "SIGN(x): -1, 0 or 1"),
         "PRODUCT": number_fn(1, None, "PRODUCT(a, b, ...): a times b ...; lists are flattened"),
-        "SUMPRODUCT": Arity(
+        "SUMPRODUCT": typed(
             1,
             None,
             "SUMPRODUCT(list1, list2, ...): sum of the products of matching items",
             "number",
+            "l",
         ),
         "LOG": number_fn(1, 2, "LOG(x, base=10): logarithm: LOG(8, 2) is 3"),
         "PI": number_fn(0, 0, "PI(): 3.14159265358979"),

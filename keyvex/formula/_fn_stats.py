@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from ._approx import approx_add, approx_equal
 from ._errors import Fail
-from ._family import MORE_SCRIPT, Args, Arity, Family, number_fn, numbers
+from ._family import MORE_SCRIPT, Args, Arity, Family, number_fn, numbers, typed
 from ._values import Scalar, Value, check_number, compare, text_to_number, to_number
 
 _OPERATOR = re.compile(r"(<=|>=|<>|<|>|=)?(.*)", re.S)
@@ -262,20 +262,24 @@ FAMILY = Family(
         "SMALL": number_fn(2, 2, "SMALL(list, k): the k-th smallest number"),
         "RANK": number_fn(2, 3, "RANK(x, list, ascending=0): x's position, 1 for the largest"),
         "COUNTA": Arity(1, None, "COUNTA(a, b, ...): how many values are not blank", "number"),
-        "COUNTIF": Arity(
-            2, 2, 'COUNTIF(range, criterion): how many match: COUNTIF(xs, ">4")', "number"
+        "COUNTIF": typed(
+            2, 2, 'COUNTIF(range, criterion): how many match: COUNTIF(xs, ">4")', "number", "la"
         ),
         "COUNTIFS": Arity(
             2, None, "COUNTIFS(range1, criterion1, ...): how many match every pair", "number"
         ),
-        "SUMIF": Arity(
-            2, 3, "SUMIF(range, criterion, values=range): sum where range matches", "number"
+        "SUMIF": typed(
+            2, 3, "SUMIF(range, criterion, values=range): sum where range matches", "number", "lal"
         ),
         "SUMIFS": Arity(
             3, None, "SUMIFS(values, range1, criterion1, ...): sum where all match", "number"
         ),
-        "AVERAGEIF": Arity(
-            2, 3, "AVERAGEIF(range, criterion, values=range): mean where it matches", "number"
+        "AVERAGEIF": typed(
+            2,
+            3,
+            "AVERAGEIF(range, criterion, values=range): mean where it matches",
+            "number",
+            "lal",
         ),
         "AVERAGEIFS": Arity(
             3, None, "AVERAGEIFS(values, range1, criterion1, ...): mean where all match", "number"

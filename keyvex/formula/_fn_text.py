@@ -10,7 +10,7 @@ import math
 import re
 
 from ._errors import MAX_TEXT, Fail
-from ._family import MORE_SCRIPT, Args, Arity, Eager, Family, items
+from ._family import MORE_SCRIPT, Args, Eager, Family, items, typed
 from ._fn_dates import format_date, has_date_codes
 from ._values import (
     Value,
@@ -221,41 +221,64 @@ def _fixed(args: Args) -> Value:
 
 FAMILY = Family(
     arities={
-        "CONCAT": Arity(
-            1, None, 'CONCAT(a, b, ...): the values as one text: CONCAT("a", 1) is "a1"', "text"
+        "CONCAT": typed(
+            1,
+            None,
+            'CONCAT(a, b, ...): the values as one text: CONCAT("a", 1) is "a1"',
+            "text",
+            "t",
         ),
-        "TEXTJOIN": Arity(
-            3, None, 'TEXTJOIN(between, skip_empty, a, ...): TEXTJOIN(", ", TRUE, list)', "text"
+        "TEXTJOIN": typed(
+            3,
+            None,
+            'TEXTJOIN(between, skip_empty, a, ...): TEXTJOIN(", ", TRUE, list)',
+            "text",
+            "tbt",
         ),
-        "LEFT": Arity(
-            1, 2, 'LEFT(text, n=1): the first n characters: LEFT("Hello", 2) is "He"', "text"
+        "LEFT": typed(
+            1, 2, 'LEFT(text, n=1): the first n characters: LEFT("Hello", 2) is "He"', "text", "tn"
         ),
-        "RIGHT": Arity(1, 2, "RIGHT(text, n=1): the last n characters", "text"),
-        "MID": Arity(
+        "RIGHT": typed(1, 2, "RIGHT(text, n=1): the last n characters", "text", "tn"),
+        "MID": typed(
             3,
             3,
             'MID(text, start, n): n characters from start: MID("Hello", 2, 3) is "ell"',
             "text",
+            "tnn",
         ),
-        "TRIM": Arity(1, 1, "TRIM(text): without spaces at the ends or doubled inside", "text"),
-        "SUBSTITUTE": Arity(
-            3, 4, "SUBSTITUTE(text, old, new, instance=all): old replaced by new", "text"
+        "TRIM": typed(
+            1, 1, "TRIM(text): without spaces at the ends or doubled inside", "text", "t"
         ),
-        "FIND": Arity(
-            2, 3, "FIND(find, text, start=1): position of find, case-sensitive", "number"
+        "SUBSTITUTE": typed(
+            3, 4, "SUBSTITUTE(text, old, new, instance=all): old replaced by new", "text", "tttn"
         ),
-        "SEARCH": Arity(2, 3, "SEARCH(find, text, start=1): position of find, any case", "number"),
-        "PROPER": Arity(1, 1, 'PROPER(text): each word capitalised: "Jane Doe"', "text"),
-        "REPT": Arity(2, 2, 'REPT(text, n): the text n times: REPT("*", 3) is "***"', "text"),
-        "EXACT": Arity(
-            2, 2, "EXACT(a, b): TRUE when the texts are equal, case included", "boolean"
+        "FIND": typed(
+            2, 3, "FIND(find, text, start=1): position of find, case-sensitive", "number", "ttn"
         ),
-        "VALUE": Arity(1, 1, 'VALUE(text): the number written: VALUE("$1,250") is 1250', "number"),
-        "TEXT": Arity(
-            2, 2, 'TEXT(x, format): x written as format: TEXT(0.256, "0.0%") is "25.6%"', "text"
+        "SEARCH": typed(
+            2, 3, "SEARCH(find, text, start=1): position of find, any case", "number", "ttn"
         ),
-        "FIXED": Arity(
-            1, 3, 'FIXED(x, decimals=2, no_commas=FALSE): FIXED(1234.567) is "1,234.57"', "text"
+        "PROPER": typed(1, 1, 'PROPER(text): each word capitalised: "Jane Doe"', "text", "t"),
+        "REPT": typed(2, 2, 'REPT(text, n): the text n times: REPT("*", 3) is "***"', "text", "tn"),
+        "EXACT": typed(
+            2, 2, "EXACT(a, b): TRUE when the texts are equal, case included", "boolean", "tt"
+        ),
+        "VALUE": typed(
+            1, 1, 'VALUE(text): the number written: VALUE("$1,250") is 1250', "number", "a"
+        ),
+        "TEXT": typed(
+            2,
+            2,
+            'TEXT(x, format): x written as format: TEXT(0.256, "0.0%") is "25.6%"',
+            "text",
+            "at",
+        ),
+        "FIXED": typed(
+            1,
+            3,
+            'FIXED(x, decimals=2, no_commas=FALSE): FIXED(1234.567) is "1,234.57"',
+            "text",
+            "nnb",
         ),
     },
     eager={

@@ -36,6 +36,7 @@ from ._family import (
     number_fn,
     numbers,
     power,
+    typed,
 )
 from ._fn_maths import modulo
 from ._lazy import COMPILERS as _LAZY
@@ -118,28 +119,34 @@ def _any(args: Args) -> Value:
 
 CORE = Family(
     arities={
-        "IF": Arity(3, 3, "IF(condition, then, else): only the branch taken is evaluated"),
+        "IF": typed(
+            3, 3, "IF(condition, then, else): only the branch taken is evaluated", "any", "baa"
+        ),
         "IFS": Arity(2, None, "IFS(c1, v1, c2, v2, ...): the value of the first true condition"),
-        "AND": Arity(1, None, "AND(a, b, ...): TRUE when every value is true", "boolean"),
-        "OR": Arity(1, None, "OR(a, b, ...): TRUE when any value is true", "boolean"),
-        "NOT": Arity(1, 1, "NOT(a): the opposite truth value", "boolean"),
+        "AND": typed(1, None, "AND(a, b, ...): TRUE when every value is true", "boolean", "b"),
+        "OR": typed(1, None, "OR(a, b, ...): TRUE when any value is true", "boolean", "b"),
+        "NOT": typed(1, 1, "NOT(a): the opposite truth value", "boolean", "b"),
         "MIN": number_fn(1, None, "MIN(a, b, ...): smallest number; lists are flattened"),
         "MAX": number_fn(1, None, "MAX(a, b, ...): largest number; lists are flattened"),
         "SUM": number_fn(1, None, "SUM(a, b, ...): total; lists are flattened, blanks skipped"),
         "AVERAGE": number_fn(1, None, "AVERAGE(a, b, ...): mean of the non-blank values"),
         "AVG": number_fn(1, None, "AVG(a, b, ...): same as AVERAGE"),
         "COUNT": Arity(1, None, "COUNT(a, b, ...): how many values are numbers", "number"),
-        "CHOOSE": Arity(2, None, "CHOOSE(i, a, b, ...): the i-th value, counting from 1"),
-        "LEN": Arity(1, 1, "LEN(text): number of characters", "number"),
-        "UPPER": Arity(1, 1, "UPPER(text): in capitals", "text"),
-        "LOWER": Arity(1, 1, "LOWER(text): in small letters", "text"),
+        "CHOOSE": typed(
+            2, None, "CHOOSE(i, a, b, ...): the i-th value, counting from 1", "any", "na"
+        ),
+        "LEN": typed(1, 1, "LEN(text): number of characters", "number", "t"),
+        "UPPER": typed(1, 1, "UPPER(text): in capitals", "text", "t"),
+        "LOWER": typed(1, 1, "LOWER(text): in small letters", "text", "t"),
         "CONTAINS": Arity(2, 2, "CONTAINS(list_or_text, item): TRUE when item is in it", "boolean"),
-        "COUNTSELECTED": Arity(1, 1, "COUNTSELECTED(list): number of selected options", "number"),
+        "COUNTSELECTED": typed(
+            1, 1, "COUNTSELECTED(list): number of selected options", "number", "l"
+        ),
         "ISBLANK": Arity(
             1, 1, "ISBLANK(x): TRUE when x is blank, empty text or empty list", "boolean"
         ),
         "COALESCE": Arity(1, None, "COALESCE(a, b, ...): the first non-blank value"),
-        "LOOKUP": Arity(3, 3, "LOOKUP(table, key, column): a cell of a data table"),
+        "LOOKUP": typed(3, 3, "LOOKUP(table, key, column): a cell of a data table", "any", "Taa"),
     },
     eager={
         "AND": _all,

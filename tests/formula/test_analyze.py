@@ -94,3 +94,25 @@ def test_analysis_never_raises_on_any_input() -> None:
     for source in ["", "(", ")", "a b", "'", "1e999", "NOT(1,2)", "\x00", "x" * 3000, 12]:
         diagnostics = formula.analyze(source)  # type: ignore[arg-type]
         assert all(isinstance(d, Diagnostic) for d in diagnostics)
+
+
+def test_constant_values_of_the_wrong_kind_are_reported_for_every_typed_function() -> None:
+    cases = {
+        'LEFT(name, "x")': "a number in LEFT",
+        'IF("maybe", a, b)': "TRUE or FALSE in IF",
+        'FIXED(a, 2, "perhaps")': "TRUE or FALSE in FIXED",
+        'VLOOKUP(key, prices, "two")': "a number in VLOOKUP",
+        'TEXTJOIN(",", "yes", a)': "TRUE or FALSE in TEXTJOIN",
+        'PERCENTILE(xs, "half")': "a number in PERCENTILE",
+    }
+    for source, wanted in cases.items():
+        [problem] = formula.analyze(source)
+        assert problem.code == "TYPE" and wanted in problem.message, (source, problem)
+    assert formula.analyze('MID(t, "1", 2) & LEFT(t, " 2 ") & TEXT(a, "0.0%")') == []
+
+
+def test_every_function_says_what_it_gives() -> None:
+    kinds = {arity.result for arity in formula.FUNCTIONS.values()}
+    assert kinds <= {"number", "text", "boolean", "any"}
+    assert formula.FUNCTIONS["LEFT"].result == "text"
+    assert formula.FUNCTIONS["MEDIAN"].result == "number"
