@@ -49,6 +49,16 @@ Coercion rules (both evaluators):
   numerically, also against numeric text; text case-insensitively); the column name is
   matched exactly, then case-insensitively. A row's first column is its first key, so
   column names must not look like whole numbers (JavaScript would reorder them).
+* VLOOKUP, INDEX, MATCH, XLOOKUP and TABLECOLUMN (``_fn_lookup.py``) read tables by name and
+  lists; "nothing found" is the NA error, which IFNA catches and IFERROR catches with the rest.
+  Criteria of COUNTIF, SUMIF(S), AVERAGEIF(S), MINIFS and MAXIFS (``_fn_stats.py``) are a value
+  (text case-insensitive, ``*`` and ``?`` wildcards) or an operator and a value as text
+  (``">4"``, ``"<>north"``). Text positions count code points, from 1.
+* LET(name, value, ..., result) evaluates the values in order, each seeing the names before
+  it; a value that is an error is the result; the names are not inputs of the formula.
+* Every function's arity, summary, result kind and the kind of each value (``Arity.kinds``)
+  are in FUNCTIONS; the user documentation with an example per function is
+  ``docs/formulas.md``.
 * Inputs: ints become floats; NaN, infinities and ints too large for a float are NUM; a
   list inside a list or any other type is TYPE; a text over 10,000 characters is LIMIT.
 """
