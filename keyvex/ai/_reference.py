@@ -28,7 +28,9 @@ come from multi-select or list inputs and from TABLECOLUMN(table, "column"). Tab
 by their name: LOOKUP(table, key, "column"), VLOOKUP(key, table, column_number, FALSE),
 INDEX(table, row, column). Criteria of COUNTIF/SUMIF/SUMIFS/AVERAGEIF(S)/MINIFS/MAXIFS are a
 value or text such as ">4", "<>north", "app*". TEXT(x, "#,##0.00"), TEXT(x, "0%") and
-FIXED(x, 2) write numbers as text. Dates are day numbers (DATE(2024, 1, 31) + 1)."""
+FIXED(x, 2) write numbers as text. Dates are day numbers (DATE(2024, 1, 31) + 1): a date
+input gives its day number, end - start is days, DATEDIF(start, TODAY(), "y") is an age,
+TEXT(d, "d mmm yyyy") writes one, and a calculation with format "date" shows one."""
 
 
 def _arity(minimum: int, maximum: int | None) -> str:
