@@ -94,24 +94,27 @@ class HttpRecorder:
     def __init__(self, templates: Callable[[], dict[Any, str]]) -> None:
         self._templates = templates  # endpoint -> path template, read once the app is built
         self._by_endpoint: dict[Any, str] | None = None
-        self._children: dict[tuple[Any, str, int], tuple[Any, ...]] = {}
+        self._children: dict[tuple[int, str, int], tuple[Any, ...]] = {}
 
     def __call__(self, scope: Scope, status: int, seconds: float) -> None:
-        key = (scope.get("endpoint"), scope["method"], status)
+        # FastAPI leaves its route in the scope, a plain Starlette route only its endpoint;
+        # keyed by identity (routes are not hashable, and live as long as the app).
+        found = scope.get("route") or scope.get("endpoint")
+        key = (id(found), scope["method"], status)
         children = self._children.get(key)
         if children is None:
-            children = self._resolve(key)
+            children = self._resolve(key, found)
         for counter in children[1:]:
             counter.inc()
         children[0].observe(seconds)
 
-    def _resolve(self, key: tuple[Any, str, int]) -> tuple[Any, ...]:
+    def _resolve(self, key: tuple[int, str, int], found: Any) -> tuple[Any, ...]:
         if self._by_endpoint is None:
             self._by_endpoint = self._templates()
-        endpoint, method, status = key
-        route = self._by_endpoint.get(endpoint, "unmatched") if endpoint is not None else (
-            "unmatched"
-        )  # fmt: skip
+        _, method, status = key
+        route = getattr(found, "path", None) if hasattr(found, "path_regex") else None
+        if route is None:
+            route = self._by_endpoint.get(found, "unmatched") if found is not None else "unmatched"
         method = method if method in METHODS else "OTHER"
         children: tuple[Any, ...] = (
             HTTP_LATENCY.labels(route, method),

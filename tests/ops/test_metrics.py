@@ -77,6 +77,7 @@ def test_requests_are_counted_by_route_template_method_and_status(client: TestCl
     assert client.post(f"/t/{slug}/submit", json={"answers": {}}).status_code == 422
     assert client.get("/no/such/page").status_code == 404
     assert client.get("/healthz").status_code == 200
+    assert client.get("/api/v1/me").status_code == 401  # a FastAPI route, through a router
     after = scrape(client)
 
     def grew(name: str, **labels: str) -> float:
@@ -88,6 +89,11 @@ def test_requests_are_counted_by_route_template_method_and_status(client: TestCl
     assert grew("keyvex_lead_submissions_total") == 3
     assert grew("keyvex_http_requests_total", route="unmatched", method="GET", status="404") == 1
     assert grew("keyvex_http_requests_total", route="/healthz", method="GET", status="200") == 1
+    assert grew("keyvex_http_requests_total", route="/api/v1/me", method="GET", status="401") == 1
+    assert not [
+        k for k, v in after.items() if k[0] == "keyvex_http_requests_total"
+        and dict(k[1])["route"] == "unmatched" and dict(k[1])["status"] != "404"
+    ], "every answered route has its template"  # fmt: skip
     # the latency histogram of the submissions: 4 observations, cumulative buckets
     count = grew("keyvex_http_request_duration_seconds_count", **submit)
     assert count == 4
