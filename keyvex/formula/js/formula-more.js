@@ -378,7 +378,7 @@
 (function (K) {
   "use strict";
   var L = K.lib, fail = L.fail, num = L.num, nums = L.nums, fin = L.fin;
-  var MAX_STEPS = 100, STEP = 1e-12, MAX_PERIODS = 100000;
+  var MAX_STEPS = 100, STEP = 1e-12, MAX_PERIODS = 20000;
 
   function exp(x) {
     if (x > 709) fail("NUM", "The result is too large to be a number");
@@ -548,7 +548,7 @@
       },
       CUMIPMT: function (a) {
         var c = cumulative(a), r = c[0], n = c[1], pv = c[2], first = c[3], last = c[4], t = c[5], total = 0;
-        if (last - first >= MAX_PERIODS) fail("LIMIT", "At most 100,000 periods can be added up");
+        if (last - first >= MAX_PERIODS) fail("LIMIT", "At most 20,000 periods can be added up");
         var pmt = payment(r, n, pv, 0, t);
         if (first === 1) { total = t ? 0 : -pv; first = 2; }
         for (var k = first; k <= last; k++) {
