@@ -21,6 +21,7 @@ from keyvex.admin.routes import router as admin_api
 from keyvex.alerts import EVALUATE_SECONDS as ALERT_SECONDS
 from keyvex.alerts import evaluate as evaluate_alerts
 from keyvex.alerts.pages import router as alerts_pages
+from keyvex.alerts.routes import router as alerts_api
 from keyvex.analytics.routes import router as analytics_api
 from keyvex.app import App, build_app
 from keyvex.cocreate.routes import router as cocreate_router
@@ -160,6 +161,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(dashboard_router)
     app.include_router(ops_router)
     app.include_router(alerts_pages)
+    app.include_router(alerts_api)
     app.include_router(admin_pages)
     app.include_router(admin_api)
     # Public pages first: they carry most traffic and routes are matched in order.

@@ -332,6 +332,9 @@ def test_every_admin_route_refuses_a_non_admin(browser: Any, make_browser: Any) 
         "/admin/alerts/rules/{kind}",
         "/admin/alerts/{alert_id}/acknowledge",
         "/admin/playground",
+        "/api/v1/admin/alerts",
+        "/api/v1/admin/alerts/rules/{kind}",
+        "/api/v1/admin/alerts/{alert_id}/acknowledge",
     } <= tried
     me = admin.client.get("/api/v1/me", headers=admin_headers)
     assert me.status_code == 200
