@@ -185,6 +185,7 @@ def _serve_processes(sock: socket.socket, workers: int, options: dict[str, Any])
         pass
     finally:
         if own_dir is not None:
+            os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
             shutil.rmtree(own_dir, ignore_errors=True)
 
 

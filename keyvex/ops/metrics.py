@@ -18,11 +18,10 @@ Two kinds of figures:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, values
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -37,7 +36,6 @@ if TYPE_CHECKING:
     from keyvex.app import App
 
 log = get_logger(__name__)
-MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 #: The registry of this process's own metrics (not prometheus-client's global one, whose
 #: process and platform collectors do not apply in multiprocess mode).
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -82,8 +80,10 @@ SYNCS = Counter(
 
 
 def multiprocess() -> bool:
-    """Whether this process writes its metrics to a directory shared with its siblings."""
-    return bool(os.environ.get(MULTIPROC_ENV))
+    """Whether this process writes its metrics to a directory shared with its siblings:
+    prometheus-client chose so when it was imported (``PROMETHEUS_MULTIPROC_DIR`` set then);
+    the variable set later changes nothing."""
+    return values.ValueClass is not values.MutexValue
 
 
 class HttpRecorder:
