@@ -145,6 +145,8 @@ _TOKEN = re.compile(r'"([^"]*)"|\\(.)|([0#?,.])|(.)', re.S)
 
 def format_text(number: float, pattern: str) -> str:
     """A number written with a spreadsheet format such as "#,##0.00", "0%" or "$#,##0"."""
+    if pattern.strip().lower() == "general":
+        return format_number(number)
     sections = _sections(pattern)
     section, signed = sections[0], True
     if number < 0 and len(sections) > 1:

@@ -47,7 +47,7 @@ def _ifs(nodes: list[Node], args: list[Fn], site: Site) -> Fn:
                     return value(variables, tables)
             except Fail as failure:
                 return site.fail(failure)
-        return site.error("ARG", "No condition in IFS is true")
+        return site.error("NA", "No condition in IFS is true")
 
     return run
 

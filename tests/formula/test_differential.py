@@ -121,7 +121,7 @@ HAND_CHECKED: list[tuple[str, Any]] = [
     ("IF(1/0 > 1, 1, 2)", "DIV_ZERO"),
     ('IF("maybe", 1, 2)', "TYPE"),
     ('IFS(n > 5, "big", n > 2, "mid", true, "small")', "mid"),
-    ("IFS(false, 1)", "ARG"),
+    ("IFS(false, 1)", "NA"),
     ('AND(true, 1, "true")', True),
     ("OR(false, 0, blank)", False),
     ("NOT(0)", True),

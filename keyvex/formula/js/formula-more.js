@@ -184,6 +184,7 @@
     return out;
   }
   function formatText(x, pattern) {
+    if (pattern.trim().toLowerCase() === "general") return fmt(x);
     var secs = sections(pattern), sec = secs[0], signed = true;
     if (x < 0 && secs.length > 1) { sec = secs[1]; signed = false; } else if (x === 0 && secs.length > 2) sec = secs[2];
     var tokens = [], re = /"([^"]*)"|\\([\s\S])|([0#?,.])|([\s\S])/gu, m;

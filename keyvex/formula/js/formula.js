@@ -405,7 +405,7 @@
     IF: function (args, ctx) { return bool(ev(args[0], ctx)) ? ev(args[1], ctx) : ev(args[2], ctx); },
     IFS: function (args, ctx) {
       for (var i = 0; i < args.length; i += 2) if (bool(ev(args[i], ctx))) return ev(args[i + 1], ctx);
-      return fail("ARG", "No condition in IFS is true");
+      return fail("NA", "No condition in IFS is true");
     },
     CHOOSE: function (args, ctx) {
       var i = Math.trunc(num(ev(args[0], ctx)));
