@@ -1,10 +1,12 @@
-"""Closed days' usage counters rolled up into one item per day, so a 90-day page reads 90
-items instead of every (day, process, provider, model) counter, in any process, cold or not.
+"""Closed days' usage kept in one item per day and kind, so a 90-day page reads a few
+queries' worth of items in any process, cold or not.
 
-``AI_USAGE`` / ``ROLLUP#{day}`` holds the day's counter items' fields (``rows``), written the
-first time a closed day is read (a conditional put: two processes writing it at once write
-the same thing). A closed day never changes (see ``usage.closed``), and the counters hold no
-user, so a rollup never needs to be updated or forgotten.
+``AI_USAGE`` / ``ROLLUP#{day}`` holds the day's counter items' fields (``rows``); ``AI_USAGE`` /
+``LEADERS#{index}#{day}`` the day's biggest spenders (creators or sessions). Each is written
+the first time a closed day is read (a conditional put: two processes writing it at once
+write the same thing). A closed day never changes (see ``usage.closed``); the rows hold no
+user, and account deletion deletes the leader lists of the creator's days
+(``keyvex.ai.usage``), which are then built again without them.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from keyvex.ai.usage_counters import USAGE_PK
+from keyvex.ai.usage_counters import USAGE_PK, leaders_key
 from keyvex.app import App
 from keyvex.store import SK, Condition, ConditionFailed
 
@@ -41,3 +43,25 @@ async def write_rollup(app: App, day: str, items: list[dict[str, Any]]) -> None:
         await app.store.put(item, Condition.not_exists())
     except ConditionFailed:
         pass  # another process rolled it up first: the same rows
+
+
+async def read_leaders(
+    app: App, index: str, first: date, last: date
+) -> dict[str, list[dict[str, Any]]]:
+    """The kept leader lists of ``index`` from ``first`` to ``last``, by day."""
+    low, high = leaders_key(index, first.isoformat())[1], leaders_key(index, last.isoformat())[1]
+    return {
+        item["day"]: item["leaders"]
+        async for item in app.store.query_all(USAGE_PK, SK.between(low, high))
+    }
+
+
+async def write_leaders(app: App, index: str, day: str, items: list[dict[str, Any]]) -> None:
+    leaders = [{k: v for k, v in item.items() if k not in KEPT} for item in items]
+    pk, sk = leaders_key(index, day)
+    item = {"PK": pk, "SK": sk, "entity_type": "ai_usage_leaders", "day": day,
+            "leaders": leaders}  # fmt: skip
+    try:
+        await app.store.put(item, Condition.not_exists())
+    except ConditionFailed:
+        pass

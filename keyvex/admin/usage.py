@@ -1,12 +1,14 @@
 """AI usage for operators: figures by day, process, provider, model, creator and tool.
 
 Read only from the counters ``keyvex.ai.usage_counters`` keeps as calls are recorded, never
-from the call records themselves: a 90-day page reads one query of (day, process, provider,
-model) items, 90 small top lists of calls, and per day the 20 biggest-spending creators and
-co-creation sessions (cost-ordered index queries); the 20 best candidates of each are then
-summed exactly over the range (one query each). Whatever the number of calls, that is a few
-thousand items. A creator who never ranks among a day's 20 biggest spenders cannot be listed
-among the range's 20, a bound accepted to keep the page fast; the totals include everyone.
+from the call records themselves. Per day: the (process, provider, model) rows, the day's
+top list of calls, and its 20 biggest-spending creators and co-creation sessions (cost-ordered
+index queries). Closed days (``closed``) never change, so their rows and leader lists are
+kept in one item each (``_rollups``) and cached per process: a 90-day page reads a few
+queries' worth of items whatever the number of calls. The 20 best candidates are then summed
+exactly over the range (a creator: one get per day they did not lead; a session: one query).
+A creator who never ranks among a day's 20 biggest spenders cannot be listed among the
+range's 20, a bound accepted to keep the page fast; the totals include everyone.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from functools import partial
 from typing import Any
 
 from keyvex.accounts import get_user
-from keyvex.admin._rollups import read_rollups, write_rollup
+from keyvex.admin._rollups import read_leaders, read_rollups, write_leaders, write_rollup
 from keyvex.admin.figures import Figures
 from keyvex.ai.usage_counters import (
     CREATORS_INDEX,
@@ -259,25 +261,53 @@ def _by_cost(group: dict[str, Figures]) -> list[tuple[str, Figures]]:
 
 async def _day_leaders(
     app: App, index: str, start: date, end: date, key: str
-) -> list[tuple[dict[str, Any], Figures]]:
-    """Candidates for the range's biggest spenders: each day's ``RANK_PER_DAY`` leaders (one
-    index query a day, cost-ordered), summed over the days they led; the best ``TOP``."""
-    sums: dict[str, tuple[dict[str, Any], Figures]] = {}
+) -> list[tuple[dict[str, Any], Figures, set[str]]]:
+    """Candidates for the range's biggest spenders: each day's ``RANK_PER_DAY`` leaders (an
+    index query a day, cost-ordered; closed days' lists kept), summed over the days they led;
+    the best ``TOP``, each with the days it led."""
     cache = app.caches(CLOSED_LEADERS)
+    lists: dict[str, list[dict[str, Any]]] = {}
     for day in _days(start, end):
-        leaders = cache.get((index, day.isoformat()))
-        if leaders is None:
-            page = await app.store.query(
-                f"{index}#{day.isoformat()}", index="GSI1", ascending=False, limit=RANK_PER_DAY
-            )
-            leaders = page.items
-            if closed(day):
-                cache[(index, day.isoformat())] = leaders
+        if (found := cache.get((index, day.isoformat()))) is not None:
+            lists[day.isoformat()] = found
+    missing = [d for d in _days(start, end) if closed(d) and d.isoformat() not in lists]
+    if missing:
+        for name, leaders in (await read_leaders(app, index, missing[0], missing[-1])).items():
+            if start.isoformat() <= name <= end.isoformat():
+                lists[name] = cache[(index, name)] = leaders
+    for day in _days(start, end):
+        if day.isoformat() in lists:
+            continue
+        page = await app.store.query(
+            f"{index}#{day.isoformat()}", index="GSI1", ascending=False, limit=RANK_PER_DAY
+        )
+        lists[day.isoformat()] = page.items
+        if closed(day):
+            cache[(index, day.isoformat())] = page.items
+            await write_leaders(app, index, day.isoformat(), page.items)
+    sums: dict[str, tuple[dict[str, Any], Figures, set[str]]] = {}
+    for name, leaders in lists.items():
         for item in leaders:
-            entry = sums.setdefault(str(item[key]), (item, Figures()))
+            entry = sums.setdefault(str(item[key]), (item, Figures(), set()))
             entry[1].add_item(item)
+            entry[2].add(name)
     ranked = sorted(sums.values(), key=lambda e: (-e[1].cost_usd, -e[1].tokens))
     return ranked[:TOP]
+
+
+async def _creator_exact(
+    app: App, uid: str, led: Figures, days_led: set[str], start: date, end: date
+) -> Figures:
+    """A creator's figures over the range: the days they led, plus one get for each other
+    day (a creator who leads most days costs a few gets)."""
+    figures = Figures()
+    figures.add(led)
+    for day in _days(start, end):
+        if day.isoformat() not in days_led:
+            item = await app.store.get(*user_usage_key(uid, day.isoformat()))
+            if item is not None:
+                figures.add_item(item)
+    return figures
 
 
 async def _exact(
@@ -317,10 +347,6 @@ async def _emails(app: App, uids: set[str]) -> dict[str, str]:
     return found
 
 
-def _creator_day(uid: str, day: date) -> tuple[str, str]:
-    return user_usage_key(uid, day.isoformat())
-
-
 def _session_day(uid: str, sid: str, day: date) -> tuple[str, str]:
     return session_usage_key(uid, sid, day.isoformat())
 
@@ -331,20 +357,20 @@ def _by_spend(rows: list[Any]) -> list[Any]:
 
 async def _creators(app: App, start: date, end: date) -> list[Spender]:
     top = await _day_leaders(app, CREATORS_INDEX, start, end, "uid")
-    emails = await _emails(app, {str(item["uid"]) for item, _ in top})
+    emails = await _emails(app, {str(entry[0]["uid"]) for entry in top})
     found = []
-    for item, _ in top:
+    for item, led, days_led in top:
         uid = str(item["uid"])
         if not emails[uid]:  # the account was deleted meanwhile
             continue
-        figures = await _exact(app, partial(_creator_day, uid), start, end)
+        figures = await _creator_exact(app, uid, led, days_led, start, end)
         found.append(Spender(uid, emails[uid], figures))
     return _by_spend(found)
 
 
 async def _tools(app: App, start: date, end: date) -> list[ToolCost]:
     top = await _day_leaders(app, SESSIONS_INDEX, start, end, "session_id")
-    keys = [session_key(str(i["uid"]), str(i["session_id"])) for i, _ in top]
+    keys = [session_key(str(e[0]["uid"]), str(e[0]["session_id"])) for e in top]
     sessions = {s["session_id"]: s for s in await _get_each(app, keys)}
     tool_keys = [
         tool_key(str(s["owner_id"]), str(s["tool_id"]))
@@ -352,9 +378,9 @@ async def _tools(app: App, start: date, end: date) -> list[ToolCost]:
         if s.get("tool_id")
     ]
     tools = {t["tool_id"]: t for t in await _get_each(app, tool_keys)}
-    emails = await _emails(app, {str(item["uid"]) for item, _ in top})
+    emails = await _emails(app, {str(entry[0]["uid"]) for entry in top})
     found: list[ToolCost] = []
-    for item, _ in top:
+    for item, _, _ in top:
         uid, sid = str(item["uid"]), str(item["session_id"])
         if not emails[uid]:  # the account was deleted meanwhile
             continue

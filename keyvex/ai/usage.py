@@ -18,7 +18,13 @@ from pydantic_ai.settings import ModelSettings
 from keyvex import events
 from keyvex.ai.prices import call_cost, parse_overrides
 from keyvex.ai.providers import Candidate
-from keyvex.ai.usage_counters import count_call, strip_user_from_top
+from keyvex.ai.usage_counters import (
+    CREATORS_INDEX,
+    SESSIONS_INDEX,
+    count_call,
+    leaders_key,
+    strip_user_from_top,
+)
 from keyvex.clock import now_iso
 from keyvex.events import AccountDeleted
 from keyvex.logs import get_logger
@@ -117,7 +123,8 @@ async def record_call(ctx: AIContext, record: dict[str, Any]) -> dict[str, Any]:
 async def _forget_user(app: App, event: AccountDeleted) -> None:
     """Keep the figures of a deleted creator's calls (cost per day, process, model) but not
     who made them: the calls and top lists of each day the creator used are stripped of user
-    and session; the per-creator and per-session counters (``USER#`` items) go."""
+    and session; the per-creator and per-session counters (``USER#`` items) go, and so do
+    those days' kept leader lists (the admin area builds them again without the creator)."""
     days = [item async for item in app.store.query_all(
         f"USER#{event.user_id}", SK.begins_with("USAGE#")
     )]  # fmt: skip
@@ -131,7 +138,9 @@ async def _forget_user(app: App, event: AccountDeleted) -> None:
     sessions = await app.store.partition_keys(
         f"USER#{event.user_id}", SK.begins_with("USAGE_SESSION#")
     )
-    await app.store.delete_keys([*((d["PK"], d["SK"]) for d in days), *sessions])
+    leaders = [leaders_key(index, str(d["day"])) for d in days
+               for index in (CREATORS_INDEX, SESSIONS_INDEX)]  # fmt: skip
+    await app.store.delete_keys([*((d["PK"], d["SK"]) for d in days), *sessions, *leaders])
 
 
 async def list_usage(app: Any, day: str) -> list[dict[str, Any]]:

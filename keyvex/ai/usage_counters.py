@@ -135,6 +135,12 @@ def top_calls_key(day: str) -> tuple[str, str]:
     return (USAGE_PK, f"TOP#{day}")
 
 
+def leaders_key(index: str, day: str) -> tuple[str, str]:
+    """A closed day's biggest spenders (``index`` is ``AI_CREATORS`` or ``AI_SESSIONS``), kept
+    by the admin area once read; they name creators, so account deletion drops them."""
+    return (USAGE_PK, f"LEADERS#{index}#{day}")
+
+
 def user_usage_key(uid: str, day: str) -> tuple[str, str]:
     """A creator's usage of one day, counted as calls are recorded (``USER#{uid}``)."""
     return (f"USER#{uid}", f"USAGE#{day}")

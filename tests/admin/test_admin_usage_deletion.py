@@ -21,8 +21,9 @@ def test_a_deleted_creator_leaves_the_lists_but_not_the_totals(
 ) -> None:
     app = client.app.state.keyvex  # type: ignore[attr-defined]
     uid = creator.get("/api/v1/me").json()["id"]
-    old = today() - timedelta(days=5)  # a closed day: cached once read
-    for day, cost in ((old, 2.0), (today(), 1.0)):
+    closed_day = today() - timedelta(days=5)  # a closed day: cached and kept once read
+    old = closed_day.isoformat()
+    for day, cost in ((closed_day, 2.0), (today(), 1.0)):
         client.portal.call(count_call, app.store, {  # type: ignore[union-attr]
             "at": f"{day.isoformat()}T08:00:00+00:00", "process": "builder",
             "provider": "openai", "model": "gpt-4o", "input_tokens": 10, "output_tokens": 5,
@@ -36,6 +37,8 @@ def test_a_deleted_creator_leaves_the_lists_but_not_the_totals(
     assert [t.session_id for t in before.tools] == ["sess-del"]
     assert {c["user_id"] for c in before.expensive} == {uid}
 
+    kept = client.portal.call(app.store.get, "AI_USAGE", f"LEADERS#AI_CREATORS#{old}")  # type: ignore[union-attr]
+    assert kept is not None and kept["leaders"][0]["uid"] == uid  # the closed day's list
     deleted = creator.browser.submit("/account/delete", "/account/delete", password=PASSWORD)
     assert deleted.status_code == 303
 
@@ -44,5 +47,8 @@ def test_a_deleted_creator_leaves_the_lists_but_not_the_totals(
     assert after.creators == [] and after.tools == []
     assert {c["user_id"] for c in after.expensive} == {""}
     assert {c["session_id"] for c in after.expensive} == {""}
+    for index in ("AI_CREATORS", "AI_SESSIONS"):
+        gone = client.portal.call(app.store.get, "AI_USAGE", f"LEADERS#{index}#{old}")  # type: ignore[union-attr]
+        assert gone is None or uid not in str(gone)
     page = admin.client.get("/admin?days=7").text
     assert "creator@example.com" not in page and uid not in page
