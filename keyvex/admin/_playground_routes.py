@@ -11,9 +11,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
 from keyvex.errors import KeyvexError
-from keyvex.web.deps import AdminUser, AppDep, CsrfChecked
+from keyvex.web.deps import AdminApiUser, AdminUser, AppDep, CsrfChecked
 from keyvex.web.templating import render
 
 
@@ -52,3 +53,68 @@ def register(router: APIRouter) -> None:
     router.add_api_route(
         "/playground", playground_run, methods=["POST"], dependencies=[CsrfChecked]
     )
+
+
+class PlaygroundIn(BaseModel):
+    target: str = Field(max_length=300, examples=["process:conversation", "model:offline"])
+    mode: Literal["prompt", "brief"] = "brief"
+    prompt: str = Field(max_length=20_000)
+
+
+class TargetOut(BaseModel):
+    value: str
+    label: str
+    usable: bool
+
+
+class TargetsOut(BaseModel):
+    targets: list[TargetOut]
+
+
+class CallOut(BaseModel):
+    provider: str
+    model: str
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float
+    latency_ms: float
+    success: bool
+    error_kind: str | None
+    fallback: bool
+
+
+class PlaygroundOut(BaseModel):
+    target: str
+    mode: str
+    answer: str
+    summary: list[str]
+    error: str
+    latency_ms: float
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float
+    calls: list[CallOut]
+
+
+async def playground_targets_json(app: AppDep, admin: AdminApiUser) -> dict[str, Any]:
+    """What the playground can ask: every process and every model the registry names."""
+    return {"targets": [{"value": t.value, "label": t.label, "usable": t.usable}
+                        for t in _service().targets(app)]}  # fmt: skip
+
+
+async def playground_run_json(app: AppDep, admin: AdminApiUser, body: PlaygroundIn) -> Any:
+    """Send a prompt or a brief; the answer, tokens, cost, latency and each model request."""
+    run = await _service().run_playground(app, admin, body.target, body.mode, body.prompt)
+    return run.as_json()
+
+
+def register_api(router: APIRouter) -> None:
+    """Add the playground's JSON twin to the admin API router (``/api/v1/admin``)."""
+    router.add_api_route(
+        "/playground/targets", playground_targets_json, methods=["GET"],
+        summary="What the model playground can ask", response_model=TargetsOut,
+    )  # fmt: skip
+    router.add_api_route(
+        "/playground", playground_run_json, methods=["POST"],
+        summary="Send a prompt or a brief to a process or a model", response_model=PlaygroundOut,
+    )  # fmt: skip

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic_ai import Agent
@@ -97,6 +97,14 @@ class PlaygroundRun:
     @property
     def cost_usd(self) -> float:
         return sum(c.cost_usd for c in self.calls)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "target": self.target, "mode": self.mode, "answer": self.answer,
+            "summary": self.summary, "error": self.error, "latency_ms": self.latency_ms,
+            "input_tokens": self.input_tokens, "output_tokens": self.output_tokens,
+            "cost_usd": self.cost_usd, "calls": [asdict(c) for c in self.calls],
+        }  # fmt: skip
 
 
 @dataclass

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from keyvex.accounts.roles import list_users
-from keyvex.admin import audit
+from keyvex.admin import _playground_routes, audit
 from keyvex.admin._api import (
     AuditOut,
     HealthOut,
@@ -104,3 +104,6 @@ async def retry(app: AppDep, admin: AdminApiUser, job_id: str) -> dict[str, Any]
 async def audit_log(app: AppDep, admin: AdminApiUser, cursor: Name = "") -> dict[str, Any]:
     entries, more = await audit.recent(app, cursor=cursor or None)
     return {"entries": [e.as_json() for e in entries], "cursor": more}
+
+
+_playground_routes.register_api(router)

@@ -18,7 +18,7 @@ from pydantic_ai.usage import RequestUsage
 from keyvex.admin import usage_summary
 from keyvex.ai import use_models
 from keyvex.settings import Settings
-from tests.conftest import Browser
+from tests.conftest import ApiUser, Browser
 
 PRICES = {
     "openai:gpt-4o-mini": {"input_per_mtok": 1.0, "output_per_mtok": 2.0},
@@ -132,3 +132,18 @@ def test_only_administrators_reach_the_playground(browser: Browser, make_browser
         data={"csrf_token": token, "target": "model:offline", "mode": "brief", "prompt": BRIEF},
     )
     assert posted.status_code == 403
+
+
+def test_the_admin_api_runs_the_playground(client: TestClient, browser: Browser) -> None:
+    ops = ApiUser(browser, "ops@example.com")  # the first account: an administrator
+    listed = ops.get("/api/v1/admin/playground/targets").json()["targets"]
+    assert {"value": "model:offline", "label": "Model offline", "usable": True} in listed
+    brief = {"target": "process:builder", "mode": "brief", "prompt": BRIEF}
+    run = ops.post("/api/v1/admin/playground", json=brief)
+    assert run.status_code == 200, run.text
+    body = run.json()
+    assert body["error"] == "" and body["summary"] and body["calls"][0]["provider"] == "offline"
+    prompt = {"target": "model:offline", "mode": "prompt", "prompt": "Hi"}
+    refused = ops.post("/api/v1/admin/playground", json=prompt)
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == "application/problem+json"

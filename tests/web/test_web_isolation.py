@@ -335,6 +335,8 @@ def test_every_admin_route_refuses_a_non_admin(browser: Any, make_browser: Any) 
         "/api/v1/admin/alerts",
         "/api/v1/admin/alerts/rules/{kind}",
         "/api/v1/admin/alerts/{alert_id}/acknowledge",
+        "/api/v1/admin/playground",
+        "/api/v1/admin/playground/targets",
     } <= tried
     me = admin.client.get("/api/v1/me", headers=admin_headers)
     assert me.status_code == 200
