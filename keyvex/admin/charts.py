@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 56, 10, 12, 28
-RANK_ROW, RANK_BAR, RANK_LABEL = 30, 20, 190
+RANK_ROW, RANK_BAR, RANK_LABEL = 30, 20, 250
 
 
 def money(value: float | None) -> str:
@@ -97,7 +97,7 @@ def ranking(rows: Sequence[tuple[str, float, str]], title: str) -> Markup:
     ]
     for n, (label, value, shown) in enumerate(rows):
         y = n * RANK_ROW + 4
-        short = label if len(label) <= 28 else label[:27] + "…"
+        short = label if len(label) <= 30 else label[:29] + "…"  # the full name is the tip
         parts.append(_text(RANK_LABEL - 8, y + RANK_BAR * 0.72, short, "dash-label adm-rank-label",
                            "end"))  # fmt: skip
         parts.append(f'<rect x="{RANK_LABEL}" y="{y}" width="{track}" height="{RANK_BAR}" '
