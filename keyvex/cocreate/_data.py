@@ -21,7 +21,7 @@ from keyvex.ai import Question
 from keyvex.ai.models import QuestionOption
 from keyvex.app import App
 from keyvex.data import service as data_service
-from keyvex.data.binding import build_tool_data, load_dataset, with_rows
+from keyvex.data.binding import build_tool_data, load_dataset, table_rows, with_rows
 from keyvex.data.models import DataSource
 from keyvex.data.toolgen import (
     brief_filters,
@@ -142,7 +142,7 @@ async def build(
         constraints=constraints,
     )
     tables = await build_tool_data(app, user.id, definition)
-    if dataset.rows and not any(tables.values()):
+    if dataset.rows and not any(table_rows(tables)):
         _nothing_left(source.name, len(dataset.rows), constraints, dataset, analysis)
     report = await to_thread.run_sync(verify, with_rows(definition, tables))
     return definition, report

@@ -26,9 +26,16 @@ from keyvex.data._types import Dataset
 from keyvex.data.models import Snapshot
 from keyvex.errors import Invalid
 from keyvex.store import SK, Delete, Put, TransactOp
-from keyvex.tools import DataTable, ToolDefinition
+from keyvex.tools import DataTable, ResultBlock, TableRecommendationsBlock, ToolDefinition
 
 TableRows = dict[str, list[dict[str, Any]]]
+#: The one entry of TableRows that is not a table (no table is named so: names are
+#: identifiers): ``[{"table": t, "column": c}, ...]`` for the bound columns holding dates,
+#: which reach formulas as serial numbers (see ``keyvex.formula.date_serial``). It travels
+#: with the rows (publishing stores it in the tool's data blob) so that ``with_rows`` shows
+#: those columns as dates wherever the tool shows them as plain text; without it a date a
+#: creator's table showed as "2024-02-29" before dates became numbers would read "45,351".
+DATE_COLUMNS = "@dates"
 #: Source snapshots by checksum (a few MB each at most: see MAX_TOOL_DATA_BYTES).
 DATASETS: CacheSpec[str, Dataset] = CacheSpec("data snapshots", max_entries=32)
 
@@ -44,14 +51,37 @@ def source_ids(definition: ToolDefinition) -> list[str]:
 def with_rows(
     definition: ToolDefinition, tables: Mapping[str, list[dict[str, Any]]]
 ) -> ToolDefinition:
-    """A copy of ``definition`` whose bound tables hold ``tables``' rows."""
+    """A copy of ``definition`` whose bound tables hold ``tables``' rows (and whose table
+    blocks show date columns as dates, see ``DATE_COLUMNS``)."""
     if not tables:
         return definition
     replaced = [
         t.model_copy(update={"rows": tables[t.name]}) if t.name in tables else t
         for t in definition.tables
     ]
-    return definition.model_copy(update={"tables": replaced})
+    dates = {(d["table"], d["column"]) for d in tables.get(DATE_COLUMNS, [])}
+    results = [_dates_shown(block, dates) for block in definition.results] if dates else None
+    update: dict[str, Any] = {"tables": replaced}
+    if results is not None:
+        update["results"] = results
+    return definition.model_copy(update=update)
+
+
+def table_rows(tables: Mapping[str, list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    """The row lists of ``tables``, without the ``DATE_COLUMNS`` entry."""
+    return [rows for name, rows in tables.items() if name != DATE_COLUMNS]
+
+
+def _dates_shown(block: ResultBlock, dates: set[tuple[str, str]]) -> ResultBlock:
+    if not isinstance(block, TableRecommendationsBlock):
+        return block
+    show = [
+        view.model_copy(update={"format": "date"})
+        if view.format == "text" and (block.table, view.column) in dates
+        else view
+        for view in block.show
+    ]
+    return block.model_copy(update={"show": show})
 
 
 async def load_dataset(app: App, snapshot: Snapshot) -> Dataset:
@@ -79,8 +109,9 @@ async def column_types(app: App, snapshot: Snapshot) -> dict[str, str]:
 
 def table_from_dataset(
     table: DataTable, dataset: Dataset, types: Mapping[str, str], path: str
-) -> list[dict[str, Any]]:
-    """The rows of one bound table from its source's rows; problems name the path."""
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The rows of one bound table from its source's rows, and which of its columns hold
+    dates (as serial numbers); problems name the path."""
     assert table.binding is not None
     position = {name: i for i, name in enumerate(dataset.columns)}
     reads: dict[str, int] = {}
@@ -93,14 +124,17 @@ def table_from_dataset(
             )
         reads[column] = position[wanted]
     converted = {}
+    dates = []
     for column, i in reads.items():
         cells = [row[i] if i < len(row) else None for row in dataset.rows]
         kind = types.get(dataset.columns[i]) or guess_type(cells)
         converted[column] = coerce_column(cells, kind)
+        if kind == "date":
+            dates.append(column)
     rows = [
         {column: converted[column][n] for column in table.columns} for n in range(len(dataset.rows))
     ]
-    return _filtered(table, rows, path)
+    return _filtered(table, rows, path), dates
 
 
 def _filtered(table: DataTable, rows: list[dict[str, Any]], path: str) -> list[dict[str, Any]]:
@@ -125,8 +159,10 @@ def _filtered(table: DataTable, rows: list[dict[str, Any]], path: str) -> list[d
 
 
 async def build_tool_data(app: App, owner_id: str, definition: ToolDefinition) -> TableRows:
-    """Rows for every bound table from the owner's latest source snapshots."""
+    """Rows for every bound table from the owner's latest source snapshots (and which
+    bound columns hold dates: ``DATE_COLUMNS``)."""
     tables: TableRows = {}
+    dates: list[dict[str, Any]] = []
     for index, table in enumerate(definition.tables):
         if table.binding is None:
             continue
@@ -145,7 +181,10 @@ async def build_tool_data(app: App, owner_id: str, definition: ToolDefinition) -
         snapshot = Snapshot.model_validate(item["snapshot"])
         dataset = await load_dataset(app, snapshot)
         types = await column_types(app, snapshot)
-        tables[table.name] = table_from_dataset(table, dataset, types, path)
+        tables[table.name], date_columns = table_from_dataset(table, dataset, types, path)
+        dates += [{"table": table.name, "column": column} for column in date_columns]
+    if dates:
+        tables[DATE_COLUMNS] = dates
     return tables
 
 

@@ -8,9 +8,10 @@ import pytest
 
 from keyvex.data._coerce import coerce_column, guess_type, parse_number
 from keyvex.data._types import Dataset
-from keyvex.data.binding import table_from_dataset
+from keyvex.data.binding import DATE_COLUMNS, table_from_dataset, with_rows
+from keyvex.engine import run
 from keyvex.errors import Invalid
-from keyvex.tools import DataTable
+from keyvex.tools import DataTable, TableRecommendationsBlock, get_template
 
 from . import _api as api
 
@@ -66,8 +67,40 @@ def test_a_column_map_reads_source_columns_and_a_filter_keeps_rows() -> None:
         column_map={"name": "Product name", "price": "Price (USD)", "active": "Active"},
         filter="active and price > 15",
     )
-    rows = table_from_dataset(table, DATA, {"Price (USD)": "currency"}, "tables[0]")
+    rows, dates = table_from_dataset(table, DATA, {"Price (USD)": "currency"}, "tables[0]")
     assert rows == [{"name": "C", "price": 30.0, "active": True}]
+    assert dates == []
+
+
+EVENTS = Dataset(
+    columns=["Event", "Starts"],
+    rows=[["Kick-off", "2024-02-29"], ["Review", "2024-03-15"]],
+)
+
+
+def test_date_columns_reach_formulas_as_serial_numbers_and_show_as_dates() -> None:
+    """A date a creator's table showed as text before dates became numbers stays a date on
+    the page (not '45,351'), and formulas get the number DATE() gives."""
+    table = bound(["event", "starts"], column_map={"event": "Event", "starts": "Starts"})
+    rows, dates = table_from_dataset(table, EVENTS, {"Starts": "date"}, "tables[0]")
+    assert rows[0] == {"event": "Kick-off", "starts": 45351.0}
+    assert dates == ["starts"]
+    block = TableRecommendationsBlock.model_validate(
+        {
+            "type": "table_recommendations",
+            "table": "items",
+            "title_column": "event",
+            "show": [{"column": "starts", "label": "Starts"}, {"column": "event"}],
+        }
+    )
+    tool = get_template("roi-calculator")
+    tool = tool.model_copy(update={"tables": [table], "results": [*tool.results, block]})
+    shown = with_rows(tool, {"items": rows, DATE_COLUMNS: [{"table": "items", "column": "starts"}]})
+    views = shown.results[-1].show  # type: ignore[union-attr]
+    assert [v.format for v in views] == ["date", "text"]
+    cards = run(shown, {}).blocks[-1].cards
+    assert [f.display for f in cards[0].fields] == ["29 Feb 2024", "Kick-off"]
+    assert with_rows(tool, {"items": rows}).results[-1] == block  # an older data blob
 
 
 def test_a_missing_source_column_is_named() -> None:

@@ -85,7 +85,7 @@ def visible_text(tool: ToolDefinition) -> list[str]:
 def rows_for(tool: ToolDefinition, dataset: Dataset) -> dict[str, list[dict[str, Any]]]:
     table = tool.tables[0]
     types = column_types(analyze(dataset).model_dump(mode="json"), dataset)
-    return {table.name: table_from_dataset(table, dataset, types, "tables[0]")}
+    return {table.name: table_from_dataset(table, dataset, types, "tables[0]")[0]}
 
 
 def recommended(tool: ToolDefinition, dataset: Dataset, answers: dict[str, Any]) -> list[str]:
