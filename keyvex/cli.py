@@ -283,6 +283,7 @@ def worker(
 
     from keyvex.app import build_app
     from keyvex.logs import configure_logging
+    from keyvex.ops.tracing import start_tracing
     from keyvex.settings import load_settings
     from keyvex.web.app import periodic_work  # every domain's tasks, as in the web app
 
@@ -300,6 +301,13 @@ def worker(
     if settings.jobs != "queue":
         state.close()
         raise fail("keyvex worker runs queued jobs: set KEYVEX_JOBS=queue and KEYVEX_REDIS_URL.")
+    try:
+        tracing = start_tracing(settings)  # store and outbound calls, as in the web processes
+    except KeyvexError as exc:
+        state.close()
+        raise fail(exc.message) from None
+    if tracing is not None:
+        tracing.instrument_store(state.store)
     from keyvex.jobs.worker import run_worker
 
     work = periodic_work(state)
@@ -311,6 +319,8 @@ def worker(
         raise fail(exc.message) from None
     finally:
         state.close()
+        if tracing is not None:
+            tracing.shutdown()
     typer.echo("Keyvex worker stopped.")
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from limits import parse_many
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -224,7 +224,9 @@ class Settings(BaseSettings):
         None, description="Alerts are also POSTed here, signed (Standard Webhooks)."
     )
     alert_webhook_secret: SecretStr | None = Field(
-        None, description="whsec_... secret signing alert webhooks; required with the URL."
+        None,
+        description="whsec_... secret signing alert webhooks; required with the URL.",
+        validate_default=True,
     )
 
     data_max_upload_bytes: int = Field(
@@ -308,6 +310,20 @@ class Settings(BaseSettings):
                 isinstance(price.get(k), int | float) for k in ("input_per_mtok", "output_per_mtok")
             ):
                 raise ValueError(f"entry {name!r} needs numeric input_per_mtok and output_per_mtok")
+        return value
+
+    @field_validator("alert_webhook_secret")
+    @classmethod
+    def _alert_secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is None:
+            if info.data.get("alert_webhook_url"):
+                raise ValueError("is required with KEYVEX_ALERT_WEBHOOK_URL (whsec_ and base64)")
+            return value
+        raw = value.get_secret_value().removeprefix("whsec_")
+        try:
+            base64.b64decode(raw, validate=True)
+        except ValueError:
+            raise ValueError("must be whsec_ followed by base64") from None
         return value
 
     @field_validator("redis_url")

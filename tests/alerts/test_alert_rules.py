@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+
 from keyvex import clock
 from keyvex.accounts import sign_up
 from keyvex.accounts.deletion import delete_account
 from keyvex.alerts import acknowledge, evaluate, list_alerts
 from keyvex.app import App, build_app
 from keyvex.data.service import FAILING_INDEX
+from keyvex.errors import ConfigError
 from keyvex.jobs import task
-from keyvex.settings import Settings
+from keyvex.settings import Settings, load_settings
 from tests.notify.conftest import Inbox
 
 
@@ -67,3 +70,11 @@ def test_an_acknowledging_admin_who_goes_is_forgotten(settings: Settings, inbox:
         assert kept.acknowledged_at is not None
 
     run(settings, scenario)
+
+
+def test_an_alert_webhook_needs_its_signing_secret(tmp_path: Any) -> None:
+    url = "https://hooks.example.com/keyvex"
+    with pytest.raises(ConfigError, match="KEYVEX_ALERT_WEBHOOK_SECRET: .*is required"):
+        load_settings(data_dir=tmp_path, alert_webhook_url=url)
+    with pytest.raises(ConfigError, match="whsec_ followed by base64"):
+        load_settings(data_dir=tmp_path, alert_webhook_url=url, alert_webhook_secret="whsec_!!")
