@@ -4,7 +4,7 @@ queries' worth of items in any process, cold or not.
 ``AI_USAGE`` / ``ROLLUP#{day}`` holds the day's counter items' fields (``rows``); ``AI_USAGE`` /
 ``LEADERS#{index}#{day}`` the day's biggest spenders (creators or sessions). Each is written
 the first time a closed day is read (a conditional put: two processes writing it at once
-write the same thing). A closed day never changes (see ``usage.closed``); the rows hold no
+write the same thing). A closed day never changes (see ``_days.closed``); the rows hold no
 user, and account deletion deletes the leader lists of the creator's days
 (``keyvex.ai.usage``), which are then built again without them.
 """
