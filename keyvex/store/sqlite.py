@@ -77,6 +77,16 @@ _SK_SQL = {
 _BATCH_GET_CHUNK = 100
 
 
+def batch_get_sql(count: int) -> str:
+    """The query for ``count`` keys: a join from the keys, so that each is a primary-key
+    search (SQLite plans ``(pk, sk) IN (VALUES ...)`` as a scan of the whole table)."""
+    values = ",".join("(?, ?)" for _ in range(count))
+    return (
+        f"SELECT i.data FROM (VALUES {values}) AS k CROSS JOIN items AS i "
+        "ON i.pk = k.column1 AND i.sk = k.column2 WHERE (i.ttl IS NULL OR i.ttl > ?)"
+    )
+
+
 def _prefix_upper(prefix: str) -> str | None:
     """The smallest string greater than every string starting with ``prefix``."""
     for i in range(len(prefix) - 1, -1, -1):
@@ -213,9 +223,8 @@ class SQLiteItemStore:
         now = int(self._clock())
         for start in range(0, len(keys), _BATCH_GET_CHUNK):
             chunk = keys[start : start + _BATCH_GET_CHUNK]
-            values = ",".join("(?, ?)" for _ in chunk)
             params: list[Any] = [part for key in chunk for part in key]
-            sql = f"SELECT data FROM items WHERE (pk, sk) IN (VALUES {values}) AND {_LIVE}"
+            sql = batch_get_sql(len(chunk))
             with self._reading() as conn:
                 rows = conn.execute(sql, [*params, now]).fetchall()
             for (data,) in rows:
