@@ -110,8 +110,11 @@ def test_batch_get_searches_each_key_instead_of_scanning_the_table(tmp_path: Pat
     store = SQLiteItemStore(tmp_path / "plan.sqlite")
     try:
         sql = batch_get_sql(3)
-        with sqlite3.connect(tmp_path / "plan.sqlite") as conn:
+        conn = sqlite3.connect(tmp_path / "plan.sqlite")
+        try:
             plan = conn.execute(f"EXPLAIN QUERY PLAN {sql}", ["p", "s"] * 3 + [0]).fetchall()
+        finally:
+            conn.close()
         steps = [row[3] for row in plan]
         assert any("USING PRIMARY KEY" in step for step in steps), steps
         assert not any(step.startswith("SCAN i") or step == "SCAN items" for step in steps), steps
