@@ -77,7 +77,7 @@ def test_a_scrape_of_either_process_sums_both(tmp_path: Path) -> None:
                 time.sleep(0.1)
         prefixes: set[str] = set()
         rounds = 0
-        while len(prefixes) < 2 and rounds < 5:
+        while len(prefixes) < 2 and time.monotonic() < deadline + 30:  # the second may lag
             prefixes |= asyncio.run(_spread(base))
             rounds += 1
         assert len(prefixes) == 2, f"requests were answered by {len(prefixes)} process(es)"
