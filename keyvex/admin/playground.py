@@ -133,7 +133,7 @@ def targets(app: App) -> list[Target]:
     for process in PROCESSES:
         config = registry(app).get(process)
         chain_names = " → ".join(c.spec.name for c in chain(app, process))
-        found.append(Target(f"process:{process}", f"Process {process}: {chain_names}", True))
+        found.append(Target(f"process:{process}", f"Process: {process} ({chain_names})", True))
         names += [n for n in (config.primary, config.fallback) if n and n not in names]
     for name in names:
         spec = parse_model_name(name)
@@ -141,7 +141,9 @@ def targets(app: App) -> list[Target]:
             app.settings.ai_offline and spec.provider != "offline"
         )
         note = "" if usable else " (no API key)"
-        found.append(Target(f"model:{spec.name}", f"Model {spec.name}{note}", usable))
+        if spec.provider == "offline":
+            note = " (the built-in planner, no API key needed)"
+        found.append(Target(f"model:{spec.name}", f"Model: {spec.name}{note}", usable))
     return found
 
 

@@ -66,7 +66,7 @@ def test_a_brief_goes_through_the_offline_planner_and_is_recorded(
     page = admin(browser).client.get("/admin/playground")
     assert page.status_code == 200
     assert 'value="model:offline"' in page.text
-    assert "Process conversation: offline" in page.text  # no API key: the planner answers
+    assert "Process: conversation (offline" in page.text  # no API key: the planner answers
     assert 'value="model:openai:gpt-4o" disabled' in page.text.replace(">Model", "")
 
     sent = browser.submit("/admin/playground", "/admin/playground",
@@ -137,7 +137,8 @@ def test_only_administrators_reach_the_playground(browser: Browser, make_browser
 def test_the_admin_api_runs_the_playground(client: TestClient, browser: Browser) -> None:
     ops = ApiUser(browser, "ops@example.com")  # the first account: an administrator
     listed = ops.get("/api/v1/admin/playground/targets").json()["targets"]
-    assert {"value": "model:offline", "label": "Model offline", "usable": True} in listed
+    offline = "Model: offline (the built-in planner, no API key needed)"
+    assert {"value": "model:offline", "label": offline, "usable": True} in listed
     brief = {"target": "process:builder", "mode": "brief", "prompt": BRIEF}
     run = ops.post("/api/v1/admin/playground", json=brief)
     assert run.status_code == 200, run.text
