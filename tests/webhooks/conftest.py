@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import http.server
 import threading
 from collections.abc import Iterator
@@ -53,3 +54,15 @@ def receiver() -> Iterator[Receiver]:
 def settings(tmp_path: Any) -> Settings:
     # The only place loopback is allowed: a test-only allowance for the local receiver.
     return Settings(env="test", data_dir=tmp_path / "data", outbound_allow_loopback=True)
+
+
+def run_in_app(client: Any, work: Any) -> Any:
+    """Run ``work(app)`` on the test client's app, then let the jobs it queued finish."""
+    app = client.app.state.keyvex
+
+    async def go() -> Any:
+        result = await work(app)
+        await app.jobs.wait_idle()
+        return result
+
+    return asyncio.run(go())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from typing import Any
@@ -19,17 +18,7 @@ from keyvex.webhooks import (
     list_endpoints,
     resend,
 )
-
-
-def _run(client: Any, work: Any) -> Any:
-    app = client.app.state.keyvex
-
-    async def go() -> Any:
-        result = await work(app)
-        await app.jobs.wait_idle()
-        return result
-
-    return asyncio.run(go())
+from tests.webhooks.conftest import run_in_app
 
 
 def test_a_receiver_down_three_times_gets_the_lead_on_a_retry(client: Any, receiver: Any) -> None:
@@ -39,13 +28,13 @@ def test_a_receiver_down_three_times_gets_the_lead_on_a_retry(client: Any, recei
         await emit(app, user.id, "lead.created", {"lead_id": "L1", "email": "v@example.com"})
         return user, endpoint, secret
 
-    user, endpoint, secret = _run(client, setup)
+    user, endpoint, secret = run_in_app(client, setup)
     moment = time.time()
     for wait in RETRY_SCHEDULE[:3]:
         moment += wait + 1
-        _run(client, lambda app, m=moment: deliver_due(app, now=m))
+        run_in_app(client, lambda app, m=moment: deliver_due(app, now=m))
     assert len(receiver.requests) == 4
-    log = _run(client, lambda app: list_deliveries(app, user, endpoint.id))
+    log = run_in_app(client, lambda app: list_deliveries(app, user, endpoint.id))
     assert log[0]["state"] == "delivered"
     assert [a["status_code"] for a in log[0]["attempts"]] == [500, 500, 500, 204]
     assert all(a["ms"] is not None for a in log[0]["attempts"])
@@ -62,9 +51,9 @@ def test_nothing_is_sent_before_its_time(client: Any, receiver: Any) -> None:
         await create_endpoint(app, user, receiver.url, ["lead.created"])
         await emit(app, user.id, "lead.created", {"lead_id": "L1"})
 
-    _run(client, setup)
+    run_in_app(client, setup)
     assert len(receiver.requests) == 1
-    _run(client, lambda app: deliver_due(app, now=time.time() + 1))
+    run_in_app(client, lambda app: deliver_due(app, now=time.time() + 1))
     assert len(receiver.requests) == 1
 
 
@@ -77,17 +66,19 @@ def test_a_delivery_failing_for_a_day_disables_the_endpoint(client: Any, receive
         await emit(app, user.id, "lead.created", {"lead_id": "L1"})
         return user, endpoint
 
-    user, endpoint = _run(client, setup)
+    user, endpoint = run_in_app(client, setup)
     moment = time.time()
     for wait in RETRY_SCHEDULE:
         moment += wait + 1
-        _run(client, lambda app, m=moment: deliver_due(app, now=m))
+        run_in_app(client, lambda app, m=moment: deliver_due(app, now=m))
     assert sum(RETRY_SCHEDULE) >= 24 * 3600
     assert len(receiver.requests) == len(RETRY_SCHEDULE) + 1
-    endpoints = _run(client, lambda app: list_endpoints(app, user))
+    endpoints = run_in_app(client, lambda app: list_endpoints(app, user))
     assert endpoints[0].status == "disabled" and "re-enable" in endpoints[0].notice
-    assert _run(client, lambda app: emit(app, user.id, "lead.created", {"lead_id": "L2"})) == 0
-    log = _run(client, lambda app: list_deliveries(app, user, endpoint.id))
+    assert (
+        run_in_app(client, lambda app: emit(app, user.id, "lead.created", {"lead_id": "L2"})) == 0
+    )
+    log = run_in_app(client, lambda app: list_deliveries(app, user, endpoint.id))
     assert log[0]["state"] == "failed"
 
 
@@ -100,10 +91,10 @@ def test_a_manual_resend_adds_an_attempt_to_the_log(client: Any, receiver: Any) 
         await emit(app, user.id, "tool.published", {"tool_id": "T1"})
         return user, endpoint
 
-    user, endpoint = _run(client, setup)
-    first = _run(client, lambda app: list_deliveries(app, user, endpoint.id))[0]
-    _run(client, lambda app: resend(app, user, endpoint.id, first["id"]))
-    again = _run(client, lambda app: list_deliveries(app, user, endpoint.id))[0]
+    user, endpoint = run_in_app(client, setup)
+    first = run_in_app(client, lambda app: list_deliveries(app, user, endpoint.id))[0]
+    run_in_app(client, lambda app: resend(app, user, endpoint.id, first["id"]))
+    again = run_in_app(client, lambda app: list_deliveries(app, user, endpoint.id))[0]
     assert [a["status_code"] for a in again["attempts"]] == [204, 204]
     assert json.loads(receiver.requests[1]["body"])["data"] == {"tool_id": "T1"}
 
@@ -120,4 +111,4 @@ def test_endpoints_only_get_the_events_and_tools_they_asked_for(client: Any, rec
             await emit(app, "someone-else", "lead.created", {}),
         ]
 
-    assert _run(client, go) == [0, 1, 0]
+    assert run_in_app(client, go) == [0, 1, 0]

@@ -12,17 +12,7 @@ from keyvex.settings import Settings
 from keyvex.store import SK
 from keyvex.webhooks import create_endpoint, delete_endpoint, emit, enable_endpoint
 from keyvex.webhooks.service import ENDPOINTS
-
-
-def _run(client: Any, work: Any) -> Any:
-    app = client.app.state.keyvex
-
-    async def go() -> Any:
-        result = await work(app)
-        await app.jobs.wait_idle()
-        return result
-
-    return asyncio.run(go())
+from tests.webhooks.conftest import run_in_app
 
 
 def test_an_endpoint_added_after_an_event_gets_the_next_one(client: Any, receiver: Any) -> None:
@@ -38,7 +28,7 @@ def test_an_endpoint_added_after_an_event_gets_the_next_one(client: Any, receive
         third = await emit(app, user.id, "lead.created", {"n": 3})
         return [first, second, third]
 
-    assert _run(client, go) == [0, 1, 0]
+    assert run_in_app(client, go) == [0, 1, 0]
     assert len(receiver.requests) == 1
 
 
@@ -58,7 +48,7 @@ def test_a_disabled_endpoint_gets_nothing_until_it_is_enabled(client: Any, recei
         counts.append(await emit(app, user.id, "lead.created", {}))
         return counts
 
-    assert _run(client, go) == [1, 0, 1]
+    assert run_in_app(client, go) == [1, 0, 1]
 
 
 def test_another_process_sees_a_new_endpoint_when_its_cache_time_is_up(
