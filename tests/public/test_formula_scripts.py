@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from keyvex.tools import get_template
+from tests.public.test_public_pages import ASSETS, BUDGET
 
 SCRIPTS = re.compile(r'<script src="/kvx/(formula[^"?]*\.js)\?v=[^"]+" defer></script>')
 
@@ -31,3 +33,8 @@ def test_a_tool_calling_median_also_loads_formula_more_js(
     assert SCRIPTS.findall(page) == ["formula.js", "formula-more.js"]
     served = client.get("/kvx/formula-more.js?v=1")
     assert served.status_code == 200 and "K.register" in served.text
+    # The page budget (60 KB compressed, page and assets) holds with the second file too.
+    total = len(gzip.compress(page.encode()))
+    for url in ASSETS.findall(page):
+        total += len(gzip.compress(client.get(url.replace("&amp;", "&")).content))
+    assert total < BUDGET, total
