@@ -31,6 +31,7 @@ from keyvex.tools import (
     texts,
     verify,
 )
+from keyvex.tools.formula_check import function_help
 from keyvex.tools.service import StoredTool, create_tool, get_tool, update_tool
 
 CHANGED_MEANWHILE = (
@@ -123,13 +124,8 @@ def editor_choices() -> dict[str, Any]:
         "charts": ("bar", "gauge", "donut", "radar"),
         "kinds": ("calculator", "quiz", "assessment"),
         "fonts": tuple(FONT_STACKS),
-        "functions": function_names(),
+        "functions": function_help(),
     }
-
-
-def function_names() -> list[str]:
-    """The formula functions, for the formula assistant's autocomplete."""
-    return sorted(formula.FUNCTIONS)
 
 
 def _uses(tool: ToolDefinition) -> list[tuple[str, set[str]]]:

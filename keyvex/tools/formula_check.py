@@ -57,10 +57,19 @@ class FormulaCheck:
         return {
             "formulas": [asdict(status) for status in self.formulas],
             "names": self.names,
-            "functions": sorted(formula.FUNCTIONS),
+            "functions": function_help(),
             "sample": self.sample,
             "runs": self.runs,
         }
+
+
+def function_help() -> list[dict[str, str]]:
+    """Every formula function with its one-line summary, for the editor's autocomplete
+    (``PMT(rate, nper, pv, fv=0, type=0): payment per period``)."""
+    return [
+        {"name": name, "summary": arity.summary}
+        for name, arity in sorted(formula.FUNCTIONS.items())
+    ]
 
 
 def check_formulas(draft: Mapping[str, Any]) -> FormulaCheck:

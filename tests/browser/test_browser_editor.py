@@ -145,6 +145,13 @@ def test_creator_builds_publishes_and_a_visitor_completes(
     assert calc.locator(".formula-echo mark").inner_text() == "c"  # the 20th character
     assert formula.get_attribute("aria-invalid") == "true"
     calc.screenshot(path=str(artifacts / "editor-formula-error-390.png"))
+    # Functions are suggested with what they take and give.
+    formula.fill("monthly_visitors * NETWORKD")
+    calc.locator("#formula-suggest [role=option]").first.wait_for()
+    offered = calc.locator("#formula-suggest").inner_text()
+    assert "NETWORKDAYS(start, end, holidays=none)" in offered, offered
+    assert "working days (Mon-Fri) between them" in offered, offered
+    calc.screenshot(path=str(artifacts / "editor-function-suggestion-390.png"))
     # Fixed from the suggestion list, by keyboard: the live value comes back.
     formula.fill("monthly_visitors * conv")
     calc.locator("#formula-suggest [role=option]").first.wait_for()

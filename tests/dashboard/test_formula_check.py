@@ -76,7 +76,9 @@ def test_names_and_functions_are_offered_for_autocomplete(alice: Creator) -> Non
     assert tool.scoring is not None
     categories = {name for name, kind in kinds.items() if kind == "category score"}
     assert {c.id for c in tool.scoring.categories} <= categories
-    assert {"IF", "ROUND", "PMT", "LOOKUP"} <= set(report["functions"])
+    summaries = {entry["name"]: entry["summary"] for entry in report["functions"]}
+    assert {"IF", "ROUND", "PMT", "LOOKUP", "XLOOKUP", "NETWORKDAYS"} <= set(summaries)
+    assert summaries["PMT"].startswith("PMT(rate, nper, pv")  # shown beside the suggestion
 
 
 def test_an_unfinished_draft_still_gets_formula_help(alice: Creator) -> None:

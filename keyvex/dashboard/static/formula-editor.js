@@ -170,8 +170,12 @@
         found.push({ insert: n.name, label: n.name, hint: n.kind + (n.label ? ": " + n.label : "") });
       }
     });
-    functions.forEach(function (f) {
-      if (f.toLowerCase().indexOf(lower) === 0) found.push({ insert: f + "(", label: f + "( )", hint: "function" });
+    functions.forEach(function (f) {  /* {name, summary: "NAME(args): what it gives"} */
+      if (f.name.toLowerCase().indexOf(lower) !== 0) return;
+      var cut = (f.summary || "").indexOf("): ");
+      var signature = cut > 0 ? f.summary.slice(0, cut + 1) : f.name + "( )";
+      var gives = cut > 0 ? f.summary.slice(cut + 3) : "function";
+      found.push({ insert: f.name + "(", label: signature, hint: gives });
     });
     return found.slice(0, MAX_SUGGESTIONS);
   }
