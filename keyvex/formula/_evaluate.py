@@ -7,7 +7,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ._approx import (
-    E48,
     approx_add,
     approx_equal,
     approx_ge,
@@ -18,7 +17,7 @@ from ._approx import (
     approx_sub,
 )
 from ._errors import ErrorValue, Fail, FormulaError
-from ._fastops import specialise, specialise_arithmetic
+from ._fastops import specialise, specialise_arithmetic, specialise_sum
 from ._fn_dates import VOLATILE
 from ._functions import COMPILERS, EAGER, TABLE_ARGS, TOLERANT, arity_problem, divide, modulo, power
 from ._site import Site
@@ -197,10 +196,10 @@ def _arithmetic(op: str, left: Fn, right: Fn, site: Site, node: Node) -> Fn:
     if op in ("+", "-", "*"):
         nodes = (node["left"], node["right"])
         constants = (_is_constant(nodes[0]), _is_constant(nodes[1]))
-        scale = 0.0 if op == "*" else E48
-        return specialise_arithmetic(
-            _LOOSE_ARITHMETIC[op], nodes, (left, right), constants, slow, scale
-        )
+        if op == "*":
+            return specialise_arithmetic(operator.mul, nodes, (left, right), constants, slow)
+        sign = 1.0 if op == "+" else -1.0
+        return specialise_sum(sign, nodes, (left, right), constants, slow)
     return _specialise(_FAST_ARITHMETIC[op], node, left, right, slow)
 
 
@@ -246,11 +245,6 @@ _EXACT_ORDER: dict[str, Callable[[float, float], bool]] = {
     "<=": operator.le,
     ">": operator.gt,
     ">=": operator.ge,
-}
-_LOOSE_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
 }
 _FAST_ARITHMETIC: dict[str, Callable[[float, float], float]] = {
     "+": approx_add,

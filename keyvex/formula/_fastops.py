@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ._errors import Fail
-from ._values import Value
+from ._values import INF, Value
 
 Variables = Mapping[str, object]
 Tables = Mapping[str, object]
@@ -187,9 +187,6 @@ _VARIANTS = {
 
 # For + - * the operands need no checks: any operand that is not a finite number either
 # raises (text, blank, lists, errors) or gives a result that is not a finite float.
-# For + and - (`scale` 2^-48) a result that may have cancelled out to almost nothing
-# (smaller than 2^-48 of the left operand) takes the slow path, which snaps it to 0 when the
-# operands are equal to 15 significant digits; for * `scale` is 0, so no result does.
 _LOOSE_ERRORS = (ArithmeticError, TypeError, LookupError)
 
 
@@ -199,28 +196,54 @@ def specialise_arithmetic(
     fns: tuple[Fn, Fn],
     constants: tuple[bool, bool],
     slow: Slow,
-    scale: float = 0.0,
 ) -> Fn:
-    """Like `specialise`, for an `apply` that is +, - or * on floats."""
+    """Like `specialise`, for an `apply` (*) that needs no check on its operands."""
     left_fn, right_fn = fns
     left_kind, left = _operand(nodes[0], left_fn, constants[0])
     right_kind, right = _operand(nodes[1], right_fn, constants[1])
     maker = _LOOSE_VARIANTS.get((left_kind, right_kind), _loose_fn_fn)
-    return maker(apply, left, right, left_fn, right_fn, slow, scale)
+    return maker(apply, left, right, left_fn, right_fn, slow)
 
 
-def _loose_name_name(
-    apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow, scale: float
+# + and -: a result that may have cancelled out to almost nothing (under 2^-48 of the left
+# operand) takes the slow path, which snaps it to 0 when the operands are equal to 15
+# significant digits (``_approx.approx_add``). The test ``r*r > a*a*2^-96 >= 2^-1022`` lets
+# through only results with |r| >= |a| * 2^-48 (rounding is monotonic, and scaling by a power
+# of two is exact while the product stays a normal number), with no abs() calls; a zero left
+# operand cannot cancel. ``a + sign * b`` is exactly a + b (sign 1) or a - b (sign -1).
+_S2 = 2.0**-96
+_NORMAL = 2.0**-1022
+
+
+def specialise_sum(
+    sign: float,
+    nodes: tuple[dict[str, Any], dict[str, Any]],
+    fns: tuple[Fn, Fn],
+    constants: tuple[bool, bool],
+    slow: Slow,
 ) -> Fn:
+    """The fastest closure for ``left + sign * right`` (+ or -) with these operand shapes."""
+    left_fn, right_fn = fns
+    left_kind, left = _operand(nodes[0], left_fn, constants[0])
+    right_kind, right = _operand(nodes[1], right_fn, constants[1])
+    maker = _SUM_VARIANTS.get((left_kind, right_kind), _sum_fn_fn)
+    # ``sign`` is typed Any in the variants: ``sign * b`` takes any value b (text, lists
+    # and blanks raise TypeError there and go to the slow path).
+    return maker(sign, left, right, left_fn, right_fn, slow)
+
+
+def _left_limit(left: float) -> tuple[float, bool]:
+    """For a constant left operand: the bound on r*r, and whether it is 0 (nothing cancels)."""
+    bound = left * left * _S2
+    return (bound if bound >= _NORMAL else INF), left == 0.0
+
+
+def _sum_name_name(sign: Any, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
     def run(variables: Variables, tables: Tables) -> Value:
         try:
             a: Any = variables[left]
-            r = apply(a, variables[right])
-            if (
-                type(r) is float
-                and r - r == 0.0
-                and (r if r >= 0 else -r) >= (a if a >= 0 else -a) * scale
-            ):
+            r = a + sign * variables[right]
+            if type(r) is float and r - r == 0.0 and (r * r > a * a * _S2 >= _NORMAL or a == 0.0):
                 return r
         except _LOOSE_ERRORS:
             pass
@@ -229,18 +252,14 @@ def _loose_name_name(
     return run
 
 
-def _loose_name_const(
-    apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow, scale: float
-) -> Fn:
+def _sum_name_const(sign: Any, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
+    step = sign * right
+
     def run(variables: Variables, tables: Tables) -> Value:
         try:
             a: Any = variables[left]
-            r = apply(a, right)
-            if (
-                type(r) is float
-                and r - r == 0.0
-                and (r if r >= 0 else -r) >= (a if a >= 0 else -a) * scale
-            ):
+            r = a + step
+            if type(r) is float and r - r == 0.0 and (r * r > a * a * _S2 >= _NORMAL or a == 0.0):
                 return r
         except _LOOSE_ERRORS:
             pass
@@ -249,15 +268,13 @@ def _loose_name_const(
     return run
 
 
-def _loose_const_name(
-    apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow, scale: float
-) -> Fn:
-    limit = (left if left >= 0 else -left) * scale
+def _sum_const_name(sign: Any, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
+    bound, free = _left_limit(left)
 
     def run(variables: Variables, tables: Tables) -> Value:
         try:
-            r = apply(left, variables[right])
-            if type(r) is float and r - r == 0.0 and (r if r >= 0 else -r) >= limit:
+            r = left + sign * variables[right]
+            if type(r) is float and r - r == 0.0 and (r * r > bound or free):
                 return r
         except _LOOSE_ERRORS:
             pass
@@ -266,19 +283,13 @@ def _loose_const_name(
     return run
 
 
-def _loose_name_fn(
-    apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow, scale: float
-) -> Fn:
+def _sum_name_fn(sign: Any, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
     def run(variables: Variables, tables: Tables) -> Value:
         b = right(variables, tables)
         try:
             a: Any = variables[left]
-            r = apply(a, b)
-            if (
-                type(r) is float
-                and r - r == 0.0
-                and (r if r >= 0 else -r) >= (a if a >= 0 else -a) * scale
-            ):
+            r = a + sign * b
+            if type(r) is float and r - r == 0.0 and (r * r > a * a * _S2 >= _NORMAL or a == 0.0):
                 return r
         except _LOOSE_ERRORS:
             pass
@@ -287,18 +298,12 @@ def _loose_name_fn(
     return run
 
 
-def _loose_fn_name(
-    apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow, scale: float
-) -> Fn:
+def _sum_fn_name(sign: Any, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
     def run(variables: Variables, tables: Tables) -> Value:
         a: Any = left(variables, tables)
         try:
-            r = apply(a, variables[right])
-            if (
-                type(r) is float
-                and r - r == 0.0
-                and (r if r >= 0 else -r) >= (a if a >= 0 else -a) * scale
-            ):
+            r = a + sign * variables[right]
+            if type(r) is float and r - r == 0.0 and (r * r > a * a * _S2 >= _NORMAL or a == 0.0):
                 return r
         except _LOOSE_ERRORS:
             pass
@@ -307,18 +312,14 @@ def _loose_fn_name(
     return run
 
 
-def _loose_fn_const(
-    apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow, scale: float
-) -> Fn:
+def _sum_fn_const(sign: Any, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
+    step = sign * right
+
     def run(variables: Variables, tables: Tables) -> Value:
         a: Any = left(variables, tables)
         try:
-            r = apply(a, right)
-            if (
-                type(r) is float
-                and r - r == 0.0
-                and (r if r >= 0 else -r) >= (a if a >= 0 else -a) * scale
-            ):
+            r = a + step
+            if type(r) is float and r - r == 0.0 and (r * r > a * a * _S2 >= _NORMAL or a == 0.0):
                 return r
         except _LOOSE_ERRORS:
             pass
@@ -327,16 +328,14 @@ def _loose_fn_const(
     return run
 
 
-def _loose_const_fn(
-    apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow, scale: float
-) -> Fn:
-    limit = (left if left >= 0 else -left) * scale
+def _sum_const_fn(sign: Any, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
+    bound, free = _left_limit(left)
 
     def run(variables: Variables, tables: Tables) -> Value:
         b = right(variables, tables)
         try:
-            r = apply(left, b)
-            if type(r) is float and r - r == 0.0 and (r if r >= 0 else -r) >= limit:
+            r = left + sign * b
+            if type(r) is float and r - r == 0.0 and (r * r > bound or free):
                 return r
         except _LOOSE_ERRORS:
             pass
@@ -345,20 +344,136 @@ def _loose_const_fn(
     return run
 
 
-def _loose_fn_fn(
-    apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow, scale: float
-) -> Fn:
+def _sum_fn_fn(sign: Any, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
     def run(variables: Variables, tables: Tables) -> Value:
         a: Any = lfn(variables, tables)
         b = rfn(variables, tables)
         try:
-            r = apply(a, b)
-            if (
-                type(r) is float
-                and r - r == 0.0
-                and (r if r >= 0 else -r) >= (a if a >= 0 else -a) * scale
-            ):
+            r = a + sign * b
+            if type(r) is float and r - r == 0.0 and (r * r > a * a * _S2 >= _NORMAL or a == 0.0):
                 return r
+        except _LOOSE_ERRORS:
+            pass
+        return slow(a, b)
+
+    return run
+
+
+_SUM_VARIANTS = {
+    ("name", "name"): _sum_name_name,
+    ("name", "const"): _sum_name_const,
+    ("const", "name"): _sum_const_name,
+    ("name", "fn"): _sum_name_fn,
+    ("fn", "name"): _sum_fn_name,
+    ("fn", "const"): _sum_fn_const,
+    ("const", "fn"): _sum_const_fn,
+}
+
+
+# *: nothing cancels out, so the operands and result need only the checks above.
+def _loose_name_name(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
+    def run(variables: Variables, tables: Tables) -> Value:
+        try:
+            result = apply(variables[left], variables[right])
+            if type(result) is float and result - result == 0.0:
+                return result
+        except _LOOSE_ERRORS:
+            pass
+        return slow(lfn(variables, tables), rfn(variables, tables))
+
+    return run
+
+
+def _loose_name_const(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
+    def run(variables: Variables, tables: Tables) -> Value:
+        try:
+            result = apply(variables[left], right)
+            if type(result) is float and result - result == 0.0:
+                return result
+        except _LOOSE_ERRORS:
+            pass
+        return slow(lfn(variables, tables), right)
+
+    return run
+
+
+def _loose_const_name(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
+    def run(variables: Variables, tables: Tables) -> Value:
+        try:
+            result = apply(left, variables[right])
+            if type(result) is float and result - result == 0.0:
+                return result
+        except _LOOSE_ERRORS:
+            pass
+        return slow(left, rfn(variables, tables))
+
+    return run
+
+
+def _loose_name_fn(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
+    def run(variables: Variables, tables: Tables) -> Value:
+        b = right(variables, tables)
+        try:
+            result = apply(variables[left], b)
+            if type(result) is float and result - result == 0.0:
+                return result
+        except _LOOSE_ERRORS:
+            pass
+        return slow(lfn(variables, tables), b)
+
+    return run
+
+
+def _loose_fn_name(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
+    def run(variables: Variables, tables: Tables) -> Value:
+        a = left(variables, tables)
+        try:
+            result = apply(a, variables[right])
+            if type(result) is float and result - result == 0.0:
+                return result
+        except _LOOSE_ERRORS:
+            pass
+        return slow(a, rfn(variables, tables))
+
+    return run
+
+
+def _loose_fn_const(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
+    def run(variables: Variables, tables: Tables) -> Value:
+        a = left(variables, tables)
+        try:
+            result = apply(a, right)
+            if type(result) is float and result - result == 0.0:
+                return result
+        except _LOOSE_ERRORS:
+            pass
+        return slow(a, right)
+
+    return run
+
+
+def _loose_const_fn(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
+    def run(variables: Variables, tables: Tables) -> Value:
+        b = right(variables, tables)
+        try:
+            result = apply(left, b)
+            if type(result) is float and result - result == 0.0:
+                return result
+        except _LOOSE_ERRORS:
+            pass
+        return slow(left, b)
+
+    return run
+
+
+def _loose_fn_fn(apply: LooseApply, left: Any, right: Any, lfn: Fn, rfn: Fn, slow: Slow) -> Fn:
+    def run(variables: Variables, tables: Tables) -> Value:
+        a = lfn(variables, tables)
+        b = rfn(variables, tables)
+        try:
+            result = apply(a, b)
+            if type(result) is float and result - result == 0.0:
+                return result
         except _LOOSE_ERRORS:
             pass
         return slow(a, b)
