@@ -73,7 +73,9 @@ from typing import Any
 
 from ._analyze import analyze
 from ._errors import Diagnostic, ErrorValue, Fail, FormulaError
+from ._evaluate import _is_constant as is_constant
 from ._evaluate import compile_node
+from ._fastpath import fast_path
 from ._fn_dates import NOW_TABLE, date_of, serial_of
 from ._functions import FUNCTIONS, TABLE_ARGS, Arity, scripts_for
 from ._parser import parse
@@ -110,6 +112,11 @@ class Formula:
         self.source = source
         self._tree = parse(source)
         self._run = compile_node(self._tree, source)
+        fast = fast_path(
+            self._tree, self._run, is_constant, lambda node: compile_node(node, source)({}, {})
+        )
+        if fast is not None:  # the same values, without a call per node (see _fastpath)
+            self._run = fast
         names: set[str] = set()
         tables: set[str] = set()
         functions: set[str] = set()
