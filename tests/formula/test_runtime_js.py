@@ -11,10 +11,9 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import keyvex.formula as formula
 from keyvex.formula._functions import SCRIPTS
+from tests.conftest import need_service
 
 PACKAGE = Path(formula.__file__).parent
 RUNTIME = PACKAGE / "js" / "formula.js"
@@ -39,8 +38,8 @@ def test_the_runtime_never_evaluates_code_or_writes_html() -> None:
 
 def _js_functions(*files: Path) -> set[str]:
     node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
+    need_service(node is not None, "node is not installed, so formula.js cannot be loaded")
+    assert node is not None
     loads = "".join(f"require({json.dumps(str(path))});" for path in files)
     script = loads + "process.stdout.write(JSON.stringify(globalThis.KeyvexFormula.FUNCTIONS));"
     output = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True)
