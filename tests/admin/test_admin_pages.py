@@ -90,9 +90,12 @@ def test_usage_api_gives_the_same_figures(
 
 
 def test_admin_pages_render_and_escape(admin: ApiUser, creator: ApiUser) -> None:
-    for path in ("/admin", "/admin/users", "/admin/health", "/admin/audit"):
+    for path in ("/admin", "/admin/users", "/admin/health", "/admin/audit", "/admin/alerts",
+                 "/admin/playground"):  # fmt: skip
         page = admin.client.get(path)
         assert page.status_code == 200, (path, page.text[:500])
+        title = page.text.split("<title>", 1)[1].split("</title>", 1)[0]
+        assert "<" not in title and len(title) < 80, (path, title)  # a title, not the page
         assert creator.client.get(path).status_code == 403
     assert "creator@example.com" in admin.client.get("/admin/users?q=CREATOR").text
     assert "creator@example.com" not in admin.client.get("/admin/users?q=nobody").text
