@@ -70,11 +70,13 @@ async def submit_lead(
         # Same answer as for a person, nothing stored: the bot learns nothing.
         log.info("lead discarded as automated", tool_id=tool.tool_id)
         return lead, result
-    outbox = await events.outbox(app, LeadCreated(lead, tool))
+    created = LeadCreated(lead, tool)
+    outbox = await events.outbox(app, created)
     stored = await _store_once(app, lead, submission.idempotency_key, outbox)
     if stored is not lead:
         return stored, await _result_for(tool, stored, result)
     outbox.start(app)
+    await events.publish(app, created)  # after the commit: in-process reactions (metrics)
     await _count_conversion(app, tool, meta)
     return lead, result
 

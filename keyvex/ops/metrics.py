@@ -5,7 +5,7 @@ Two kinds of figures:
 - **Counted in the process** (prometheus-client counters and histograms): HTTP requests by
   route template, method and status, and their latency (recorded by ``EdgeMiddleware``
   through :class:`HttpRecorder`, with the label children resolved once per route and status);
-  lead submissions accepted; tool builds and data syncs (from the ``ToolBuilt`` and
+  leads stored, tool builds and data syncs (from the ``LeadCreated``, ``ToolBuilt`` and
   ``SourceSynced`` domain events). With several web processes (``keyvex serve --workers N``)
   each writes its values to ``PROMETHEUS_MULTIPROC_DIR`` and a scrape of any one of them sums
   them all (prometheus-client's multiprocess mode).
@@ -27,7 +27,7 @@ from prometheus_client.exposition import generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from keyvex import events
-from keyvex.events import SourceSynced, ToolBuilt
+from keyvex.events import LeadCreated, SourceSynced, ToolBuilt
 from keyvex.logs import get_logger
 
 if TYPE_CHECKING:
@@ -42,7 +42,6 @@ REGISTRY = CollectorRegistry(auto_describe=True)
 #: Latency buckets in seconds: a cached page is ~1 ms, a lead ~10 ms, a build stream minutes.
 BUCKETS = (0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-LEAD_ROUTE = "/t/{slug}/submit"
 #: Routes x methods x statuses is small; this bounds it should a client invent methods.
 MAX_SERIES = 4096
 
@@ -61,7 +60,8 @@ HTTP_LATENCY = Histogram(
 )
 LEADS = Counter(
     "keyvex_lead_submissions",
-    "Lead submissions accepted (201); a retry answered with its stored lead counts again.",
+    "Leads stored (the LeadCreated event after the lead's transaction committed); a retry "
+    "answered with its stored lead and a submission discarded as automated do not count.",
     registry=REGISTRY,
 )
 BUILDS = Counter(
@@ -120,8 +120,6 @@ class HttpRecorder:
             HTTP_LATENCY.labels(route, method),
             HTTP_REQUESTS.labels(route, method, str(status)),
         )
-        if route == LEAD_ROUTE and method == "POST" and status == 201:
-            children += (LEADS,)
         if len(self._children) < MAX_SERIES:
             self._children[key] = children
         return children
@@ -140,6 +138,11 @@ def route_templates(routes: Iterable[Any]) -> dict[Any, str]:
         elif getattr(route, "app", None) is not None:  # a Mount: static files
             found.setdefault(route.app, f"{path}/{{path}}")
     return found
+
+
+@events.on(LeadCreated)
+async def _count_lead(app: App, event: LeadCreated) -> None:
+    LEADS.inc()
 
 
 @events.on(ToolBuilt)
