@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location(
-    "public_visitor", Path(__file__).parents[1] / "public" / "_visitor.py"
-)
-assert _spec is not None and _spec.loader is not None
-visitor = importlib.util.module_from_spec(_spec)
-sys.modules["public_visitor"] = visitor
-_spec.loader.exec_module(visitor)
-
-from keyvex.engine import run  # noqa: E402
-from keyvex.tools import ToolDefinition, get_template, list_templates  # noqa: E402
+from keyvex.engine import run
+from keyvex.tools import ToolDefinition, get_template, list_templates
+from tests.public import _visitor as visitor
 
 SCREENSHOTS = {
     "roi-calculator",
