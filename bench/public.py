@@ -62,9 +62,11 @@ def _settings(data_dir: Path) -> Any:
 
 
 def _keyvex_app(data_dir: Path) -> Any:
-    from keyvex.web.app import create_app
+    from keyvex.web.app import create_app, settle_heap
 
-    return create_app(_settings(data_dir))
+    web = create_app(_settings(data_dir))
+    settle_heap()  # as ``keyvex serve`` does
+    return web
 
 
 def _bare_app(data_dir: Path) -> Any:

@@ -113,7 +113,7 @@ def serve(
     from keyvex.app import build_app
     from keyvex.bus import check_redis_settings
     from keyvex.settings import load_settings
-    from keyvex.web.app import create_app
+    from keyvex.web.app import create_app, settle_heap
 
     if reload and workers > 1:
         raise fail("--reload runs one process; leave out --workers.")
@@ -156,6 +156,7 @@ def serve(
         )
         return
     assert web is not None
+    settle_heap()
     server = uvicorn.Server(uvicorn.Config(web, **options))
     server.run(sockets=[sock])
 
