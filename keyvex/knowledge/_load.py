@@ -89,4 +89,11 @@ def knowledge_base() -> KnowledgeBase:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise KnowledgeError(f"entry ids used twice: {', '.join(duplicates)}")
+    known = {i.id for i in kb.vocabulary.industries}
+    for model in kb.calculators:
+        for variant in model.variants:
+            unknown = sorted(set(variant.industries) - known)
+            if unknown:
+                where = f"{model.id}/{variant.id}"
+                raise KnowledgeError(f"{where}: unknown industries {', '.join(unknown)}")
     return kb

@@ -45,6 +45,20 @@ KIND_PHRASES: dict[Kind, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 QUIZ_WORDS = ("quiz", "quizzes", "test")
+#: A "quiz" that measures how ready or mature the visitor is asks for a scorecard.
+READINESS_PHRASES = (
+    "how ready",
+    "how prepared",
+    "how mature",
+    "readiness",
+    "preparedness",
+    "maturity",
+)
+#: "is your kitchen ready for ...", "are you prepared for ...": a readiness question too,
+#: though weaker than the phrases above (an outcome quiz may ask "which ... are you ready for").
+READY_QUESTION = re.compile(
+    r" (?:is|are) (?:you|your|my|our|their|the|this)(?: [^\W\d_][\w'&-]*){0,3} (?:ready|prepared) "
+)
 CURRENCIES = {
     "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "£": "GBP", "gbp": "GBP",
     "pound": "GBP", "pounds": "GBP", "sterling": "GBP", "$": "USD", "usd": "USD",
@@ -143,6 +157,7 @@ FILLER = frozenset(
     prospects people them they their own some more most very really much time money figure
     out find finds sell sells offer offers only company companies business businesses
     newsletter site page blog landing funnel lets know whether if when where why every each
+    per please
     """.split()
 )
 
@@ -186,7 +201,7 @@ class Understanding:
 
 def normalise(text: str) -> str:
     """Lower case, words separated by single spaces, padded so phrases match whole words."""
-    words = re.findall(r"[a-z0-9€£$¥₹][a-z0-9€£$¥₹&'\-]*|[€£$¥₹]", text.lower())
+    words = re.findall(r"(?:[^\W_]|[€£$¥₹])(?:[^\W_]|[€£$¥₹&'\-])*", text.lower())
     return " " + " ".join(w.strip("'-") for w in words) + " "
 
 
@@ -210,7 +225,7 @@ def understand(brief: str) -> Understanding:
     found.questions = _count(QUESTION_COUNT, text)
     found.categories = _count(AREA_COUNT, text)
     found.constraints = _constraints(brief)
-    found.subject_words = _subject(text, found)
+    found.subject_words = _subject(brief, found)
     return found
 
 
@@ -225,7 +240,11 @@ def _kind(text: str, quiz_said: bool) -> Kind | None:
     if quiz_said:  # a quiz of no stated flavour: the matching entry decides (None here)
         if hits["knowledge_quiz"]:
             return "knowledge_quiz"
-        return "outcome_quiz" if hits["outcome_quiz"] else None
+        if any(has_term(text, p) for p in READINESS_PHRASES):
+            return "assessment"
+        if hits["outcome_quiz"]:
+            return "outcome_quiz"
+        return "assessment" if READY_QUESTION.search(text) else None
     best = max(hits.values())
     if best == 0:
         return None
@@ -340,8 +359,11 @@ def _only_words(words: list[str], *, trailing: bool = False) -> str:
     return "" if phrase in {"", "a", "one", "the"} else phrase
 
 
-def _subject(text: str, found: Understanding) -> list[str]:
-    """The brief's longest run of content words: its subject in the creator's own words."""
+def _subject(brief: str, found: Understanding) -> list[str]:
+    """The brief's subject in the creator's own words: its longest run of content words,
+    read as a phrase. A few linking words may join content words inside a run ("patients
+    who drop out of treatment plans"), never start or end one; punctuation ends a run; an
+    adverb that ends a clause ("... plans early") is not part of the subject."""
     skip = set(FILLER)
     if found.industry:
         for term in found.industry.terms:
@@ -353,11 +375,56 @@ def _subject(text: str, found: Understanding) -> list[str]:
             skip.update(phrase.split())
     skip.update(QUIZ_WORDS)
     runs: list[list[str]] = [[]]
-    for word in text.split():
-        if word in skip or word.isdigit() or word in NUMBER_WORDS or word in CURRENCIES:
+    for word in _words_and_breaks(brief):
+        if not word:  # punctuation
+            runs.append([])
+        elif word in LINKS and runs[-1]:
+            runs[-1].append(word)
+        elif word in skip or word.isdigit() or word in NUMBER_WORDS or word in CURRENCIES:
             if runs[-1]:
                 runs.append([])
         else:
             runs[-1].append(word.removesuffix("'s"))
-    best = max(runs, key=len)
-    return best[:5]
+    cleaned = [_phrase(run) for run in runs]
+    best = max(cleaned, key=lambda words: sum(w not in LINKS for w in words))
+    return _phrase(_first_content_words(best, 5))
+
+
+def _words_and_breaks(brief: str) -> list[str]:
+    """The brief's normalised words, with "" where punctuation separates clauses."""
+    words: list[str] = []
+    for part in CLAUSE_BREAK.split(brief):
+        words += [*normalise(part).split(), ""]
+    return words
+
+
+#: Punctuation between clauses; a full stop only at a sentence end ("0.28" stays a number).
+CLAUSE_BREAK = re.compile(r"[,;:!?()\[\]]|\.(?=\s|$)|\s[-–—]+\s")
+#: Words that may link content words inside a subject phrase (never at its ends).
+LINKS = frozenset({"of", "out", "who", "that"})
+#: Adverbs that close a clause rather than name a thing ("drop out early", "pay late").
+CLAUSE_ADVERBS = frozenset(
+    """early late prematurely quickly slowly often again anymore soon now today yet already
+    first ever instead regularly frequently constantly repeatedly halfway midway""".split()
+)
+
+
+def _phrase(words: list[str]) -> list[str]:
+    """``words`` without linking words at either end, a clause-ending adverb, or a link
+    left dangling by the cut ("patients who" -> "patients")."""
+    words = list(words)
+    while words and (words[-1] in LINKS or (words[-1] in CLAUSE_ADVERBS and len(words) > 1)):
+        words.pop()
+    while words and words[0] in LINKS:
+        words.pop(0)
+    return words
+
+
+def _first_content_words(words: list[str], limit: int) -> list[str]:
+    """The words up to and including the ``limit``-th content word."""
+    kept: list[str] = []
+    for word in words:
+        if word not in LINKS and sum(w not in LINKS for w in kept) == limit:
+            break
+        kept.append(word)
+    return kept

@@ -194,10 +194,14 @@ class FactBank(Entry):
 
 
 class Variant(Strict):
-    """A subject the model covers: its terms, its slot values and its input overrides."""
+    """A subject the model covers: its terms, its slot values and its input overrides.
+    ``industries`` (vocabulary ids) also pick the variant when the brief names the model's
+    subject and one of these industries ("dental practices" + "missed recalls"), never on
+    the industry alone."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     terms: list[str] = Field(min_length=1)
+    industries: list[str] = Field(default_factory=list)
     slots: dict[str, str] = Field(default_factory=dict)
     inputs: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="input id -> fields to override (default, min, max...)"

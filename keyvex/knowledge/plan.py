@@ -91,6 +91,11 @@ def _weight(term: str) -> float:
     return 1.0 + len(term.rstrip("*").split())
 
 
+def _points(terms: list[str], core: str) -> float:
+    """Matched terms' weight; a term found only in the creator's offer counts half."""
+    return sum(_weight(t) * (1 if has_term(core, t) else 0.5) for t in terms)
+
+
 def _matches(text: str, terms: list[str]) -> list[str]:
     return [t for t in terms if has_term(text, t)]
 
@@ -129,14 +134,26 @@ def candidates(u: Understanding) -> list[Plan]:
         if isinstance(entry, CalculatorModel):
             options += [(v, base + _matches(text, v.terms)) for v in entry.variants]
         for variant, hits in options:
-            if not hits or (variant is not None and hits == base):
+            own = hits[len(base) :]  # the variant's own words
+            if variant is None:
+                score = _points(base, core)
+            elif own:  # a variant alone (no family term) is a weak signal: "nurses" is no
+                score = _points(own, core) + (_points(base, core) + 0.5 if base else 0)
+                score = score if base else score / 2  # turnover brief
+            elif base and (own := _industry_hit(u, text, variant)):
+                score = _points(base, core) + 0.25  # below a variant its own words name
+            if not base + own or (variant is not None and not own):
                 continue
-            score = sum(_weight(t) * (1 if has_term(core, t) else 0.5) for t in hits)
-            if variant is not None:  # a variant alone (no family term) is a weak signal:
-                score = score + 0.5 if base else score / 2  # "nurses" is no turnover brief
-            scored.append((score, order, Plan(u, kind, entry, variant, hits)))
+            scored.append((score, order, Plan(u, kind, entry, variant, base + own)))
     scored.sort(key=lambda s: (-s[0], s[1]))
     return [plan for _, _, plan in scored]
+
+
+def _industry_hit(u: Understanding, text: str, variant: Variant) -> list[str]:
+    """The brief's word for its industry, when ``variant`` serves that industry."""
+    if u.industry is None or u.industry.id not in variant.industries:
+        return []
+    return [t for t in u.industry.terms if has_term(text, t)][:1]
 
 
 def choose(u: Understanding) -> Plan:

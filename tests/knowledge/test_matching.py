@@ -14,3 +14,23 @@ def test_an_audience_word_that_names_a_variant_does_not_pull_the_brief_elsewhere
 def test_a_variant_with_its_family_term_still_wins() -> None:
     plan = choose(understand("Payroll outsourcing calculator for cafe owners"))
     assert plan.source_id == "outsourcing-cost/payroll"
+
+
+def test_a_quiz_that_asks_how_ready_the_visitor_is_is_a_scorecard() -> None:
+    assert understand("Quiz: how ready is your gym for peak season?").kind == "assessment"
+    assert understand("fun quiz - are your stores prepared for black friday?").kind == "assessment"
+    assert understand("Which yoga style are you ready for? quiz").kind == "outcome_quiz"
+
+
+def test_the_subject_is_a_phrase_not_a_fragment() -> None:
+    u = understand("How much do we lose from apprentices who drop out of training early?")
+    assert u.subject_words == "apprentices who drop out of training".split()
+    u = understand("pricing: large office buildings, deep cleaning")
+    assert u.subject_words == ["large", "office", "buildings"]  # punctuation ends a phrase
+
+
+def test_a_variant_follows_the_brief_s_industry_only_with_its_family_s_words() -> None:
+    plan = choose(understand("Missed recalls calculator for veterinary practices"))
+    assert plan.source_id == "missed-recall-cost/veterinary"
+    plan = choose(understand("A revenue calculator for veterinary practices"))
+    assert plan.entry is None or plan.entry.id != "missed-recall-cost"
