@@ -11,7 +11,7 @@ from keyvex.tools._contrast import AA_TEXT, contrast_ratio
 from keyvex.tools._names import PLACEHOLDER_PATTERN, block_refs, formula_names, input_names, texts
 from keyvex.tools._report import Issue
 from keyvex.tools.definition import ToolDefinition
-from keyvex.tools.results import ChartBlock, HeadlineBlock
+from keyvex.tools.results import ChartBlock, CtaBlock, HeadlineBlock, placeholder_host
 
 PLACEHOLDER = re.compile(PLACEHOLDER_PATTERN)
 
@@ -217,6 +217,15 @@ def _warnings(tool: ToolDefinition) -> Iterator[Issue]:
         yield warn("test_cases", "no_test_cases", "Add test cases so changes cannot break results.")
     if not tool.results:
         yield warn("results", "no_results", "The tool shows no result blocks.")
+    for index, block in enumerate(tool.results):
+        host = placeholder_host(block.url) if isinstance(block, CtaBlock) else None
+        if isinstance(block, CtaBlock) and host is not None:
+            yield warn(
+                f"results[{index}].url",
+                "placeholder_link",
+                f"The '{block.label}' button links to {host}, a placeholder address that "
+                "leads nowhere: give it your booking page, email or phone link.",
+            )
     used = used_names(tool)
     for index, item in enumerate(tool.inputs):
         if item.id not in used:

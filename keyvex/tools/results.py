@@ -20,6 +20,31 @@ from keyvex.tools._common import (
 
 DisplayFormat = Literal["number", "currency", "percent", "date"]
 CTA_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+#: Domains reserved for examples and tests (RFC 2606, RFC 6761): a link to one leads nowhere.
+PLACEHOLDER_DOMAINS = ("example.com", "example.net", "example.org")
+PLACEHOLDER_SUFFIXES = (".example", ".test", ".invalid", ".localhost")
+
+
+def placeholder_host(url: str) -> str | None:
+    """The reserved example domain a web or mailto link points at, or None.
+
+    Templates and composed tools ship ``https://example.com/book-a-call`` until the creator
+    gives their own link; verification warns about it so no live page keeps a dead button.
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme in {"http", "https"}:
+        host = (parts.hostname or "").rstrip(".")
+    elif scheme == "mailto":
+        host = parts.path.rpartition("@")[2].split("?")[0].lower().rstrip(".")
+    else:
+        return None
+    for domain in PLACEHOLDER_DOMAINS:
+        if host == domain or host.endswith("." + domain):
+            return domain
+    if host == "localhost" or host.endswith(PLACEHOLDER_SUFFIXES):
+        return host
+    return None
 
 
 class Constant(Strict):

@@ -86,7 +86,9 @@ def test_the_knowledge_base_has_the_promised_breadth() -> None:
 def test_every_composed_tool_verifies_clean(name: str, tool: ToolDefinition) -> None:
     report = verify(tool)
     assert not report.errors, [f"{i.path}: {i.message}" for i in report.errors]
-    assert not report.warnings, [f"{i.path}: {i.message}" for i in report.warnings]
+    # Composed tools link their button to a placeholder until the creator gives their own.
+    warnings = [i for i in report.warnings if i.code != "placeholder_link"]
+    assert not warnings, [f"{i.path}: {i.message}" for i in warnings]
     assert tool.test_cases, f"{name} has no test cases"
 
 

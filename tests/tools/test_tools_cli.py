@@ -18,11 +18,21 @@ runner = CliRunner()
 
 def test_verify_clean_template_exits_zero(tmp_path: Path) -> None:
     path = tmp_path / "roi.json"
-    path.write_text(get_template("roi-calculator").model_dump_json())
+    template = get_template("roi-calculator").model_dump_json()
+    path.write_text(template.replace("https://example.com/book-a-call", "tel:+441632960001"))
     result = runner.invoke(app, ["verify", str(path)])
     assert result.exit_code == 0, result.output
     assert "OK - quality 100/100" in result.output
     assert "test cases 4/4 passed" in result.output
+
+
+def test_verify_warns_about_a_placeholder_link_without_failing(tmp_path: Path) -> None:
+    path = tmp_path / "roi.json"
+    path.write_text(get_template("roi-calculator").model_dump_json())  # ships example.com
+    result = runner.invoke(app, ["verify", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "OK - quality 95/100, 0 error(s), 1 warning(s)" in result.output
+    assert "links to example.com, a placeholder address" in result.output
 
 
 def test_verify_reports_errors_and_exits_one(tmp_path: Path) -> None:

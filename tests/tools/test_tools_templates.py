@@ -24,7 +24,9 @@ def test_library_covers_the_promised_kinds() -> None:
 def test_template_verifies_with_zero_errors(tool: ToolDefinition) -> None:
     report = verify(tool)
     assert report.errors == [], report.errors
-    assert report.warnings == [], report.warnings
+    # A template is a starting point: its button links to a placeholder the creator replaces
+    # (co-creation asks for the link; verification says so until it is given).
+    assert [w.code for w in report.warnings if w.code != "placeholder_link"] == [], report.warnings
     assert report.stats.test_cases_passed == len(tool.test_cases) >= 2
     assert report.stats.samples >= 200
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
-from keyvex.tools import parse_tool, verify
+import pytest
+
+from keyvex.tools import get_template, parse_tool, verify
 
 CLEAN: dict[str, Any] = {
     "id": "clean",
@@ -175,3 +178,30 @@ def test_hidden_calculation_failures_are_warnings() -> None:
     assert [(w.code, w.path) for w in report.warnings] == [
         ("sample_error", "calculations[2].formula")
     ]
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("https://example.com/book-a-call", "example.com"),
+        ("https://www.example.org/", "example.org"),
+        ("mailto:hello@example.net", "example.net"),
+        ("https://shop.test/book", "shop.test"),
+        ("https://calendly.com/jo/intro", None),
+        ("https://examples.com/", None),
+        ("mailto:jo@smiledental.co.uk", None),
+        ("tel:+441632960001", None),
+    ],
+)
+def test_a_button_linking_to_a_placeholder_domain_is_a_warning(url: str, host: str | None) -> None:
+    data = json.loads(get_template("roi-calculator").model_dump_json())
+    index = next(i for i, b in enumerate(data["results"]) if b["type"] == "cta")
+    data["results"][index]["url"] = url
+    report = verify(parse_tool(data))
+    found = [w for w in report.warnings if w.code == "placeholder_link"]
+    assert report.ok
+    if host is None:
+        assert not found
+    else:
+        assert [w.path for w in found] == [f"results[{index}].url"]
+        assert f"links to {host}, a placeholder address" in found[0].message

@@ -6,6 +6,7 @@ from keyvex.ai.models import Question, QuestionOption
 from keyvex.knowledge import Understanding, knowledge_base
 from keyvex.knowledge.plan import Plan
 from keyvex.tools import ToolDefinition
+from keyvex.tools.results import placeholder_host
 
 MAX_QUESTIONS = 6
 LEAD_TIMING = {
@@ -103,11 +104,14 @@ def next_step_question(draft: ToolDefinition, u: Understanding) -> Question:
     cta = next((b for b in draft.results if b.type == "cta"), None)
     label = getattr(cta, "label", "Book a call")
     url = getattr(cta, "url", "")
+    if placeholder_host(url) is not None:  # never offered as if it were the creator's link
+        url = ""
     parts = [
         Question(id="label", prompt="Button text", input_type="text", placeholder=label,
                  default=label),
         Question(id="url", prompt="Booking page, email or phone link", input_type="text",
-                 placeholder="https://…", default=url),
+                 placeholder="https://your-site.com/book, mailto:you@… or tel:+…",
+                 default=url),
     ]  # fmt: skip
     said = f" (you mentioned {u.offer})" if u.offer else ""
     return Question(
