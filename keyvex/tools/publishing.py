@@ -83,18 +83,36 @@ def slug_key(slug: str) -> tuple[str, str]:
 SLUG_FROM_TITLE_MAX = 50
 
 
+#: Words a long title's address can do without ("what-are-missed-recalls-costing-your-
+#: practice" reads as well as "missed-recalls-costing-practice").
+SLUG_FILLER = frozenset(
+    "a an the and or of to for in on at by with from into about this that these those "
+    "what which who how much many is are be was were do does did would will could can "
+    "should your you our my their its it we they i me us".split()
+)
+
+
 def slugify(title: str, limit: int = SLUG_FROM_TITLE_MAX) -> str:
     """The address made from a title: ASCII words joined by dashes, at most ``limit`` long.
 
-    A long title is cut at the last dash that fits, so the address ends with a whole word
-    ("return-on-investment", never "return-on-invest"); only a first word longer than the
-    limit on its own is cut, as there is no boundary to cut at.
+    A title that fits is kept word for word. A longer one first loses its filler words
+    (``SLUG_FILLER``), then, if still too long, is cut after the last whole word that fits,
+    never ending on a filler word ("missed-recalls-return-investment", not
+    "missed-recalls-what-return-on-investment-would"); only a first word longer than the
+    limit on its own is cut inside it, as there is no boundary to cut at.
     """
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-    if len(slug) > limit:
-        cut = slug.rfind("-", 0, limit + 1)
-        slug = slug[:cut] if cut > 0 else slug[:limit]
+    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
+    if len("-".join(words)) > limit:
+        words = [w for w in words if w not in SLUG_FILLER] or words
+    kept: list[str] = []
+    for word in words:
+        if len("-".join([*kept, word])) > limit:
+            break
+        kept.append(word)
+    while len(kept) > 1 and kept[-1] in SLUG_FILLER:
+        kept.pop()
+    slug = "-".join(kept) if kept else "-".join(words)[:limit]
     return slug or "tool"
 
 

@@ -75,8 +75,9 @@ def test_an_address_from_a_long_title_ends_with_a_whole_word(alice: Any) -> None
     title = "How much could a marketing automation platform save your growing agency each year"
     tool = alice.post("/api/v1/tools", json={**roi(), "title": title}).json()
     slug = alice.post(f"/api/v1/tools/{tool['id']}/publish").json()["slug"]
-    assert slug == "how-much-could-a-marketing-automation-platform"  # not "...-platform-sa"
-    assert len(slug) <= 50 and title.lower().replace(" ", "-").startswith(slug + "-")
+    # filler words go first, then the cut is after a whole word (not "...-platform-sa")
+    assert slug == "marketing-automation-platform-save-growing-agency"
+    assert len(slug) <= 50 and set(slug.split("-")) <= set(title.lower().split())
     other = alice.post("/api/v1/tools", json={**roi(), "title": title}).json()
     again = alice.post(f"/api/v1/tools/{other['id']}/publish").json()["slug"]
     assert again == f"{slug}-2"
