@@ -19,6 +19,7 @@ class Formula(Protocol):
     """What the engine needs from a compiled formula."""
 
     names: frozenset[str]
+    functions: frozenset[str]
 
     def evaluate(self, variables: Any = None, tables: Any = None) -> Any: ...
 
@@ -46,6 +47,8 @@ class CompiledTool:
     table_filters: dict[int, list[Formula]] = field(default_factory=dict)
     #: Each such block's table rows in its sort order, computed on first use.
     table_order: dict[int, list[Any]] = field(default_factory=dict)
+    #: Whether some formula calls TODAY() or NOW(): only then does run() hand it the time.
+    reads_clock: bool = False
 
     @property
     def tool(self) -> ToolDefinition:
@@ -110,7 +113,19 @@ def _build(tool: ToolDefinition) -> CompiledTool:
         condition = outcome.condition
         source = _compile(condition, f"outcomes[{index}].condition") if condition else None
         compiled.conditions.append((outcome, source))
+    compiled.reads_clock = any(not CLOCK_FUNCTIONS.isdisjoint(f.functions) for f in _all(compiled))
     return compiled
+
+
+#: The functions that read the evaluation time (``formula.NOW_TABLE``).
+CLOCK_FUNCTIONS = frozenset({"TODAY", "NOW"})
+
+
+def _all(compiled: CompiledTool) -> list[Formula]:
+    found = [*compiled.visibility.values(), *(f for _, f in compiled.calculations)]
+    found += [f for _, f in compiled.conditions if f is not None]
+    found += [f for filters in compiled.table_filters.values() for f in filters]
+    return found
 
 
 def table_rows(table: DataTable) -> list[dict[str, Any]]:

@@ -71,7 +71,10 @@ def run(tool: ToolDefinition, answers: Mapping[str, Any], now: datetime | None =
 
 
 def _at(compiled: CompiledTool, now: datetime | None) -> CompiledTool:
-    """The compiled tool whose tables carry the evaluation time (formula.NOW_TABLE)."""
+    """The compiled tool whose tables carry the evaluation time (formula.NOW_TABLE); the
+    tool itself when no formula reads the time (most tools: a copy per run saved)."""
+    if not compiled.reads_clock:
+        return compiled
     moment = now if now is not None else datetime.fromtimestamp(clock.now(), UTC)
     timed = copy.copy(compiled)
     tables: dict[str, Any] = {**compiled.tables, formula.NOW_TABLE: formula.date_serial(moment)}

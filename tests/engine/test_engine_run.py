@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -344,3 +345,17 @@ def test_multiselect_and_default_yes_no_points_in_assessments() -> None:
         "max": 1.0,
         "percent": 100.0,
     }
+
+
+def test_today_in_a_calculation_reads_the_time_run_is_given() -> None:
+    data = CALCULATOR.model_dump()
+    data["calculations"].append(
+        {"id": "days_to_2030", "label": "Days to 2030", "formula": "DATE(2030, 1, 1) - TODAY()"}
+    )
+    dated = parse_tool(data)
+    answers = {"amount": 1000, "rate": 5, "years": 5}
+    eve = run(dated, answers, now=datetime(2029, 12, 31, 23, 59, tzinfo=UTC))
+    earlier = run(dated, answers, now=datetime(2029, 12, 1, 8, 0, tzinfo=UTC))
+    assert (eve.values["days_to_2030"], earlier.values["days_to_2030"]) == (1.0, 31.0)
+    # only a tool whose formulas read the time is handed it (the others skip that work)
+    assert compile_tool(dated).reads_clock and not compile_tool(CALCULATOR).reads_clock
