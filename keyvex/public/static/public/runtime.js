@@ -372,7 +372,12 @@
     }
   }
   if (origin && window.ResizeObserver) new ResizeObserver(reportHeight).observe(doc.documentElement);
-  function announce(text) { status.textContent = ""; setTimeout(function () { status.textContent = text; }, 30); }
+  var announced = 0;
+  function announce(text) {
+    clearTimeout(announced);
+    status.textContent = "";
+    if (text) announced = setTimeout(function () { status.textContent = text; }, 30);
+  }
   function focusFirst(box) {
     var target = box.querySelector("h2,h1,legend,.kvx-label");
     if (target) { if (!target.hasAttribute("tabindex")) target.tabIndex = -1; target.focus(); }
@@ -393,9 +398,8 @@
   function submitLead(ev) {
     ev.preventDefault();
     var state = collect(), contact = {}, button = $("kvx-lead-submit"), general = $("kvx-lead-error");
-    T.lead.fields.forEach(function (f) { contact[f.id] = $("kvx-lead-" + f.id).value.trim(); showError(f.id, "", "kvx-lead-"); });
-    showError("consent", "", "kvx-lead-");
-    general.textContent = "";
+    T.lead.fields.forEach(function (f) { contact[f.id] = $("kvx-lead-" + f.id).value.trim(); });
+    clearLeadErrors();
     S.key = S.key || newKey();
     save();
     var payload = {
@@ -413,12 +417,12 @@
         (r[1].errors || []).forEach(function (e) { errors[e.field] = e.message; });
         Object.keys(errors).forEach(function (k) {
           var name = k.replace(/^(contact|answers)\./, "");
-          var shown = showError(name, errors[k], "kvx-lead-") || showError(name, errors[k]);
+          var shown = showError(name, errors[k], "kvx-lead-") || (showError(name, errors[k]) && answerErrors.push(name));
           if (!shown) general.textContent = errors[k];
           first = first || $("kvx-lead-" + name) || $("kvx-in-" + name);
         });
         if (!Object.keys(errors).length) general.textContent = r[1].detail || "That did not work. Please try again.";
-        announce("Please check the highlighted fields.");
+        if (first) announce("Please check the highlighted fields.");
         if (first && first.focus) first.focus();
       })
       .catch(function () {
@@ -426,8 +430,18 @@
         general.textContent = "We could not send that. Check your connection and try again.";
       });
   }
+  /* Field errors, the form-level error and the "check the fields" status of an earlier try. */
+  var answerErrors = [];  /* answers the server refused when the lead was sent */
+  function clearLeadErrors() {
+    T.lead.fields.forEach(function (f) { showError(f.id, "", "kvx-lead-"); });
+    answerErrors.splice(0).forEach(function (id) { showError(id, ""); });
+    showError("consent", "", "kvx-lead-");
+    $("kvx-lead-error").textContent = "";
+    announce("");
+  }
   function leadAccepted(data) {
     var thanks = $("kvx-lead-thanks");
+    clearLeadErrors();
     S.lead = true;
     leadBox.hidden = true;
     forget();
