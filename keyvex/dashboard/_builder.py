@@ -18,8 +18,9 @@ from anyio import to_thread
 from keyvex import formula
 from keyvex.accounts.models import User
 from keyvex.app import App
-from keyvex.dashboard._builder_cases import only_cases_differ, rerecord
+from keyvex.dashboard._builder_cases import rerecord
 from keyvex.dashboard._builder_prune import named, prune
+from keyvex.dashboard._save_report import editor_path, save_report
 from keyvex.errors import Conflict, Invalid
 from keyvex.tools import (
     FONT_STACKS,
@@ -39,7 +40,6 @@ CHANGED_MEANWHILE = (
     "Reload the page to edit the current version, then make your change again."
 )
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
-INDEX = re.compile(r"\[(\d+)\]")
 MAX_DRAFT_BYTES = 900_000
 
 
@@ -53,11 +53,14 @@ class DraftRefused(Invalid):
         errors: list[dict[str, str]],
         removed: list[dict[str, Any]] | None = None,
         results_changed: bool = False,
+        summary: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message, fields={e["path"]: e["message"] for e in errors})
         self.errors = errors
         self.removed = removed or []
         self.results_changed = results_changed
+        #: For a verification refusal: root problems, failing test cases, follow-on failures.
+        self.summary = summary or {}
 
 
 @dataclass
@@ -87,11 +90,6 @@ class Removal:
     default: float | str | bool = 0
     label: str = ""
     used_by: list[str] = field(default_factory=list)
-
-
-def editor_path(path: str) -> str:
-    """``inputs[2].options[0].value`` -> ``inputs.2.options.0.value`` (the editor's data-path)."""
-    return INDEX.sub(r".\1", path).lstrip(".")
 
 
 INPUT_TYPES = (
@@ -222,23 +220,16 @@ def _parse(draft: dict[str, Any]) -> ToolDefinition:
 
 
 async def _verified(tool: ToolDefinition) -> int:
-    """The number of warnings, or DraftRefused with every error at its editor path."""
+    """The number of warnings, or DraftRefused worded for the creator (``_save_report``)."""
     report = await to_thread.run_sync(verify, tool)
     if not report.errors:
         return len(report.warnings)
-    errors = [{"path": editor_path(i.path), "message": i.message} for i in report.errors]
-    count = len(errors)
-    if only_cases_differ(errors):
-        cases = len({e["path"].split(".")[1] for e in errors})
-        raise DraftRefused(
-            f"Not saved: {cases} test case{'s' if cases != 1 else ''} no longer match the tool "
-            "(other results, or answers it now refuses or lacks). If the tool is right, "
-            "update the test cases.",
-            errors,
-            results_changed=True,
-        )
+    refusal = await to_thread.run_sync(save_report, tool, report.errors)
     raise DraftRefused(
-        f"Not saved: verification found {count} error{'s' if count != 1 else ''}.", errors
+        refusal.detail,
+        refusal.errors,
+        results_changed=refusal.results_changed,
+        summary=refusal.problem(),
     )
 
 

@@ -1,7 +1,6 @@
-"""Test cases after an edit in the editor: which refusals only say the recorded cases no
-longer match, and re-recording each case against the edited tool (when the creator confirms):
-answers the tool now refuses or lacks are replaced by sample answers, then every expected
-value and outcome is taken from what the tool gives."""
+"""Test cases after an edit in the editor: re-recording each case against the edited tool
+(when the creator confirms): answers the tool now refuses or lacks are replaced by sample
+answers, then every expected value and outcome is taken from what the tool gives."""
 
 from __future__ import annotations
 
@@ -16,11 +15,6 @@ from keyvex.tools import (
     parse_tool,
     value_for,  # the answers verification itself samples
 )
-
-
-def only_cases_differ(errors: list[dict[str, str]]) -> bool:
-    """Every refusal is a test case's answers or expectations."""
-    return bool(errors) and all(e["path"].startswith("test_cases.") for e in errors)
 
 
 def _answers(tool: ToolDefinition, answers: dict[str, Any], refused: set[str]) -> dict[str, Any]:

@@ -59,6 +59,7 @@ async def save(request: Request, tool_id: str, app: AppDep, user: CurrentUser) -
             "errors": [{"field": e["path"], "message": e["message"]} for e in exc.errors],
             "removed": exc.removed,
             "results_changed": exc.results_changed,
+            **exc.summary,
         }
         return JSONResponse(problem, status_code=422, media_type="application/problem+json")
     except Conflict as exc:

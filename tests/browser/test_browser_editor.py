@@ -409,11 +409,61 @@ def test_a_refused_formula_shows_its_error_once(
     formula.fill("total_benefit - investmnt")
     calc.locator(".formula-error").first.wait_for()
     message = save(page)
-    assert message.startswith("Not saved: verification found"), message
+    assert message.startswith("Not saved: 1 problem to fix, in Calculation 'Net gain'"), message
     assert formula.get_attribute("aria-invalid") == "true"
     shown = calc.locator(".ed-field.ed-formula").inner_text()
     sentence = calc.locator(".formula-error p").first.inner_text()
     assert shown.count(sentence) == 1, shown
+    refused = "the server responded with a status of 422"
+    assert [p for p in page_problems if refused not in p] == []
+
+
+def test_a_formula_typo_is_reported_in_the_tools_words_and_the_version_follows_saves(
+    site: Any, page: Any, page_problems: list[str]
+) -> None:
+    url = site.url
+    sign_up(page, url)
+    template = get_template("roi-calculator")
+    page.goto(f"{url}/dashboard/new")
+    page.get_by_role("button", name=f"Use template: {template.title}").click()
+    page.wait_for_url("**/dashboard/tools/*?done=created")
+    page.goto(page.url.split("?")[0] + "/edit")
+    assert page.locator("#ed-version").inner_text() == "1"
+    calc = page.locator('[data-path="calculations.0"]')
+    calc.get_by_role("button", name="Show this calculation's fields").click()
+    formula = calc.locator("textarea.formula-input")
+    right = formula.input_value()
+    formula.fill(right.replace("monthly_revenue_gain", "monthly_revenue_gian"))
+    message = save(page)
+    assert message.startswith(
+        "Not saved: 1 problem to fix, in Calculation 'Monthly benefit' › Formula. "
+        "4 test cases fail too"
+    ), message
+    bar = page.locator(".ed-savebar")
+    problems = str(page.locator("#ed-problems").text_content())
+    assert problems.startswith("Calculation 'Monthly benefit' › Formula: Unknown name"), problems
+    cases = str(page.locator("#ed-case-list").text_content())
+    assert "Monthly benefit should be $3,900, is blank" in cases
+    assert "and 1 more test case." in cases
+    assert "test_cases." not in str(bar.text_content())
+    # The bar stays a strip at the bottom; its details scroll and fold away.
+    viewport = page.viewport_size
+    assert viewport is not None
+    assert bar.bounding_box()["height"] < viewport["height"] * 0.45
+    details = page.locator("#ed-report-more")
+    was_open = details.evaluate("d => d.open")  # open on a desktop, folded on a phone
+    details.locator("summary").click()
+    assert details.evaluate("d => d.open") is not was_open
+    formula.fill(f"({right}) * 1.1")
+    assert "3 test cases no longer match the tool" in save(page)
+    page.get_by_role("button", name="Update the test cases to the new results and save").click()
+    page.locator("#ed-status", has_text="Saved as version 2").wait_for()
+    assert page.locator("#ed-version").inner_text() == "2"
+    formula.fill(right)
+    assert save(page).startswith("Not saved: 3 test cases")
+    page.get_by_role("button", name="Update the test cases to the new results and save").click()
+    page.locator("#ed-status", has_text="Saved as version 3").wait_for()
+    assert "editing version 3" in page.locator(".dash-head .hint").inner_text()
     refused = "the server responded with a status of 422"
     assert [p for p in page_problems if refused not in p] == []
 

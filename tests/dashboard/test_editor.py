@@ -237,9 +237,70 @@ def test_a_draft_that_fails_verification_is_refused_at_the_formula(alice: Any) -
     response = save(alice, tool_id, d, 1)
     assert response.status_code == 422
     body = response.json()
-    assert body["detail"].startswith("Not saved: verification found")
+    assert body["detail"].startswith("Not saved: 1 problem to fix, in Calculation 'Net gain'")
     assert any(e["field"] == "calculations.2.formula" for e in body["errors"])
     assert alice.tool(tool_id).version == 1
+
+
+def test_a_formula_typo_is_named_first_and_the_test_cases_it_breaks_are_grouped(
+    alice: Any,
+) -> None:
+    tool_id = alice.create_from_template("roi-calculator")
+    d = draft_of(alice, tool_id)
+    d["calculations"][0]["formula"] = d["calculations"][0]["formula"].replace(
+        "monthly_revenue_gain", "monthly_revenue_gian"
+    )
+    body = save(alice, tool_id, d, 1).json()
+    assert body["detail"] == (
+        "Not saved: 1 problem to fix, in Calculation 'Monthly benefit' › Formula. "
+        "4 test cases fail too, probably because of it."
+    )
+    [problem] = body["problems"]
+    assert problem["field"] == "calculations.0.formula"
+    assert problem["where"] == "Calculation 'Monthly benefit' › Formula"
+    assert "Did you mean 'monthly_revenue_gain'?" in problem["message"]
+    # One line per case, in the tool's labels and formats; three cases and a count.
+    assert len(body["failing_cases"]) == 3 and body["more_cases"] == 1
+    first = body["failing_cases"][0]
+    assert first.startswith("'defaults': Monthly benefit should be $3,900, is blank;")
+    assert first.endswith("; and 3 more")
+    assert "test_cases." not in json.dumps(body["failing_cases"])
+    # Formulas that only fail because they read the broken one are summed up, not marked.
+    assert body["follow_on"][0] == "4 other calculations cannot be calculated until then."
+    assert "the outcomes 'A strong business case' and 'Pays for itself'" in body["follow_on"][1]
+    marked = {e["field"] for e in body["errors"] if not e["field"].startswith("test_cases.")}
+    assert marked == {"calculations.0.formula"}
+
+
+def test_changed_results_are_listed_per_case_with_values_as_the_tool_shows_them(
+    alice: Any,
+) -> None:
+    tool_id = alice.create_from_template("roi-calculator")
+    d = draft_of(alice, tool_id)
+    d["calculations"][0]["formula"] = f"({d['calculations'][0]['formula']}) * 1.1"
+    body = save(alice, tool_id, d, 1).json()
+    assert body["results_changed"] is True
+    assert body["detail"].startswith("Not saved: 3 test cases no longer match the tool")
+    assert body["problems"] == []
+    assert body["failing_cases"][0].startswith(
+        "'defaults': Monthly benefit should be $3,900, is $4,290; "
+        "Net gain should be $68,600, is $77,960; "
+        "Payback period should be 6.4 months, is 5.8 months; and 2 more"
+    )
+    assert "Net gain should be -$38,000, is -$36,800;" in body["failing_cases"][1]
+    assert not re.search(r"\d\.\d{5}", json.dumps(body["failing_cases"]))  # no float noise
+
+
+def test_close_values_get_the_decimals_that_tell_them_apart(alice: Any) -> None:
+    from keyvex.dashboard._save_report import case_line
+    from keyvex.tools import parse_tool
+
+    tool_id = alice.create_from_template("roi-calculator")
+    d = draft_of(alice, tool_id)
+    d["test_cases"] = [d["test_cases"][0]]
+    d["test_cases"][0]["expected"] = {"payback_months": 6.9}  # the tool gives 6.4103
+    line = case_line(parse_tool(d), parse_tool(d).test_cases[0])
+    assert line == "'defaults': Payback period should be 6.9 months, is 6.4 months"
 
 
 def test_removing_a_question_formulas_use_is_refused_naming_them(alice: Any) -> None:

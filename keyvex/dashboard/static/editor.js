@@ -199,8 +199,8 @@
       if (keep.length) el.setAttribute("aria-describedby", keep.join(" "));
       else el.removeAttribute("aria-describedby");
     });
-    $("ed-problems").textContent = "";
-    $("ed-problems").hidden = true;
+    ["ed-problems", "ed-case-list", "ed-follow"].forEach(function (id) { $(id).textContent = ""; });
+    ["ed-report-more", "ed-problems", "ed-cases", "ed-follow"].forEach(function (id) { $(id).hidden = true; });
     $("ed-offers").textContent = "";
     $("ed-offers").hidden = true;
   }
@@ -228,28 +228,62 @@
     place.insertBefore(p, place.firstChild);
     return firstControl(target) || target;
   }
+  /* The save bar: the root problems first (where + what, each a link to its field), then the
+     failing test cases, then what fails only because of them. */
+  function item(list, parts) {
+    var li = document.createElement("li");
+    parts.forEach(function (part) { li.appendChild(part); });
+    list.appendChild(li);
+    list.hidden = false;
+  }
+  function text(value) { return document.createTextNode(value); }
+  function goTo(where, target) {
+    var link = document.createElement("button");
+    link.type = "button";
+    link.className = "link ed-goto";
+    link.textContent = where;
+    link.addEventListener("click", function () {
+      target.focus({ preventScroll: true });
+      target.scrollIntoView({ block: "center" });
+    });
+    return link;
+  }
+  function report(data, marked) {
+    var problems = data.problems;
+    if (!problems) {  // refusals without a summary (parse errors, removals): what has no field
+      problems = (data.errors || []).filter(function (err) { return !marked[err.field]; })
+        .map(function (err) { return { field: err.field, where: err.field || "The tool", message: err.message }; });
+    }
+    problems.forEach(function (p) {
+      var target = marked[p.field], where = target ? goTo(p.where, target) : document.createElement("strong");
+      if (!target) where.textContent = p.where;
+      item($("ed-problems"), [where, text(": " + p.message)]);
+    });
+    (data.failing_cases || []).forEach(function (line) { item($("ed-case-list"), [text(line)]); });
+    if (data.more_cases) item($("ed-case-list"), [text("and " + data.more_cases + " more test case" + (data.more_cases === 1 ? "" : "s") + ".")]);
+    $("ed-cases").hidden = !(data.failing_cases || []).length;
+    (data.follow_on || []).forEach(function (line) { item($("ed-follow"), [text(line)]); });
+    $("ed-report-more").hidden = $("ed-problems").hidden && $("ed-cases").hidden && $("ed-follow").hidden;
+    $("ed-report-more").open = !window.matchMedia("(max-width: 40rem)").matches;  // a phone: folded
+  }
   function showProblems(data) {
-    var unplaced = [], first = null;
+    var first = null, marked = {}, placed = 0;
     (data.errors || []).forEach(function (err) {
       var target = err.field ? E.find(err.field) : null;
-      if (!target) { unplaced.push(err); return; }
-      var marked = mark(target, err.message);
-      if (!first) first = marked;
+      if (!target) return;
+      marked[err.field] = mark(target, err.message);
+      placed += 1;
+      if (!first) first = marked[err.field];
     });
-    var placed = (data.errors || []).length - unplaced.length;
     var note = placed ? (placed === 1 ? " It is marked below its field." : " Each is marked below its field.") : "";
     status((data.detail || "Not saved.") + note, true);
-    unplaced.forEach(function (err) {
-      var li = document.createElement("li"), code = document.createElement("code");
-      code.textContent = err.field || "tool";
-      li.appendChild(code);
-      li.appendChild(document.createTextNode(" " + err.message));
-      $("ed-problems").appendChild(li);
-    });
-    $("ed-problems").hidden = !unplaced.length;
+    report(data, marked);
     offers(data.removed || []);
     if (data.results_changed) offer("Update the test cases to the new results and save", function () { save(true); });
-    if (first && first.focus) first.focus();
+    if (first && first.focus) {
+      first.focus({ preventScroll: true });
+      first.scrollIntoView({ block: "center" });  // above the save bar, not under it
+    }
   }
   /* A removed question still used by formulas: keep its name as a constant holding its
      default, so every formula reads the same value as before. */
@@ -283,6 +317,7 @@
   }
   function saved(data) {
     form.setAttribute("data-version", String(data.version));
+    $("ed-version").textContent = String(data.version);
     if (data.definition) form.setAttribute("data-orig", JSON.stringify(data.definition));
     dirty = false;
     undo = null;
