@@ -24,14 +24,16 @@ from keyvex.ai.planner._edit_remove import (
     remove_input_edit,
     uses_of,
 )
+from keyvex.ai.planner._edit_replace import replace_text_edit, replace_wording
 from keyvex.ai.planner._edit_results import cta_edit, headline_edit, outcome_text_edit
 from keyvex.ai.planner._request import Request, split_clauses
 from keyvex.tools import ToolDefinition, verify
 
 CAN_DO = (
     "Offline I can add, remove, rename or move questions; change answer options and their "
-    "points; change the headline, outcome texts, advice and call to action; show, remove or "
-    "change the chart; set lead capture and its fields, colours, title and currency."
+    "points; change the headline, outcome texts, advice and call to action; replace a wording "
+    'everywhere (\'replace "A" with "B"\'); show, remove or change the chart; set lead '
+    "capture and its fields, colours, title and currency."
 )
 NEEDS_MODEL = (
     "I did not understand {part}, so nothing changed. " + CAN_DO + " Anything else needs an AI "
@@ -41,6 +43,7 @@ EDITS: tuple[Edit, ...] = (
     lead_field_edit,
     lead_edit,
     chart_edit,
+    replace_text_edit,
     outcome_text_edit,
     text_edit,
     headline_edit,
@@ -103,6 +106,9 @@ def _one(tool: ToolDefinition, clause: str, part: str) -> Change:
             raise
         hint = EDITOR_HINT.format(what="make the change by hand")
         raise NeedsModel(f"{exc.message} Or {hint[0].lower()}{hint[1:]}") from None
+    wording = replace_wording(clause)
+    if wording is not None:
+        raise refuse(f"No text of the tool says '{wording[0]}', so nothing changed.", "find it")
     raise refuse(NEEDS_MODEL.format(part=part), "make the change by hand")
 
 
