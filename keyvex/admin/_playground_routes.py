@@ -13,9 +13,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from keyvex.admin._views import render_admin
 from keyvex.errors import KeyvexError
 from keyvex.web.deps import AdminApiUser, AdminUser, AppDep, CsrfChecked
-from keyvex.web.templating import render
 
 
 def _service() -> Any:
@@ -25,7 +25,7 @@ def _service() -> Any:
 async def playground_page(request: Request, app: AppDep, admin: AdminUser) -> Response:
     context = {"section": "playground", "targets": _service().targets(app),
                "target": "process:conversation", "mode": "brief", "prompt": ""}  # fmt: skip
-    return render(request, "admin/playground.html", context)
+    return render_admin(request, "admin/playground.html", context)
 
 
 async def playground_run(
@@ -43,8 +43,8 @@ async def playground_run(
         context["run"] = await service.run_playground(app, admin, target, mode, prompt)
     except KeyvexError as exc:
         context["error"] = exc.message
-        return render(request, "admin/playground.html", context, status_code=exc.status)
-    return render(request, "admin/playground.html", context)
+        return render_admin(request, "admin/playground.html", context, status_code=exc.status)
+    return render_admin(request, "admin/playground.html", context)
 
 
 def register(router: APIRouter) -> None:

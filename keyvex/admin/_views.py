@@ -6,11 +6,17 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 from typing import Any
 
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from markupsafe import Markup, escape
+
 from keyvex.admin import charts
+from keyvex.admin._spenders import Spender
 from keyvex.admin.figures import Figures
 from keyvex.admin.usage import UsageSummary
 from keyvex.clock import now_iso
 from keyvex.errors import Invalid
+from keyvex.web.templating import render
 
 PERIODS = (7, 30, 90)
 
@@ -31,7 +37,24 @@ def ms(value: float | None) -> str:
     return f"{value / 1000:.2f} s" if value >= 1000 else f"{value:.0f} ms"
 
 
-FMT = SimpleNamespace(money=charts.money, number=number, rate=rate, ms=ms)
+def email(address: str | None) -> Markup:
+    """An address that may wrap after its "@" and before each "." of the domain (``<wbr>``),
+    so a narrow card breaks it at a readable place, not mid-word. Every part is escaped."""
+    local, at, domain = (address or "").rpartition("@")
+    if not at:
+        return escape(address or "")
+    parts = [escape(part) for part in domain.split(".")]
+    return escape(local) + Markup("@<wbr>") + Markup("<wbr>.").join(parts)
+
+
+FMT = SimpleNamespace(money=charts.money, number=number, rate=rate, ms=ms, email=email)
+
+
+def render_admin(
+    request: Request, name: str, context: dict[str, Any], *, status_code: int = 200
+) -> HTMLResponse:
+    """Render an admin page with the shared formatters (``fmt``) in scope."""
+    return render(request, name, {"fmt": FMT, **context}, status_code=status_code)
 
 
 def today() -> date:
@@ -60,7 +83,7 @@ def usage_context(summary: UsageSummary, days: int, filters: dict[str, str]) -> 
         "yesterday": yesterday,
         "today_figures": summary.day(today()),
         "failing": failing,
-        "top_creator": summary.creators[0] if summary.creators else None,
+        "top_creator": top_spender(summary),
         "cost_chart": charts.daily_bars(daily, f"AI cost per day {label}"),
         "requests_chart": charts.daily_bars(
             [(day, float(f.requests)) for day, f in summary.days],
@@ -76,6 +99,13 @@ def usage_context(summary: UsageSummary, days: int, filters: dict[str, str]) -> 
             ("Model", None, summary.by_model),
         ),  # fmt: skip
     }
+
+
+def top_spender(summary: UsageSummary) -> Spender | None:
+    """The creator who spent most, or None when nobody spent anything (a $0.00 "winner"
+    would only be the first name in the list)."""
+    first = summary.creators[0] if summary.creators else None
+    return first if first is not None and first.figures.cost_usd > 0 else None
 
 
 def figures_json(figures: Figures) -> dict[str, Any]:

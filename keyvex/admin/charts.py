@@ -6,6 +6,7 @@ CSS classes (no inline styles under the CSP), a ``<title>`` per bar for the exac
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 
@@ -14,15 +15,36 @@ from markupsafe import Markup
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 56, 10, 12, 28
 RANK_ROW, RANK_BAR, RANK_LABEL = 30, 20, 250
+#: Below a millionth of a dollar a cost shows as "<$0.000001".
+TINY = 1e-6
 
 
 def money(value: float | None) -> str:
-    """$1,234.57; small amounts keep four decimals ($0.0042); None -> '–'."""
+    """One money format for every admin figure: $1,234.57 and $0.42 to the cent; under a
+    cent, two significant digits ($0.0042, $0.00012) so a cheap request does not read as free;
+    $0.00 only for nothing; None -> '–'."""
     if value is None:
         return "–"
-    if value and abs(value) < 1:
-        return f"${value:,.4f}"
-    return f"${value:,.2f}"
+    size = abs(value)
+    sign = "-" if value < 0 else ""
+    if size >= 0.01 or size == 0:
+        return f"{sign}${size:,.2f}"
+    if size < TINY:
+        return f"{sign}<${TINY:.6f}"
+    decimals = 1 - math.floor(math.log10(size))
+    return f"{sign}${size:.{decimals}f}".rstrip("0")
+
+
+def axis_money(ticks: Sequence[float]) -> list[str]:
+    """Axis labels in dollars, all with the same decimals: whole dollars from $10 up, else the
+    fewest decimals (two at least) that show every tick exactly ($0.00, $0.50, $1.00)."""
+    if max(ticks, default=0.0) >= 10:
+        return [f"${t:,.0f}" for t in ticks]
+    decimals = next(
+        (d for d in range(2, 9) if all(abs(t * 10**d - round(t * 10**d)) < 1e-6 for t in ticks)),
+        8,
+    )
+    return [f"${t:,.{decimals}f}" for t in ticks]
 
 
 def _count(value: float) -> str:
@@ -64,11 +86,13 @@ def daily_bars(
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(title)}</title>",
     ]
-    for value in (0.0, top / 2, top):
+    ticks = (0.0, top / 2, top)
+    labels = axis_money(ticks) if money else [_count(v) for v in ticks]
+    for value, tick in zip(ticks, labels, strict=True):
         y = TOP + inner_h - inner_h * value / top
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
                      f'class="dash-gridline"/>')  # fmt: skip
-        parts.append(_text(LEFT - 6, y + 4, shown(value), "dash-axis", "end"))
+        parts.append(_text(LEFT - 6, y + 4, tick, "dash-axis", "end"))
     for i, (day, value) in enumerate(days):
         height = inner_h * value / top
         x = LEFT + slot * i + (slot - bar) / 2

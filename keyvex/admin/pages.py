@@ -13,14 +13,13 @@ from fastapi.responses import RedirectResponse, Response
 
 from keyvex.accounts.roles import account, list_users
 from keyvex.admin import _playground_routes, audit
-from keyvex.admin._views import period, usage_context
+from keyvex.admin._views import period, render_admin, usage_context
 from keyvex.admin.export import usage_csv
 from keyvex.admin.health import retry_dead_job, system_health
 from keyvex.admin.usage import usage_summary
 from keyvex.admin.users import DONE, Action, act_on_user
 from keyvex.errors import KeyvexError
 from keyvex.web.deps import AdminUser, AppDep, CsrfChecked
-from keyvex.web.templating import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 #: Served at ``/static/admin``.
@@ -39,7 +38,7 @@ async def usage_page(
                                   provider=provider or None)  # fmt: skip
     filters = {k: v for k, v in (("process", process), ("provider", provider)) if v}
     context = usage_context(summary, days, filters)
-    return render(request, "admin/usage.html", {"section": "usage", **context})
+    return render_admin(request, "admin/usage.html", {"section": "usage", **context})
 
 
 @router.get("/usage.csv")
@@ -61,13 +60,13 @@ async def users_page(
     users, more = await list_users(app, q)
     notice = DONE.get(done, "")
     context = {"section": "users", "users": users, "more": more, "q": q, "notice": notice}
-    return render(request, "admin/users.html", context)
+    return render_admin(request, "admin/users.html", context)
 
 
 @router.get("/users/{uid}/delete")
 async def delete_page(request: Request, app: AppDep, admin: AdminUser, uid: str) -> Response:
     target = await account(app, uid)
-    return render(request, "admin/delete.html", {"section": "users", "target": target})
+    return render_admin(request, "admin/delete.html", {"section": "users", "target": target})
 
 
 @router.post("/users/{uid}/{action}", dependencies=[CsrfChecked])
@@ -78,7 +77,7 @@ async def user_action(
         await act_on_user(app, admin, uid, action)
     except KeyvexError as exc:
         users, more = await list_users(app)
-        return render(request, "admin/users.html",
+        return render_admin(request, "admin/users.html",
                       {"section": "users", "users": users, "more": more, "q": "",
                        "error": exc.message}, status_code=exc.status)  # fmt: skip
     if uid == admin.id and action in ("delete", "disable", "revoke-admin"):
@@ -90,7 +89,7 @@ async def user_action(
 async def health_page(request: Request, app: AppDep, admin: AdminUser, done: Name = "") -> Response:
     health = await system_health(app)
     notice = "The job is queued again." if done == "retried" else ""
-    return render(request, "admin/health.html",
+    return render_admin(request, "admin/health.html",
                   {"section": "health", "health": health, "notice": notice})  # fmt: skip
 
 
@@ -106,7 +105,7 @@ async def audit_page(
     request: Request, app: AppDep, admin: AdminUser, cursor: Name = ""
 ) -> Response:
     entries, more = await audit.recent(app, cursor=cursor or None)
-    return render(request, "admin/audit.html",
+    return render_admin(request, "admin/audit.html",
                   {"section": "audit", "entries": entries, "cursor": more})  # fmt: skip
 
 

@@ -54,7 +54,7 @@ def test_an_administrator_reads_the_usage_page(
     page.wait_for_url("**/dashboard")
     page.get_by_role("link", name="Admin", exact=True).click()
     page.wait_for_url("**/admin")
-    assert page.locator("#kpi-yesterday").inner_text() == "$0.4200"
+    assert page.locator("#kpi-yesterday").inner_text() == "$0.42"
     assert page.locator("#kpi-failing").inner_text() == "openai:gpt-4o-mini"
     assert page.locator("svg.adm-bars").count() == 2
     assert page.locator("#by-model tbody tr").count() == 2

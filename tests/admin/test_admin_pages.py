@@ -45,9 +45,9 @@ def test_usage_page_answers_the_three_questions_at_a_glance(
     _calls(client, uid)
     page = admin.client.get("/admin?days=7")
     assert page.status_code == 200, page.text
-    assert 'id="kpi-yesterday">$0.7500<' in page.text
+    assert 'id="kpi-yesterday">$0.75<' in page.text
     assert 'id="kpi-failing">openai:gpt-4o<' in page.text
-    assert 'id="kpi-creator" class="adm-wrap">creator@example.com<' in page.text
+    assert 'id="kpi-creator" class="adm-email">creator@<wbr>example<wbr>.com<' in page.text
     assert 'id="kpi-cost">$1.75<' in page.text
     assert "<svg" in page.text and "AI cost per day over the last 7 days" in page.text
     only = admin.client.get("/admin?days=7&process=builder")

@@ -77,6 +77,7 @@ def test_a_brief_goes_through_the_offline_planner_and_is_recorded(
     assert turn["kind"] in ("question", "ready")
     assert "offline:" in sent.text  # the request's model in the table
     assert 'id="run-summary"' in sent.text and "Asks: " in sent.text  # read as sentences
+    assert 'id="run-cost">$0.00<' in sent.text and "0.000000" not in sent.text  # nothing spent
     figures = today_playground(client).totals
     assert figures.requests == 1 and figures.errors == 0 and figures.cost_usd == 0
 
@@ -100,7 +101,7 @@ def test_a_prompt_to_a_process_chain_shows_tokens_cost_and_the_fallback(
     assert sent.status_code == 200, sent.text
     assert "Forty-two." in sent.text
     # 1,000 in x $10/M + 500 out x $20/M = $0.02, from the fallback model
-    assert 'id="run-cost">$0.020000' in sent.text
+    assert 'id="run-cost">$0.02<' in sent.text
     assert 'id="run-tokens">1,000 / 500' in sent.text
     assert "(fallback)" in sent.text and ">http_error<" not in sent.text
     figures = today_playground(client)
