@@ -13,6 +13,16 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from keyvex.knowledge._load import knowledge_base
+from keyvex.knowledge._phrases import (
+    LINKS,
+    first_content_words,
+    is_acronym,
+    is_name,
+    is_number,
+    trim_phrase,
+    weight,
+    words_and_breaks,
+)
 from keyvex.knowledge.models import Industry
 
 Kind = Literal["calculator", "assessment", "outcome_quiz", "knowledge_quiz"]
@@ -41,7 +51,7 @@ KIND_PHRASES: dict[Kind, tuple[str, ...]] = {
     ),
     "outcome_quiz": (
         "which", "what kind of", "what type of", "personality", "find your", "fits",
-        "fit for", "suits", "right for", "style quiz", "match", "recommend",
+        "fit for", "suits", "right for", "style quiz", "match", "recommend", "recommends",
     ),
 }  # fmt: skip
 QUIZ_WORDS = ("quiz", "quizzes", "test")
@@ -83,14 +93,38 @@ AREA_COUNT = re.compile(
 )
 OFFER = re.compile(
     r"\b(?:i|we) (?:sell|offer|provide|run|do|deliver)\s+(?P<a>[^.,;!?]{3,80})"
-    r"|\b(?:my|our) (?P<b>[a-z][a-z -]{2,60}?) (?:service|services|programme|program|"
+    r"|\b(?:my|our) (?P<b>[a-z][a-z -]{2,60}?) (?P<noun>service|services|programme|program|"
     r"package|packages|coaching|consulting|consultancy|agency|firm|studio|course|product)\b"
     r"|\bpromote (?:my|our) (?P<c>[^.,;!?]{3,60})"
     r"|\bbook (?:a|an) (?P<d>[^.,;!?]{3,60})"
 )
+#: Offer nouns that name the activity sold, so they stay in the offer ("my quality consulting
+#: practice" sells quality consulting); the others name the creator's firm ("our travel agency").
+OFFER_ACTIVITIES = frozenset(
+    "service services programme program package packages coaching consulting course product".split()
+)
+#: The creator's own business, which describes who makes the tool, not its subject or its
+#: visitors: "for my quality consulting practice", "a quiz for our wine bar's newsletter".
+#: A noun followed by the people it serves ("my newsletter readers") names the audience.
+CREATOR = re.compile(
+    r"\b(?:for|at|from|through|via|on|in|with|by)\s+(?:my|our)\s+(?P<what>(?:[a-z][\w&'-]*\s)"
+    r"{0,4}(?:practice|business|firm|agency|consultancy|company|studio|shop|store|newsletter|"
+    r"blog|website|site|clinic|podcast|channel|brand|salon|gym|taproom|bar|restaurant|cafe|"
+    r"café|club|community|page|consulting|coaching)(?:'s)?)\b(?!\s+(?:readers|subscribers|"
+    r"followers|listeners|viewers|members|clients|customers|students|audience|patients|"
+    r"guests|visitors))"
+)
+#: "in Texas", "across the UK", "near Lake Como": a place is context, never the subject.
+LOCATION = re.compile(
+    r"\b(?:in|across|throughout|around|near|within)\s+(?:the\s+)?"
+    r"(?P<place>(?:[A-Z][a-z][\w'’-]*|[A-Z]{2,3})(?:\s+(?:[A-Z][a-z][\w'’-]*|[A-Z]{2,3}))*)\b"
+)
+#: Words that link a noun phrase to what follows; never a word inside an audience's noun phrase.
+AUDIENCE_BREAKS = r"(?!(?:for|to|in|of|on|at|by|with|from|about|and|or|who|that|than)\s)"
 AUDIENCE = re.compile(
     r"\b(?:for|showing|shows|show|helps|help|helping|tells|tell|targeting|aimed at|"
-    r"to|lets|let)\s+(?P<who>(?:[a-z][a-z&'-]*\s){0,3}?(?:owners|founders|managers|"
+    r"to|lets|let)\s+(?P<who>(?:" + AUDIENCE_BREAKS + r"[a-z][a-z&'-]*\s){0,3}?(?:owners|"
+    r"founders|managers|"
     r"leaders|teams|practices|firms|agencies|companies|businesses|clinics|studios|"
     r"freelancers|consultants|coaches|homeowners|buyers|retailers|restaurants|shops|"
     r"stores|brands|startups|schools|nonprofits|charities|landlords|contractors|"
@@ -98,6 +132,9 @@ AUDIENCE = re.compile(
     r"parents|investors|families|customers|clients|patients|members|users|dentists|"
     r"lawyers|accountants|agents|hotels|gyms|salons|farmers|manufacturers|operators))\b"
 )
+#: An article or possessive at the start of a "for ..." tail names a thing, not people
+#: ("for your home", "for a hygiene inspection").
+NOT_AUDIENCE = re.compile(r"^(?:a|an|your|his|her|its|their|this|that|these|those|it|them|you)\b")
 #: "only what's in stock", "just vegan", "exclusively in-stock items".
 ONLY_BEFORE = re.compile(
     r"\b(?:only|just|exclusively)\s+(?:show\s+|include\s+|use\s+|recommend\s+|list\s+)?"
@@ -177,18 +214,26 @@ class Understanding:
     categories: int | None = None
     constraints: list[str] = field(default_factory=list)
     subject_words: list[str] = field(default_factory=list)
+    subject: str = ""
+    subject_article: str = ""
+    creator: str = ""
+    location: str = ""
 
     def summary(self) -> list[str]:
         """What was understood, one short line each, for the creator to check."""
         lines = []
         if self.kind:
             lines.append(f"Kind: {KIND_NAMES[self.kind]}")
-        if self.subject_words:
-            lines.append(f"Subject: {' '.join(self.subject_words)}")
+        if self.subject:
+            lines.append(f"Subject: {self.subject}")
         if self.audience:
             lines.append(f"Audience: {self.audience}")
+        if self.location:
+            lines.append(f"Location: {self.location}")
         if self.offer:
             lines.append(f"Your offer: {self.offer}")
+        if self.creator:
+            lines.append(f"Your business: {self.creator}")
         if self.questions:
             lines.append(f"Questions: {self.questions}")
         if self.categories:
@@ -218,15 +263,51 @@ def understand(brief: str) -> Understanding:
     found = Understanding(text=brief.strip())
     found.quiz_said = any(has_term(text, w) for w in QUIZ_WORDS)
     found.kind = _kind(text, found.quiz_said)
-    found.industry = _industry(text)
-    found.audience = _audience(brief, found.industry)
+    creator = CREATOR.search(brief.lower())
+    found.creator = creator.group("what").removesuffix("'s") if creator else ""
+    reading = _without_creator(brief, creator)  # about the visitors, not the creator
+    found.industry = _industry(normalise(reading))
+    found.audience = _audience(reading, found.industry)
+    found.location = ", ".join(dict.fromkeys(m.group("place") for m in _locations(brief)))
     found.offer = _offer(brief)
     found.currency = _currency(brief)
     found.questions = _count(QUESTION_COUNT, text)
     found.categories = _count(AREA_COUNT, text)
     found.constraints = _constraints(brief)
-    found.subject_words = _subject(brief, found)
+    phrase = _subject(reading, found)
+    found.subject_words = [w.lower() for w in phrase]
+    found.subject = " ".join(phrase)
+    found.subject_article = _article_said(reading, found.subject)
     return found
+
+
+def _article_said(brief: str, subject: str) -> str:
+    """The article the brief puts before its subject ("ready for a data breach"), unless it
+    belongs to the tool named next ("a GDPR scorecard", "an AI readiness quiz")."""
+    if not subject:
+        return ""
+    said = re.search(
+        r"\b(a|an|the)\s+" + re.escape(subject.lower()) + r"\b(?P<next>\s+[\w-]+)?",
+        " ".join(brief.lower().split()),
+    )
+    if not said:
+        return ""
+    following = (said.group("next") or "").strip()
+    tool_words = {w for phrases in KIND_PHRASES.values() for p in phrases for w in p.split()}
+    return "" if following in tool_words | set(QUIZ_WORDS) else said.group(1)
+
+
+def _without_creator(brief: str, creator: re.Match[str] | None) -> str:
+    """The brief with the creator's own business cut out (same length, so offsets hold)."""
+    if creator is None:
+        return brief
+    start, end = creator.span()
+    return brief[:start] + "," + " " * (end - start - 1) + brief[end:]
+
+
+def _locations(brief: str) -> list[re.Match[str]]:
+    """Places the brief names ("in Texas"); a currency code ("prices in EUR") is no place."""
+    return [m for m in LOCATION.finditer(brief) if m.group("place").lower() not in CURRENCIES]
 
 
 def _kind(text: str, quiz_said: bool) -> Kind | None:
@@ -259,7 +340,7 @@ def _industry(text: str) -> Industry | None:
 
 
 def _audience(brief: str, industry: Industry | None) -> str:
-    match = AUDIENCE.search(brief.lower())
+    match = AUDIENCE.search(" ".join(brief.lower().split()))
     if match:
         who = match.group("who").strip()
         who = re.sub(r"^(?:the|their|our|my|your|a|an)\s+", "", who)
@@ -268,14 +349,19 @@ def _audience(brief: str, industry: Industry | None) -> str:
     if industry:
         return industry.audience
     tail = re.search(r"\bfor ((?:[a-z][a-z'-]*\s?){1,4})[.!?]*$", brief.lower().strip())
-    return tail.group(1).strip() if tail else ""
+    if not tail or NOT_AUDIENCE.match(tail.group(1)):
+        return ""
+    return re.sub(r"^(?:my|our|the|a|an)\s+", "", tail.group(1).strip())
 
 
 def _offer(brief: str) -> str:
-    match = OFFER.search(brief.lower())
-    if not match:
+    matches = list(OFFER.finditer(brief.lower()))
+    if not matches:
         return ""
+    match = next((m for m in matches if m.group("a")), matches[0])  # "we sell ..." says most
     text = next(g for g in match.groups() if g)
+    if match.group("b") and match.group("noun") in OFFER_ACTIVITIES:
+        text = f"{text} {match.group('noun')}"
     text = re.split(r"\b(?:to|for|and so|so that|which|who)\b", text)[0].strip(" -")
     return text if len(text) >= 3 else ""
 
@@ -363,7 +449,9 @@ def _subject(brief: str, found: Understanding) -> list[str]:
     """The brief's subject in the creator's own words: its longest run of content words,
     read as a phrase. A few linking words may join content words inside a run ("patients
     who drop out of treatment plans"), never start or end one; punctuation ends a run; an
-    adverb that ends a clause ("... plans early") is not part of the subject."""
+    adverb that ends a clause ("... plans early") is not part of the subject, nor is a verb
+    at either end, a place ("in Texas") or a run of verbs alone. A number joins the acronym
+    before it ("ISO 9001", "SOC 2"); acronyms and mixed-case names keep their case."""
     skip = set(FILLER)
     if found.industry:
         for term in found.industry.terms:
@@ -374,57 +462,41 @@ def _subject(brief: str, found: Understanding) -> list[str]:
         for phrase in phrases:
             skip.update(phrase.split())
     skip.update(QUIZ_WORDS)
+    names = _names(brief)
     runs: list[list[str]] = [[]]
-    for word in _words_and_breaks(brief):
+    for word in words_and_breaks(_without_places(brief)):
+        low = word.lower()
         if not word:  # punctuation
             runs.append([])
-        elif word in LINKS and runs[-1]:
-            runs[-1].append(word)
-        elif word in skip or word.isdigit() or word in NUMBER_WORDS or word in CURRENCIES:
+        elif low in LINKS and runs[-1]:
+            runs[-1].append(low)
+        elif is_number(word) and runs[-1] and is_acronym(runs[-1][-1]):
+            runs[-1].append(word)  # "ISO 9001", "SOC 2", "WCAG 2.2"
+        elif low in skip or is_number(word) or low in NUMBER_WORDS or low in CURRENCIES:
             if runs[-1]:
                 runs.append([])
         else:
-            runs[-1].append(word.removesuffix("'s"))
-    cleaned = [_phrase(run) for run in runs]
-    best = max(cleaned, key=lambda words: sum(w not in LINKS for w in words))
-    return _phrase(_first_content_words(best, 5))
+            word = word if word in names else low
+            runs[-1].append(word.removesuffix("'s").removesuffix("’s"))
+    cleaned = [trim_phrase(run) for run in runs]
+    best = max(cleaned, key=weight)
+    return trim_phrase(first_content_words(best, 5))
 
 
-def _words_and_breaks(brief: str) -> list[str]:
-    """The brief's normalised words, with "" where punctuation separates clauses."""
-    words: list[str] = []
-    for part in CLAUSE_BREAK.split(brief):
-        words += [*normalise(part).split(), ""]
-    return words
+def _names(brief: str) -> set[str]:
+    """Words the brief writes as names, so they keep their case: acronyms and capitals inside
+    a word ("GDPR", "SaaS"), and capitalised words inside a sentence ("a Michelin
+    inspection"); a brief in capitals or title case throughout says nothing."""
+    words = re.findall(r"[^\W\d_][\w'-]*", brief)
+    capitals = [w for w in words if w[:1].isupper()]
+    if brief.upper() == brief or len(capitals) > len(words) / 2:
+        return set()
+    inside = re.findall(r"(?<![.!?:]\s)(?<!^)(?<=\s)([A-Z][\w'-]*)", brief)
+    return {w for w in words if is_name(w)} | set(inside)
 
 
-#: Punctuation between clauses; a full stop only at a sentence end ("0.28" stays a number).
-CLAUSE_BREAK = re.compile(r"[,;:!?()\[\]]|\.(?=\s|$)|\s[-–—]+\s")
-#: Words that may link content words inside a subject phrase (never at its ends).
-LINKS = frozenset({"of", "out", "who", "that"})
-#: Adverbs that close a clause rather than name a thing ("drop out early", "pay late").
-CLAUSE_ADVERBS = frozenset(
-    """early late prematurely quickly slowly often again anymore soon now today yet already
-    first ever instead regularly frequently constantly repeatedly halfway midway""".split()
-)
-
-
-def _phrase(words: list[str]) -> list[str]:
-    """``words`` without linking words at either end, a clause-ending adverb, or a link
-    left dangling by the cut ("patients who" -> "patients")."""
-    words = list(words)
-    while words and (words[-1] in LINKS or (words[-1] in CLAUSE_ADVERBS and len(words) > 1)):
-        words.pop()
-    while words and words[0] in LINKS:
-        words.pop(0)
-    return words
-
-
-def _first_content_words(words: list[str], limit: int) -> list[str]:
-    """The words up to and including the ``limit``-th content word."""
-    kept: list[str] = []
-    for word in words:
-        if word not in LINKS and sum(w not in LINKS for w in kept) == limit:
-            break
-        kept.append(word)
-    return kept
+def _without_places(brief: str) -> str:
+    """The brief with the places it names replaced by a clause break."""
+    for match in reversed(_locations(brief)):
+        brief = brief[: match.start()] + "," + brief[match.end() :]
+    return brief

@@ -44,6 +44,9 @@ SCALES: dict[str, list[tuple[str, str, float]]] = {
 }
 TIER_BANDS = ((0, 40), (40, 70), (70, 100))
 DEFAULT_QUESTIONS = {"assessment": 12, "outcome_quiz": 7, "knowledge_quiz": 8}
+#: Areas a scorecard scores unless the brief asks for fewer: a bank's reviewed description
+#: names all of its areas, so all of them are built (up to this many).
+MAX_AREAS = 8
 
 
 @dataclass
@@ -72,6 +75,11 @@ def fill(value: Any, slots: dict[str, str]) -> Any:
     if isinstance(value, dict):
         return {k: fill(v, slots) for k, v in value.items()}
     return value
+
+
+def fill_inline(value: str, slots: dict[str, str]) -> str:
+    """``value`` with its slots filled, for use inside a sentence (no capital added)."""
+    return tidy(SLOT.sub(lambda m: slots.get(m.group(1), m.group(0)), value))
 
 
 def tidy(text: str) -> str:
@@ -152,10 +160,10 @@ def _spread(counts: int, buckets: list[int]) -> list[int]:
 def assessment_tool(bank: AssessmentBank, slots: Slots) -> ToolDefinition:
     """A scorecard: ``slots.categories`` areas (default 4) and about ``slots.questions``
     statements (default 12) spread over them, each rated on the bank's scale."""
-    values = _slot_values(bank, slots)
-    n_categories = max(2, min(slots.categories or 4, len(bank.categories)))
+    n_categories = max(2, min(slots.categories or MAX_AREAS, len(bank.categories)))
     categories = bank.categories[:n_categories]
-    wanted = slots.questions or DEFAULT_QUESTIONS["assessment"]
+    values = _slot_values(bank, slots)
+    wanted = slots.questions or max(DEFAULT_QUESTIONS["assessment"], 2 * n_categories)
     wanted = max(n_categories, wanted)
     per = _spread(wanted, [len(c.statements) for c in categories])
     scale = SCALES[bank.scale]
@@ -172,11 +180,11 @@ def assessment_tool(bank: AssessmentBank, slots: Slots) -> ToolDefinition:
             worst[statement.id] = scale[-1][0] if statement.reverse else scale[0][0]
         steps.append({"id": f"step_{category.id}", "title": fill(category.title, values),
                       "inputs": [s.id for s in chosen]})  # fmt: skip
-    subject = fill(bank.subject, values)
+    subject = fill_inline(bank.subject, values)
     data = {
         "id": slug_of(fill(bank.title, values)),
         "title": fill(bank.title, values),
-        "description": fill(bank.description, values),
+        "description": _description(bank, values, categories),
         "kind": "assessment",
         "tags": ["assessment", "scorecard", subject.lower()],
         "keywords": bank.terms[:8],
@@ -232,6 +240,32 @@ def assessment_tool(bank: AssessmentBank, slots: Slots) -> ToolDefinition:
         ],  # fmt: skip
     }
     return parse_tool(data)
+
+
+def _description(bank: AssessmentBank, values: dict[str, str], built: list[Any]) -> str:
+    """The bank's description, naming only the areas the tool scores: ``{areas}`` lists them;
+    a reviewed description that lists all of the bank's areas ("...: strategy, data, skills,
+    governance and tools") keeps its opening and lists the built ones when fewer are built."""
+    titles = [fill_inline(c.title, values) for c in built]
+    areas = _listed([t if t[:2].isupper() else t[:1].lower() + t[1:] for t in titles])
+    text = bank.description
+    if "{areas}" not in text and len(built) < len(bank.categories):
+        head = text.split(":", 1)[0] if ":" in text else text.rstrip(". ")
+        head = re.sub(r"\b(?:two|three|four|five|six|seven|eight)\b", _count_word(len(built)), head)
+        text = f"{head}: {{areas}}."
+    return str(fill(text, {**values, "areas": areas}))
+
+
+def _listed(items: list[str]) -> str:
+    """Items as a list in a sentence: "a and b"; "a, b, and c" (areas often hold an "and"
+    of their own: "people and skills")."""
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + ", and " + items[-1]
+
+
+def _count_word(n: int) -> str:
+    return {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}.get(n, str(n))
 
 
 def outcome_tool(quiz: OutcomeSet, slots: Slots) -> ToolDefinition:

@@ -2,7 +2,9 @@
 
 Entries whose terms the creator's words match are proposed first, one per kind where
 possible (a mix of calculator, scorecard and quiz serves more visitors than three of one
-kind). When fewer than three match, general ideas in the creator's own words fill up,
+kind); then the calculator variants written for the industry the creator's audience or
+expertise names ("independent dental practices": missed recalls, no-shows, treatment
+drop-outs). When fewer than three match, general ideas in the creator's own words fill up,
 marked ``general`` so nobody mistakes them for reviewed content. Every idea carries the
 brief that starts a co-creation session, written so that the planner finds the same entry.
 """
@@ -13,11 +15,12 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from keyvex.knowledge._english import with_article
 from keyvex.knowledge._load import knowledge_base
 from keyvex.knowledge.brief import KIND_NAMES, Kind, has_term, normalise, understand
 from keyvex.knowledge.compose import Slots
 from keyvex.knowledge.models import CalculatorModel, FactBank, Variant
-from keyvex.knowledge.plan import ENTRY_KIND, Plan, compose
+from keyvex.knowledge.plan import ENTRY_KIND, Plan, choose, compose
 
 MAX_IDEAS = 5
 KIND_ORDER: tuple[Kind, ...] = ("assessment", "calculator", "outcome_quiz", "knowledge_quiz")
@@ -68,10 +71,12 @@ def generate(expertise: str, audience: str, offer: str = "") -> list[Idea]:
     expertise, audience, offer = clean(expertise), clean(audience), clean(offer)
     text = normalise(f"{expertise} {offer}")
     ideas: list[Idea] = []
-    for plan in _matching(text, audience):
+    for plan in _matching(text, audience, expertise):
         if len(ideas) >= MAX_IDEAS:
             break
-        ideas.append(_idea(plan, audience, offer, text))
+        idea = _idea(plan, audience, offer, text)
+        if choose(understand(idea.brief)).source_id == idea.source:  # the brief leads back
+            ideas.append(idea)
     for kind in KIND_ORDER[:3]:
         if len(ideas) >= 3:
             break
@@ -80,10 +85,13 @@ def generate(expertise: str, audience: str, offer: str = "") -> list[Idea]:
     return ideas
 
 
-def _matching(text: str, audience: str) -> list[Plan]:
-    """The best matching entry (and variant) of each kind, then the runners-up."""
+def _matching(text: str, audience: str, expertise: str) -> list[Plan]:
+    """The best matching entry (and variant) of each kind, then the runners-up, then the
+    variants written for the creator's industry."""
     found: list[tuple[float, int, Plan]] = []
     u = understand(audience)
+    industry = u.industry or understand(expertise).industry
+    serves = industry.id if industry else ""
     for order, entry in enumerate(knowledge_base().entries()):
         hits = [t for t in entry.terms if has_term(text, t)]
         variant = None
@@ -94,9 +102,16 @@ def _matching(text: str, audience: str) -> list[Plan]:
             )
             if best[1]:
                 variant, hits = best[0], hits + best[1]
+            elif hits:  # the family named: the creator's industry picks the variant
+                variant = next((v for v in entry.variants if serves in v.industries), None)
         if hits:
             score = sum(1 + len(t.split()) for t in hits)
             found.append((score, order, Plan(u, ENTRY_KIND[type(entry)], entry, variant, hits)))
+    taken = {p.entry.id for _, _, p in found if p.entry is not None}
+    for order, (model, variant) in enumerate(_for_industry(serves)):
+        if model.id not in taken:  # below any entry the creator's own words name
+            plan = Plan(u, "calculator", model, variant, [model.terms[0]])
+            found.append((1.0, len(knowledge_base().entries()) + order, plan))
     found.sort(key=lambda f: (-f[0], f[1]))
     firsts: list[Plan] = []
     for kind in KIND_ORDER:
@@ -105,6 +120,16 @@ def _matching(text: str, audience: str) -> list[Plan]:
             firsts.append(first)
     rest = [p for _, _, p in found if p not in firsts]
     return firsts + rest
+
+
+def _for_industry(industry: str) -> list[tuple[CalculatorModel, Variant]]:
+    """Calculator variants that name ``industry`` as one they serve."""
+    return [
+        (model, variant)
+        for model in knowledge_base().calculators
+        for variant in model.variants
+        if industry and industry in variant.industries
+    ]
 
 
 def _subject(plan: Plan) -> str:
@@ -135,8 +160,10 @@ def _idea(plan: Plan, audience: str, offer: str, text: str) -> Idea:
     business = industry.business if industry else ""
     tool = compose(plan, Slots(audience=who, business=business, offer=selling))
     subject = _subject(plan)
-    about = " and ".join(dict.fromkeys(_as_written(t, text) for t in plan.matched[:2]))
-    brief = f"{tool.title} A {BRIEF_NOUN[plan.kind]} about {about} for {who}."
+    said = [_as_written(t, text) for t in plan.matched[:2] if has_term(text, t)]
+    about = " and ".join(dict.fromkeys(said))
+    about = f" about {about}" if about else ""  # an industry's idea: its title says what
+    brief = f"{tool.title} A {BRIEF_NOUN[plan.kind]}{about} for {who}."
     if offer:
         brief += f" I sell {offer}."
     return Idea(
@@ -154,7 +181,7 @@ def _general(kind: Kind, expertise: str, audience: str, offer: str) -> Idea:
     subject = expertise or "your field"
     who = audience or "your clients"
     titles = {
-        "assessment": f"How ready are you for {subject}?",
+        "assessment": f"How ready are you for {with_article(subject)}?",
         "calculator": f"What is {subject} worth to you?",
         "outcome_quiz": f"Which approach to {subject} fits you?",
         "knowledge_quiz": f"How much do you know about {subject}?",

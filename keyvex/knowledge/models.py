@@ -11,8 +11,11 @@ Shared by every entry:
 - ``title`` and every other text may use ``{slots}``: ``{audience}`` (who the visitor is,
   plural: "restaurant owners"), ``{business}`` (the visitor's business, singular:
   "restaurant"), ``{offer}`` (what the creator sells), ``{subject}`` (the brief's own subject
-  words; only the generic fallbacks in ``data/generic`` use it) and, in calculator models, the
-  model's own slots. ``{{name}}`` (double braces) stays a result placeholder of the tool itself.
+  words; only the generic fallbacks in ``data/generic`` use it, with ``{a_subject}`` for the
+  words with an article where English needs one and ``{subjects}`` for their plural),
+  ``{areas}`` in an assessment bank's description (the areas the tool scores, listed) and,
+  in calculator models, the model's own slots. ``{{name}}`` (double braces) stays a result
+  placeholder of the tool itself.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 SLOT = re.compile(r"(?<!\{)\{([a-z_]+)\}(?!\})")
 ID = r"^[a-z][a-z0-9_]*$"
-UNIVERSAL_SLOTS = frozenset({"audience", "business", "offer", "subject"})
+UNIVERSAL_SLOTS = frozenset({"audience", "business", "offer", "subject", "a_subject", "subjects"})
 
 
 class Strict(BaseModel):

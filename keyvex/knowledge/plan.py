@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import yaml
 
+from keyvex.knowledge._english import plural, with_article
 from keyvex.knowledge._load import knowledge_base
 from keyvex.knowledge.brief import KIND_NAMES, Kind, Understanding, has_term, normalise
 from keyvex.knowledge.compose import (
@@ -48,8 +49,22 @@ ENTRY_KIND: dict[type[Any], Kind] = {
 CALCULATOR_CUES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("quote", "price", "prices", "pricing", "cost to build", "estimate"), "quote"),
     (("save", "saves", "saving", "savings", "switch", "switching"), "savings"),
-    (("lose", "loses", "losing", "lost", "waste", "wasted", "costing", "cost of"), "problem"),
+    (("lose", "loses", "losing", "lost", "waste", "wasted", "costing", "cost of", "missed",
+      "miss", "late", "delays", "errors", "mistakes"), "problem"),
     (("roi", "return", "payback", "pay back", "invest", "investment"), "roi"),
+)  # fmt: skip
+
+
+#: Brief words that make a "which ... fits you" quiz a choice of how to get work done.
+SERVICE_CUES = (
+    "approach", "outsourc*", "diy", "do it yourself", "in-house", "in house", "done for you",
+    "hire", "hiring", "agency or", "freelancer or", "handle it", "yourself or",
+)  # fmt: skip
+#: Subjects that are work someone does, not a thing someone picks.
+SERVICE_WORDS = frozenset(
+    """seo ppc design strategy support management accounting payroll coaching training
+    advertising ads branding copywriting consulting it hr legal tax taxes recruitment
+    maintenance bookkeeping marketing admin compliance development photography""".split()
 )
 
 
@@ -112,17 +127,22 @@ def subject_text(u: Understanding) -> str:
     """The brief's words that can name its subject: what the creator sells (the offer)
     describes the creator, not the tool, so it does not count ("We offer managed IT
     support" must not turn a downtime calculator into an IT-outsourcing one)."""
+    text = _about_the_tool(u)
+    return text.replace(normalise(u.offer), " ", 1) if u.offer else text
+
+
+def _about_the_tool(u: Understanding) -> str:
+    """The brief without the creator's own business ("for my business coaching
+    newsletter"): it says who makes the tool, never what the tool is about."""
     text = normalise(u.text)
-    if u.offer:
-        text = text.replace(normalise(u.offer), " ", 1)
-    return text
+    return text.replace(normalise(u.creator), " ", 1) if u.creator else text
 
 
 def candidates(u: Understanding) -> list[Plan]:
     """Every entry (and variant) that matches the brief, best first. Terms found only in
     the creator's offer count half: the offer usually describes the creator, sometimes the
     tool ("I sell website design packages ... a quote estimator")."""
-    text, core = normalise(u.text), subject_text(u)
+    text, core = _about_the_tool(u), subject_text(u)
     allowed = _kinds_allowed(u)
     scored: list[tuple[float, int, Plan]] = []
     for order, entry in enumerate(knowledge_base().entries()):
@@ -188,7 +208,7 @@ def find_plan(source_id: str | None, u: Understanding) -> Plan:
 def _generic(name: str) -> Any:
     path = resources.files("keyvex.knowledge").joinpath("data", "generic", f"{name}.yaml")
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if name == "outcome":
+    if name in {"outcome", "pick"}:
         return OutcomeSet.model_validate(data)
     return AssessmentBank.model_validate(data)
 
@@ -197,8 +217,18 @@ def _generic_entry(kind: Kind, u: Understanding) -> Entry:
     if kind == "calculator":
         return _calculator_by_cue(u)
     if kind == "outcome_quiz":
-        return _generic("outcome")  # type: ignore[no-any-return]
+        return _generic("outcome" if _about_a_service(u) else "pick")  # type: ignore[no-any-return]
     return _generic("assessment")  # type: ignore[no-any-return]  # knowledge quiz too: see fit
+
+
+def _about_a_service(u: Understanding) -> bool:
+    """Whether a "which ... fits you" brief is about how to get work done (do it yourself,
+    with help, or hand it over), not about which thing to choose ("which houseplant")."""
+    text = normalise(u.text)
+    if any(has_term(text, c) for c in SERVICE_CUES):
+        return True
+    last = u.subject_words[-1] if u.subject_words else ""
+    return last in SERVICE_WORDS or (last.endswith("ing") and len(last) > 5)
 
 
 def _calculator_by_cue(u: Understanding) -> CalculatorModel:
@@ -214,7 +244,7 @@ def _calculator_by_cue(u: Understanding) -> CalculatorModel:
 
 def subject_of(plan: Plan) -> str:
     """The subject in words: the entry's, or the brief's own words when generic."""
-    words = " ".join(plan.understanding.subject_words)
+    words = plan.understanding.subject
     if plan.generic or plan.entry is None:
         industry = plan.understanding.industry
         return words or (industry.label.lower() if industry else "your subject")
@@ -231,14 +261,16 @@ def subject_of(plan: Plan) -> str:
 
 def compose(plan: Plan, slots: Slots) -> ToolDefinition:
     """The plan's tool, with the brief's (and answers') words in it."""
-    entry = plan.entry
+    entry, u = plan.entry, plan.understanding
     if plan.generic:
-        slots.extra = {"subject": subject_of(plan), **slots.extra}
+        subject = subject_of(plan)
+        forms = {"subject": subject, "a_subject": with_article(subject, u.subject_article),
+                 "subjects": plural(subject)}  # fmt: skip
+        slots.extra = {**forms, **slots.extra}
     if isinstance(entry, CalculatorModel):
         tool = calculator_tool(entry, plan.variant, slots)
-        if plan.generic and plan.understanding.subject_words:  # say whose words it is about
-            subject = " ".join(plan.understanding.subject_words)
-            title = f"{subject[:1].upper()}{subject[1:]}: {tool.title}"[:160]
+        if plan.generic and u.subject:  # say whose words it is about
+            title = f"{_capital(u.subject)}: {_lower_first(tool.title)}"[:160]
             tool = tool.model_copy(update={"title": title})
         return tool
     if isinstance(entry, OutcomeSet):
@@ -247,6 +279,16 @@ def compose(plan: Plan, slots: Slots) -> ToolDefinition:
         return fact_tool(entry, slots)
     assert isinstance(entry, AssessmentBank)
     return assessment_tool(entry, slots)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lower_first(text: str) -> str:
+    """A sentence continued after a colon: "What ..." -> "what ...", names stay ("GDPR")."""
+    first = text.split(" ", 1)[0]
+    return text if any(c.isupper() for c in first[1:]) else text[:1].lower() + text[1:]
 
 
 def tool_text(tool: ToolDefinition) -> str:
@@ -271,7 +313,15 @@ def fit_of(plan: Plan, tool: ToolDefinition) -> Fit:
     else:
         covered.append(_a(KIND_NAMES[built]))
     subject = subject_of(plan)
-    if plan.generic:
+    if plan.generic and plan.entry is not None and plan.entry.id == "generic-pick":
+        things = plural(subject)
+        missing.append(
+            f"recommendations of particular {things}: the knowledge base has nothing reviewed "
+            f"on {things}, so the results describe general profiles (easy-going, all-round, "
+            "enthusiast) rather than named ones; add yours in the editor, connect a data "
+            "source or configure an AI model"
+        )
+    elif plan.generic:
         what = "questions with right answers" if u.kind == "knowledge_quiz" else "content"
         missing.append(
             f"{what} about {subject}: the knowledge base has nothing reviewed on it, so the "
@@ -280,7 +330,7 @@ def fit_of(plan: Plan, tool: ToolDefinition) -> Fit:
     elif isinstance(plan.entry, CalculatorModel) and plan.variant is None:
         covered.append(f"the {plan.entry.family} structure")
         missing.append(
-            f"figures specific to {' '.join(u.subject_words) or 'your subject'}: the inputs use "
+            f"figures specific to {u.subject or 'your subject'}: the inputs use "
             "general labels and typical defaults; check them in the editor"
         )
     else:

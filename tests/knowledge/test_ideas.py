@@ -69,3 +69,12 @@ def test_keyvex_ideas_without_expertise_is_one_clear_line(
     result = CliRunner().invoke(keyvex_cli, args)
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: Please say what you are expert in.")
+
+
+def test_ideas_for_an_industry_draw_on_the_entries_written_for_it() -> None:
+    ideas = generate("dental practice management", "independent dental practices")
+    sources = {i.source for i in ideas}
+    assert {"missed-recall-cost/dental", "no-show-cost/dental"} <= sources
+    assert not any(i.general for i in ideas)
+    for idea in ideas:
+        assert choose(understand(idea.brief)).source_id == idea.source, idea.brief
