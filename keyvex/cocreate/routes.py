@@ -114,8 +114,8 @@ async def start(app: AppDep, user: CurrentUser, body: StartBody) -> JSONResponse
 
 
 @api.get("/{sid}")
-async def session_json(app: AppDep, user: CurrentUser, sid: str) -> JSONResponse:
-    return JSONResponse(await service.session_view(app, user, sid))
+async def session_json(request: Request, app: AppDep, user: CurrentUser, sid: str) -> JSONResponse:
+    return JSONResponse(await service.session_view(app, user, sid, str(request.base_url)))
 
 
 @api.post("/{sid}/answers", dependencies=[CsrfChecked])
@@ -138,9 +138,7 @@ async def change(app: AppDep, user: CurrentUser, sid: str, body: ChangeBody) -> 
 
 @api.post("/{sid}/publish", dependencies=[CsrfChecked])
 async def publish(request: Request, app: AppDep, user: CurrentUser, sid: str) -> JSONResponse:
-    slug = await service.publish_session(app, user, sid)
-    url = service.public_url(app, slug, str(request.base_url))
-    return JSONResponse({"slug": slug, "url": url})
+    return JSONResponse(await service.publish_and_show(app, user, sid, str(request.base_url)))
 
 
 @api.get("/{sid}/preview", response_class=HTMLResponse)

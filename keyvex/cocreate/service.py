@@ -84,12 +84,28 @@ async def get_session(app: App, user: User, sid: str) -> Session:
     return Session.from_item(item)
 
 
-async def session_view(app: App, user: User, sid: str) -> dict[str, Any]:
+async def session_view(app: App, user: User, sid: str, base: str | None = None) -> dict[str, Any]:
     """The session JSON with the id of the last event it reflects (read first: a page that
-    streams from there may see an event twice, never miss one)."""
+    streams from there may see an event twice, never miss one), and ``live``: the version
+    visitors see and where, while the tool is published (else None)."""
     await get_session(app, user, sid)
     last = await last_event_id(app, sid)
-    return (await get_session(app, user, sid)).to_json(last)
+    session = await get_session(app, user, sid)
+    view = session.to_json(last)
+    view["live"] = await _live(app, user, session, base)
+    return view
+
+
+async def _live(app: App, user: User, session: Session, base: str | None) -> dict[str, Any] | None:
+    if session.tool_id is None:
+        return None
+    try:
+        tool = await get_tool(app, user, session.tool_id)
+    except NotFound:
+        return None
+    if tool.status != "published" or not tool.slug or tool.published_version is None:
+        return None
+    return {"version": tool.published_version, "url": public_url(app, tool.slug, base)}
 
 
 async def _mutate(app: App, user: User, sid: str, change: Callable[[Session], None]) -> Session:
@@ -197,6 +213,13 @@ async def publish_session(app: App, user: User, sid: str) -> str:
         app, user, sid, lambda s: s.say("assistant", f"Published at /t/{live.slug}.", now_iso())
     )
     return live.slug
+
+
+async def publish_and_show(app: App, user: User, sid: str, base: str | None) -> dict[str, Any]:
+    """Publish for the creator page: the slug, the public address and the version now live."""
+    slug = await publish_session(app, user, sid)
+    live = await _live(app, user, await get_session(app, user, sid), base)
+    return {"slug": slug, **(live or {"url": public_url(app, slug, base)})}
 
 
 async def ideas(app: App, user: User, expertise: str, audience: str, offer: str) -> list[Any]:

@@ -60,6 +60,7 @@ async def _leads_page(
         outcomes = [(title, title) for title in sorted(named)]
     erased = request.query_params.get("erased") == "1"
     context.update(titles=titles, outcomes=outcomes, short_time=views.short_time, erased=erased)
+    context["score_text"] = views.score_text
     try:
         wanted = _filter(params["q"], params["from"], params["to"], params["outcome"])
         page = await filtered_leads(

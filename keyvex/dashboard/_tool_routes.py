@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from keyvex.cocreate.fit import tool_fit
 from keyvex.dashboard import _preview
 from keyvex.dashboard import _views as views
 from keyvex.dashboard._diff import definition_diff
@@ -44,6 +45,7 @@ async def _tool_page(
     context = {
         "tool": tool,
         "report": await views.report_for(tool.definition),
+        "fit": await tool_fit(app, user, tool_id),
         "versions": await views.versions_of(app, user, tool_id),
         "snippets": views.embed_snippets(base, tool.slug, tool.definition.title)
         if tool.slug

@@ -14,6 +14,8 @@ from keyvex.accounts.models import User
 from keyvex.analytics import tool_stats
 from keyvex.app import App
 from keyvex.dashboard.leads import last_lead_at
+from keyvex.engine import format_plain
+from keyvex.leads import Lead
 from keyvex.tools import ToolDefinition, VerificationReport, list_templates, parse_tool, verify
 from keyvex.tools.service import StoredTool, list_tools, list_versions
 
@@ -136,3 +138,12 @@ def short_time(iso: str | None) -> str:
     if not iso:
         return "–"
     return f"{iso[:10]} {iso[11:16]} UTC"
+
+
+def score_text(lead: Lead) -> str:
+    """A lead's score in the leads list: a percentage when the tool's score has a maximum
+    (``Lead.score`` is then the percent), else the total; '–' without one."""
+    if lead.score is None:
+        return "–"
+    value = format_plain(round(lead.score, 1))
+    return f"{value}%" if (lead.scores or {}).get("max") else value

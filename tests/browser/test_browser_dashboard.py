@@ -127,7 +127,7 @@ def test_creator_publishes_reads_leads_and_restores(site: Any, chromium: Any, pa
     for email, scores in expected.items():
         assert scores is not None and scores.percent is not None
         row = page.locator("#leads-table tbody tr", has_text=email)
-        assert row.locator(".lead-score").inner_text() == f"{round(scores.percent, 1):g}"
+        assert row.locator(".lead-score").inner_text() == f"{round(scores.percent, 1):g}%"
     # The CSV download parses and holds both leads.
     with page.expect_download() as download:
         page.locator("#csv-link").click()
@@ -159,4 +159,50 @@ def test_creator_publishes_reads_leads_and_restores(site: Any, chromium: Any, pa
     visitor.goto(public)
     assert visitor.locator("h1.kvx-title").inner_text() == original_title
     visitor.close()
+    assert problems == []
+
+
+def boxes(page: Any, selector: str) -> list[dict[str, float]]:
+    return list(
+        page.eval_on_selector_all(
+            selector,
+            "els => els.map(e => { const r = e.getBoundingClientRect(); return"
+            " {top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height}; })",
+        )
+    )
+
+
+def test_tool_page_and_tool_list_line_up_on_desktop_and_phone(site: Any, page: Any) -> None:
+    url = site.url
+    problems = watch(page)
+    sign_up(page, url)
+    page.get_by_role("link", name="From a template").click()
+    page.get_by_role("button", name="Use template: Healthy habits check").click()
+    page.wait_for_url("**/dashboard/tools/*?done=created")
+    tool_url = page.url.split("?")[0]
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(tool_url)
+    # The action buttons (links and the Archive form's button) form one even row...
+    buttons = boxes(page, ".dash-head .actions .button, .dash-head .actions button")
+    assert len(buttons) == 8
+    assert max(b["top"] for b in buttons) - min(b["top"] for b in buttons) < 1
+    assert max(b["height"] for b in buttons) - min(b["height"] for b in buttons) < 1
+    # ... with room before the cards below.
+    first_card = boxes(page, ".dash-grid .card")[0]
+    assert first_card["top"] - max(b["bottom"] for b in buttons) >= 12
+    # Theme colours: the swatches of one row line up, contrast notes or not.
+    swatches = boxes(page, "form.dash-colours input[type=color]")
+    first_row = [b for b in swatches if abs(b["top"] - swatches[0]["top"]) < 40]
+    assert len(first_row) >= 3
+    assert max(b["top"] for b in first_row) - min(b["top"] for b in first_row) < 1
+    # On a phone the tool list is one card per tool: every figure is on screen, labelled.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{url}/dashboard")
+    for label in ("Views", "Leads", "Conversion"):
+        cell = page.locator(f"#tools-table tbody tr td[data-label='{label}']").first
+        box = cell.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, label
+    caption = page.locator("#tools-table caption").bounding_box()
+    assert caption is not None and caption["x"] + caption["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert problems == []

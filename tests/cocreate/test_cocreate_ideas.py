@@ -39,3 +39,10 @@ def test_missing_expertise_is_answered_next_to_the_field(creator: Any) -> None:
 def test_ideas_are_escaped(creator: Any) -> None:
     page = _ideas(creator, expertise="<script>alert(1)</script>", audience="<b>owners</b>")
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_each_idea_question_is_its_own_spaced_field(creator: Any) -> None:
+    page = creator.http.get("/create").text
+    form = page[page.index('class="cc-ideas-form"') : page.index("Suggest ideas")]
+    fields = re.findall(r'<div class="field">\s*<label for="(idea-[a-z]+)">', form)
+    assert fields == ["idea-expertise", "idea-audience", "idea-offer"]

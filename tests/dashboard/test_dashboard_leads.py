@@ -153,3 +153,29 @@ def test_a_quiz_csv_writes_the_option_labels_visitors_chose(alice: Any, client: 
     [row] = list(csv.DictReader(io.StringIO(text)))
     first = definition.inputs[0]
     assert row[first.label] == first.options[0].label != first.options[0].value
+
+
+def test_a_percentage_score_is_listed_with_its_percent_sign(alice: Any, client: Any) -> None:
+    tool_id = alice.create_from_template("wellbeing-scorecard")
+    alice.publish(tool_id, slug="alice-wellbeing")
+    answers = get_template("wellbeing-scorecard").test_cases[0].answers
+    visitor = TestClient(client.app)
+    lead = submit_lead(visitor, "alice-wellbeing", answers, "maria@smiledental.example")
+    listed = alice.get("/dashboard/leads").text
+    cell = re.search(r'<td class="num lead-score" data-label="Score">([^<]*)</td>', listed)
+    assert cell and re.fullmatch(r"\d+(\.\d)?%", cell.group(1)), cell
+    assert lead  # the visitor's submission was stored
+    # The address sits whole in its own span (kept on one line), not broken mid-word.
+    assert '<span class="dash-email">maria@smiledental.example</span>' in listed
+
+
+def test_a_total_without_a_maximum_is_listed_as_a_plain_number() -> None:
+    from keyvex.dashboard._views import score_text
+
+    class Scored:
+        def __init__(self, score: float | None, scores: dict[str, Any] | None) -> None:
+            self.score, self.scores = score, scores
+
+    assert score_text(Scored(60.44, {"total": 18, "max": 25, "percent": 60.44})) == "60.4%"  # type: ignore[arg-type]
+    assert score_text(Scored(18.0, {"total": 18})) == "18"  # type: ignore[arg-type]
+    assert score_text(Scored(None, None)) == "–"  # type: ignore[arg-type]

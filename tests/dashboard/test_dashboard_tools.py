@@ -16,7 +16,7 @@ def test_home_lists_tools_with_recent_figures_and_filters(alice: Any, published:
     page = alice.get("/dashboard").text
     row = page.split(f'data-tool="{tool_id}"')[1].split("</tr>")[0]
     assert "Published" in row and "Calculator" in row
-    assert '<td class="num">1</td>' in row  # one lead in the last 30 days
+    assert '<td class="num" data-label="Leads">1</td>' in row  # one lead in the last 30 days
     assert "UTC" in row  # last lead time
     assert 'href="/create"' in page
     assert other not in alice.get("/dashboard?kind=calculator").text
@@ -134,3 +134,11 @@ def test_preview_is_framable_only_by_the_dashboard_and_counts_nothing(
     assert 'data-slug="_preview"' in response.text
     assert f"/dashboard/tools/{tool_id}/preview/theme.css" in response.text
     assert client.post("/t/_preview/events", json={"event": "start"}).status_code == 404
+
+
+def test_the_tool_list_labels_every_figure_for_the_phone_layout(alice: Any) -> None:
+    alice.create_from_template("roi-calculator")
+    page = alice.get("/dashboard").text
+    assert '<table class="dash-table dash-stack" id="tools-table">' in page
+    for label in ("Kind", "Status", "Views", "Leads", "Conversion", "Last lead"):
+        assert f'data-label="{label}"' in page

@@ -132,6 +132,23 @@
     $("cc-change-form").hidden = false;
     $("cc-publish").hidden = false;
   }
+  /* The publish card says which version visitors see, and whether newer changes wait. */
+  function drawPublish() {
+    var live = S.live, version = S.version, pending = !!(live && version && live.version !== version);
+    $("cc-published").hidden = !live;
+    if (live) {
+      var url = new URL(live.url, location.href).href;
+      $("cc-public-link").href = url;
+      $("cc-public-url").textContent = url;
+      $("cc-live-label").textContent = "Version " + live.version + " is live at";
+    }
+    $("cc-publish-hint").textContent = !live
+      ? "Publishing makes " + (version ? "version " + version : "this version") + " public at its own address."
+      : pending ? "Your changes (version " + version + ") are not published yet: visitors still see version " + live.version + "."
+        : "Visitors see this version.";
+    $("cc-publish-hint").classList.toggle("cc-pending", pending);
+    $("cc-publish-button").textContent = !live ? "Publish" : pending ? "Publish version " + version : "Publish again";
+  }
   var FIT_LEVELS = { high: "High", medium: "Medium", low: "Low" };
   function drawFit(fit) {
     var box = $("cc-fit");
@@ -182,6 +199,9 @@
     $("cc-build").hidden = S.status !== "asking";
     drawHistory();
     drawReport(data.report, data.explanation, data.fit);
+    S.version = data.tool_version || S.version;
+    S.live = data.live || null;
+    drawPublish();
     if (data.status === "building") status("Building your tool…");
     if (data.tool_id) {  // a saved tool: the visual editor can open it
       $("cc-editor-link").href = "/dashboard/tools/" + encodeURIComponent(data.tool_id) + "/edit";
@@ -211,6 +231,8 @@
     tool: function (d) {
       S.reply = null;
       S.tool = d;
+      S.version = d.version;
+      drawPublish();
       reloadPreview(d.version);
       var fit = d.fit && d.fit.level ? "; fit to your brief: " + d.fit.level : "";
       say("Version " + d.version + " is ready: checks passed with " + d.warnings +
@@ -310,12 +332,9 @@
     button.disabled = true;
     err.textContent = "";
     api("POST", base() + "/publish", {}).then(function (data) {
-      var url = new URL(data.url, location.href).href;
-      $("cc-public-link").href = url;
-      $("cc-public-url").textContent = url;
-      $("cc-published").hidden = false;
-      button.textContent = "Publish again";
-      status("Published at " + url);
+      S.live = { version: data.version || S.version, url: data.url };
+      drawPublish();
+      status("Published at " + $("cc-public-url").textContent);
       $("cc-public-link").focus();
     }).catch(function (x) { err.textContent = x.message; }).then(function () { button.disabled = false; });
   });
