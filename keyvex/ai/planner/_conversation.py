@@ -52,10 +52,10 @@ def _currency(value: Any) -> str:
 def explain(plan: Plan) -> str:
     """What was understood and where the tool will come from, in a few plain sentences."""
     u = plan.understanding
-    understood = "; ".join(line.lower() for line in u.summary()) or "a general goal"
+    understood = "; ".join(_label_lower(line) for line in u.summary()) or "a general goal"
     text = f"Here is what I understood: {understood}."
     if plan.generic:
-        what = " ".join(u.subject_words) or "this subject"
+        what = u.subject or " ".join(u.subject_words) or "this subject"
         return (
             f"{text} My knowledge base has nothing reviewed on {what}, so I will build "
             f"{_a(KIND_NAMES[plan.kind])} with a general structure in your words and list "
@@ -67,6 +67,13 @@ def explain(plan: Plan) -> str:
         f"{text} I will build {_a(KIND_NAMES[plan.kind])} on {subject_of(plan)} from the "
         f"reviewed knowledge base ('{plan.source_id}'), matched on {matched}."
     )
+
+
+def _label_lower(line: str) -> str:
+    """'Subject: ISO 9001 certification' -> 'subject: ISO 9001 certification' (names keep
+    their case; only the label joins the sentence in lower case)."""
+    label, colon, value = line.partition(": ")
+    return f"{label.lower()}{colon}{value}" if colon else line.lower()
 
 
 def _a(noun: str) -> str:
