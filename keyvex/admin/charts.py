@@ -79,6 +79,8 @@ def daily_bars(
     shown = _money if money else _count
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     top = _top([v for _, v in days])
+    if not money and top in (1.0, 5.0):  # counts: a whole middle tick (0 / 3 / 6, not 2.5)
+        top += 1
     slot = inner_w / max(len(days), 1)
     bar = max(slot * 0.7, 1.0)
     parts = [

@@ -57,6 +57,12 @@ def test_the_cost_chart_axis_of_an_empty_period_reads_0_50_1_dollars() -> None:
     assert axis == ["$0.00", "$0.50", "$1.00"]
 
 
+@pytest.mark.parametrize(("largest", "ticks"), [(0, ["0", "1", "2"]), (4, ["0", "3", "6"])])
+def test_a_count_axis_has_whole_ticks(largest: float, ticks: list[str]) -> None:
+    chart = str(daily_bars([("2026-01-01", largest)], "Requests per day", money=False))
+    assert re.findall(r'class="dash-axis" text-anchor="end">(\d[^<]*)<', chart)[:3] == ticks
+
+
 def test_an_address_may_wrap_after_the_at_and_before_each_dot_and_stays_escaped() -> None:
     assert str(email("dana@clinicgrowth.example")) == "dana@<wbr>clinicgrowth<wbr>.example"
     assert str(email('<b>"x"@a.b')) == "&lt;b&gt;&#34;x&#34;@<wbr>a<wbr>.b"
