@@ -60,6 +60,12 @@ async def test_first_question_says_what_was_understood_and_where_the_tool_comes_
     assert "GDPR" in turn.message and "'gdpr'" in turn.message
 
 
+async def test_what_was_understood_keeps_names_in_their_case(ctx: AIContext) -> None:
+    brief = "Scorecard: how ready is a small manufacturer for ISO 9001 certification?"
+    turn = await next_turn(ctx, ConversationState(brief=brief))
+    assert "subject: ISO 9001 certification" in turn.message  # not "iso 9001 certification"
+
+
 async def test_a_brief_outside_the_knowledge_base_is_told_so_plainly(ctx: AIContext) -> None:
     brief = "A readiness scorecard for hobby beekeepers before winter"
     turn = await next_turn(ctx, ConversationState(brief=brief))
