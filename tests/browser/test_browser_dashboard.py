@@ -83,6 +83,14 @@ def sign_up(page: Any, url: str) -> None:
     page.wait_for_url(f"{url}/dashboard")
 
 
+def from_template(page: Any) -> str:
+    """Make a tool from the 'Healthy habits check' template; the address of its page."""
+    page.get_by_role("link", name="From a template").click()
+    page.get_by_role("button", name="Use template: Healthy habits check").click()
+    page.wait_for_url("**/dashboard/tools/*?done=created")
+    return str(page.url.split("?")[0])
+
+
 def funnel_counts(page: Any) -> dict[str, str]:
     cells = page.eval_on_selector_all(
         "#funnel-table tbody tr",
@@ -96,10 +104,7 @@ def test_creator_publishes_reads_leads_and_restores(site: Any, chromium: Any, pa
     problems = watch(page)
     sign_up(page, url)
     # Create from a template and publish it under a chosen address.
-    page.get_by_role("link", name="From a template").click()
-    page.get_by_role("button", name="Use template: Healthy habits check").click()
-    page.wait_for_url("**/dashboard/tools/*?done=created")
-    tool_url = page.url.split("?")[0]
+    tool_url = from_template(page)
     original_title = page.locator("h1").inner_text()
     assert page.frame_locator(".dash-frame").locator("h1").inner_text() == original_title
     page.locator("#f-slug").fill(SLUG)
@@ -176,10 +181,7 @@ def test_tool_page_and_tool_list_line_up_on_desktop_and_phone(site: Any, page: A
     url = site.url
     problems = watch(page)
     sign_up(page, url)
-    page.get_by_role("link", name="From a template").click()
-    page.get_by_role("button", name="Use template: Healthy habits check").click()
-    page.wait_for_url("**/dashboard/tools/*?done=created")
-    tool_url = page.url.split("?")[0]
+    tool_url = from_template(page)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(tool_url)
     # The action buttons (links and the Archive form's button) form one even row...

@@ -95,6 +95,15 @@ def unlabelled(page: Any) -> list[str]:
     )
 
 
+def edit_template(page: Any, url: str, template_id: str) -> None:
+    """Make a tool from a template on the dashboard and open it in the editor."""
+    template = get_template(template_id)
+    page.goto(f"{url}/dashboard/new")
+    page.get_by_role("button", name=f"Use template: {template.title}").click()
+    page.wait_for_url("**/dashboard/tools/*?done=created")
+    page.goto(page.url.split("?")[0] + "/edit")
+
+
 def save(page: Any) -> str:
     page.locator("#ed-save").click()
     status = page.locator("#ed-status")
@@ -340,11 +349,7 @@ def test_a_question_added_to_a_stepped_template_joins_the_last_step(
     re-recorded for the new question when the creator confirms."""
     url = site.url
     sign_up(page, url)
-    template = get_template("time-savings-calculator")
-    page.goto(f"{url}/dashboard/new")
-    page.get_by_role("button", name=f"Use template: {template.title}").click()
-    page.wait_for_url("**/dashboard/tools/*?done=created")
-    page.goto(page.url.split("?")[0] + "/edit")
+    edit_template(page, url, "time-savings-calculator")
     last_step = page.locator('[data-list="steps"] [data-key="inputs"]').last
     before = last_step.input_value()
     add_question(page, "Team size", "number", "", "1", "500")
@@ -367,11 +372,7 @@ def test_an_option_with_outcome_points_is_added_to_an_outcome_quiz(
     outcome points, and save with Ctrl+S."""
     url = site.url
     sign_up(page, url)
-    template = get_template("leadership-style-quiz")
-    page.goto(f"{url}/dashboard/new")
-    page.get_by_role("button", name=f"Use template: {template.title}").click()
-    page.wait_for_url("**/dashboard/tools/*?done=created")
-    page.goto(page.url.split("?")[0] + "/edit")
+    edit_template(page, url, "leadership-style-quiz")
     question = page.locator('[data-path="inputs.0"]')
     question.get_by_role("button", name="Show this question's fields").click()
     question.get_by_role("button", name="Add an option").click()
@@ -398,11 +399,7 @@ def test_a_refused_formula_shows_its_error_once(
 ) -> None:
     url = site.url
     sign_up(page, url)
-    template = get_template("roi-calculator")
-    page.goto(f"{url}/dashboard/new")
-    page.get_by_role("button", name=f"Use template: {template.title}").click()
-    page.wait_for_url("**/dashboard/tools/*?done=created")
-    page.goto(page.url.split("?")[0] + "/edit")
+    edit_template(page, url, "roi-calculator")
     calc = page.locator('[data-path="calculations.2"]')
     calc.get_by_role("button", name="Show this calculation's fields").click()
     formula = calc.locator("textarea.formula-input")
@@ -423,11 +420,7 @@ def test_a_formula_typo_is_reported_in_the_tools_words_and_the_version_follows_s
 ) -> None:
     url = site.url
     sign_up(page, url)
-    template = get_template("roi-calculator")
-    page.goto(f"{url}/dashboard/new")
-    page.get_by_role("button", name=f"Use template: {template.title}").click()
-    page.wait_for_url("**/dashboard/tools/*?done=created")
-    page.goto(page.url.split("?")[0] + "/edit")
+    edit_template(page, url, "roi-calculator")
     assert page.locator("#ed-version").inner_text() == "1"
     calc = page.locator('[data-path="calculations.0"]')
     calc.get_by_role("button", name="Show this calculation's fields").click()
