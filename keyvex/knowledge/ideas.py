@@ -169,11 +169,20 @@ def _idea(plan: Plan, audience: str, offer: str, text: str) -> Idea:
     return Idea(
         kind=plan.kind,
         title=tool.title,
-        value=VALUE[plan.kind].format(audience=who, subject=subject),
+        value=_value(plan, tool.description, who, subject),
         why=WHY[plan.kind].format(offer=selling),
         brief=clean(brief, 2000),
         source=plan.source_id,
     )
+
+
+def _value(plan: Plan, description: str, who: str, subject: str) -> str:
+    """What the visitor gets. A calculator's reviewed description says it to the visitor
+    in its own words ("See what recalls that never turn into a visit cost you ..."); the
+    kind's sentence would read "what patients means for them" with a variant's slot."""
+    if plan.kind == "calculator" and description:
+        return f"{description.rstrip()} Made for {who}."
+    return VALUE[plan.kind].format(audience=who, subject=subject)
 
 
 def _general(kind: Kind, expertise: str, audience: str, offer: str) -> Idea:
