@@ -17,6 +17,7 @@ from keyvex.tools.results import (
     ResultBlock,
     TableRecommendationsBlock,
     TextBlock,
+    placeholder_host,
 )
 
 if TYPE_CHECKING:
@@ -74,8 +75,10 @@ def _render(tool: ToolDefinition, block: ResultBlock, result: Result) -> Rendere
     if isinstance(block, TableRecommendationsBlock):  # rows are chosen by run() (_tables)
         return RenderedBlock(type="table_recommendations", title=block.title)
     assert isinstance(block, CtaBlock)
+    # No link to a placeholder domain reaches a page (runtime.js leaves a CTA without one out).
+    url = "" if placeholder_host(block.url) is not None else block.url
     return RenderedBlock(
-        type="cta", label=block.label, url=block.url, text=_format.fill(block.text, fill)
+        type="cta", label=block.label, url=url, text=_format.fill(block.text, fill)
     )
 
 

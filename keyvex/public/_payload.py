@@ -9,6 +9,7 @@ from typing import Any
 from keyvex import formula
 from keyvex.engine import CURRENCY_SYMBOLS, compile_tool, label_of
 from keyvex.tools import ChartBlock, MetricBlock, ToolDefinition
+from keyvex.tools.results import placeholder_host
 
 # A step title that only counts ("Question 3 of 7"): the progress bar says it, always right.
 _COUNTER = re.compile(r"^\s*[A-Za-z]+\s+\d+\s+(?:of|/)\s+\d+\s*$")
@@ -160,6 +161,10 @@ def build_payload(tool: ToolDefinition, *, slug: str, version: int) -> dict[str,
 
 def _block(block: Any) -> dict[str, Any]:
     data: dict[str, Any] = block.model_dump(mode="json")
+    if data["type"] == "cta" and placeholder_host(data["url"]) is not None:
+        # A button to example.com leads nowhere: the page shows none until the creator gives
+        # a real link (verification warns about it); runtime.js skips a CTA without a link.
+        data["url"] = ""
     if data["type"] == "table_recommendations":
         data["filters"] = [
             {"column": f["column"], "op": f["op"], "ast": ast(f["value"])} for f in data["filters"]

@@ -224,7 +224,8 @@ def _warnings(tool: ToolDefinition) -> Iterator[Issue]:
                 f"results[{index}].url",
                 "placeholder_link",
                 f"The '{block.label}' button links to {host}, a placeholder address that "
-                "leads nowhere: give it your booking page, email or phone link.",
+                "leads nowhere, so the public page leaves the button out: give it your "
+                "booking page, email or phone link.",
             )
     used = used_names(tool)
     for index, item in enumerate(tool.inputs):

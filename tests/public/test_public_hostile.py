@@ -39,8 +39,9 @@ def hostile_tool() -> ToolDefinition:
     data["lead_capture"]["title"] = f"Lead {SCRIPT}"
     data["lead_capture"]["consent_text"] = EVIL
     for block in data["results"]:
-        if block["type"] == "cta":
+        if block["type"] == "cta":  # a real link: a placeholder one is left off the page
             block["label"], block["text"] = f"Book {IMG}", EVIL
+            block["url"] = "https://bookings.hostile-test.co.uk/call"
     data["theme"]["font"] = "system"
     return ToolDefinition.model_validate(data)
 
