@@ -158,8 +158,10 @@ def candidates(u: Understanding) -> list[Plan]:
             if variant is None:
                 score = _points(base, core)
             elif own:  # a variant alone (no family term) is a weak signal: "nurses" is no
+                if not base and _only_audience(u, own):  # turnover brief, and "for business
+                    continue  # owners" is no retirement one: the words name who, not what
                 score = _points(own, core) + (_points(base, core) + 0.5 if base else 0)
-                score = score if base else score / 2  # turnover brief
+                score = score if base else score / 2
             elif base and (own := _industry_hit(u, text, variant)):
                 score = _points(base, core) + 0.25  # below a variant its own words name
             if not base + own or (variant is not None and not own):
@@ -167,6 +169,13 @@ def candidates(u: Understanding) -> list[Plan]:
             scored.append((score, order, Plan(u, kind, entry, variant, base + own)))
     scored.sort(key=lambda s: (-s[0], s[1]))
     return [plan for _, _, plan in scored]
+
+
+def _only_audience(u: Understanding, terms: list[str]) -> bool:
+    """Whether every one of ``terms`` is found only in the brief's audience."""
+    audience = normalise(u.audience)
+    rest = subject_text(u).replace(audience, " ", 1) if audience else subject_text(u)
+    return bool(audience) and not any(has_term(rest, t) for t in terms)
 
 
 def _industry_hit(u: Understanding, text: str, variant: Variant) -> list[str]:

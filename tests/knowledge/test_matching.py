@@ -11,6 +11,17 @@ def test_an_audience_word_that_names_a_variant_does_not_pull_the_brief_elsewhere
     assert plan.entry is not None and "burnout" in plan.entry.terms
 
 
+def test_a_variant_named_only_by_the_audience_is_not_chosen_alone() -> None:
+    """'For small business owners' names who, not what: it once turned a late-payment brief
+    into the retirement calculator's business-owner variant, reported as a high fit."""
+    brief = "A calculator for small business owners about the cost of debtor days"
+    assert choose(understand(brief)).source_id == "late-payment-cost"
+    leak = choose(understand("A calculator for small business owners: what a leaking roof costs"))
+    assert leak.entry is None or leak.entry.id != "retirement-savings-gap"
+    pension = choose(understand("Pension gap calculator for business owners"))
+    assert pension.source_id == "retirement-savings-gap/business-owner"  # with its family word
+
+
 def test_a_variant_with_its_family_term_still_wins() -> None:
     plan = choose(understand("Payroll outsourcing calculator for cafe owners"))
     assert plan.source_id == "outsourcing-cost/payroll"
