@@ -106,9 +106,14 @@ def _weight(term: str) -> float:
     return 1.0 + len(term.rstrip("*").split())
 
 
-def _points(terms: list[str], core: str) -> float:
-    """Matched terms' weight; a term found only in the creator's offer counts half."""
-    return sum(_weight(t) * (1 if has_term(core, t) else 0.5) for t in terms)
+def _points(terms: list[str], core: str, audience: str = "") -> float:
+    """Matched terms' weight; a term found only in the creator's offer counts half, and
+    one found only in the audience a quarter ("for marketing agencies" names who the tool is
+    for, not that it is about marketing)."""
+    rest = core.replace(audience, " ", 1) if audience else core
+    return sum(
+        _weight(t) * (1 if has_term(rest, t) else 0.25 if has_term(core, t) else 0.5) for t in terms
+    )
 
 
 def _matches(text: str, terms: list[str]) -> list[str]:
@@ -143,6 +148,7 @@ def candidates(u: Understanding) -> list[Plan]:
     the creator's offer count half: the offer usually describes the creator, sometimes the
     tool ("I sell website design packages ... a quote estimator")."""
     text, core = _about_the_tool(u), subject_text(u)
+    who = normalise(u.audience) if u.audience else ""
     allowed = _kinds_allowed(u)
     scored: list[tuple[float, int, Plan]] = []
     for order, entry in enumerate(knowledge_base().entries()):
@@ -156,14 +162,14 @@ def candidates(u: Understanding) -> list[Plan]:
         for variant, hits in options:
             own = hits[len(base) :]  # the variant's own words
             if variant is None:
-                score = _points(base, core)
+                score = _points(base, core, who)
             elif own:  # a variant alone (no family term) is a weak signal: "nurses" is no
                 if not base and _only_audience(u, own):  # turnover brief, and "for business
                     continue  # owners" is no retirement one: the words name who, not what
-                score = _points(own, core) + (_points(base, core) + 0.5 if base else 0)
+                score = _points(own, core, who) + (_points(base, core, who) + 0.5 if base else 0)
                 score = score if base else score / 2
             elif base and (own := _industry_hit(u, text, variant)):
-                score = _points(base, core) + 0.25  # below a variant its own words name
+                score = _points(base, core, who) + 0.25  # below a variant its own words name
             if not base + own or (variant is not None and not own):
                 continue
             scored.append((score, order, Plan(u, kind, entry, variant, base + own)))

@@ -22,6 +22,14 @@ def test_a_variant_named_only_by_the_audience_is_not_chosen_alone() -> None:
     assert pension.source_id == "retirement-savings-gap/business-owner"  # with its family word
 
 
+def test_a_term_found_only_in_the_audience_weighs_little() -> None:
+    """'for marketing agencies' once made a client-retention scorecard a marketing one."""
+    brief = "Scorecard for marketing agencies: how healthy is your client retention?"
+    assert choose(understand(brief)).source_id == "customer-retention"
+    brief = "A marketing maturity scorecard for marketing agencies"
+    assert choose(understand(brief)).source_id == "marketing-maturity"
+
+
 def test_a_variant_with_its_family_term_still_wins() -> None:
     plan = choose(understand("Payroll outsourcing calculator for cafe owners"))
     assert plan.source_id == "outsourcing-cost/payroll"
