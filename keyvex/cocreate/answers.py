@@ -7,6 +7,7 @@ from typing import Any
 
 from keyvex.ai import Question
 from keyvex.errors import Invalid
+from keyvex.tools.currencies import currencies_named, currency_code, is_currency_code
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_TEXT = 500
@@ -41,7 +42,32 @@ def check_answer(question: Question, value: Any, field: str = "value") -> Any:
     if kind in ("select", "data_field") and question.options and not question.allow_custom:
         if text not in {o.value for o in question.options}:
             raise _fail(field, "Pick one of the offered options.")
+    if kind == "select" and _asks_currency(question):
+        return _currency(question, text, field)
     return text
+
+
+def _asks_currency(question: Question) -> bool:
+    """A question about the currency: so named, or offering only currency codes."""
+    offered = [o.value for o in question.options]
+    return question.id == "currency" or (bool(offered) and all(map(is_currency_code, offered)))
+
+
+def _currency(question: Question, text: str, field: str) -> str:
+    """An offered currency, or a typed ISO 4217 code or currency name, as its code."""
+    if text in {o.value for o in question.options}:
+        return text
+    code = currency_code(text)
+    if code is not None:
+        return code
+    said = text if len(text) <= 40 else text[:39] + "…"
+    named = next(((w, c) for w in text.split() if (c := currencies_named(w))), None)
+    codes = f" (for {named[0]}: {', '.join(named[1])})" if named else " such as USD, EUR or CHF"
+    sentence = (
+        f"'{said}' is not a currency. For '{question.prompt}', type a three-letter ISO 4217 "
+        f"code{codes}, a currency's name like 'Swiss francs', or pick an offered currency."
+    )
+    raise AnswerError(sentence, fields={field: sentence})
 
 
 def _text(value: Any, field: str, limit: int) -> str:

@@ -19,6 +19,7 @@ from keyvex.knowledge import Plan, Slots, Understanding, choose, compose, find_p
 from keyvex.knowledge.brief import KIND_NAMES
 from keyvex.knowledge.plan import subject_of
 from keyvex.tools import ToolDefinition, parse_tool
+from keyvex.tools.currencies import currency_code
 
 BUILD_NOW = ("just build it", "build it now", "just build")
 
@@ -45,8 +46,7 @@ def slots_for(u: Understanding, answers: dict[str, Any]) -> Slots:
 
 
 def _currency(value: Any) -> str:
-    code = text_of(value).upper()
-    return code if len(code) == 3 and code.isalpha() else ""
+    return currency_code(text_of(value)) or ""
 
 
 def explain(plan: Plan) -> str:
