@@ -92,7 +92,7 @@ AREA_COUNT = re.compile(
     r"sections?|themes?)\b"
 )
 OFFER = re.compile(
-    r"\b(?:i|we) (?:sell|offer|provide|run|do|deliver)\s+(?P<a>[^.,;!?]{3,80})"
+    r"(?i)\b(?:i|we) (?:sell|offer|provide|run|do|deliver)\s+(?P<a>[^.,;!?]{3,80})"
     r"|\b(?:my|our) (?P<b>[a-z][a-z -]{2,60}?) (?P<noun>service|services|programme|program|"
     r"package|packages|coaching|consulting|consultancy|agency|firm|studio|course|product)\b"
     r"|\bpromote (?:my|our) (?P<c>[^.,;!?]{3,60})"
@@ -355,14 +355,20 @@ def _audience(brief: str, industry: Industry | None) -> str:
 
 
 def _offer(brief: str) -> str:
-    matches = list(OFFER.finditer(brief.lower()))
+    """What the creator sells, in their own casing where it says something ("managed IT
+    services", "Salesforce consulting"); other words lower case, as in a sentence."""
+    matches = list(OFFER.finditer(brief))
     if not matches:
         return ""
     match = next((m for m in matches if m.group("a")), matches[0])  # "we sell ..." says most
     text = next(g for g in match.groups() if g)
-    if match.group("b") and match.group("noun") in OFFER_ACTIVITIES:
+    noun = (match.group("noun") or "").lower()
+    if match.group("b") and noun in OFFER_ACTIVITIES:
         text = f"{text} {match.group('noun')}"
-    text = re.split(r"\b(?:to|for|and so|so that|which|who)\b", text)[0].strip(" -")
+    text = re.split(r"\b(?:to|for|and so|so that|which|who)\b", text, flags=re.IGNORECASE)[0]
+    text = text.strip(" -")
+    names = _names(brief)
+    text = re.sub(r"[^\W\d_][\w'-]*", lambda w: w[0] if w[0] in names else w[0].lower(), text)
     return text if len(text) >= 3 else ""
 
 
@@ -457,7 +463,7 @@ def _subject(brief: str, found: Understanding) -> list[str]:
         for term in found.industry.terms:
             skip.update(term.split())
     skip.update(found.audience.split())
-    skip.update(found.offer.split())
+    skip.update(found.offer.lower().split())
     for phrases in KIND_PHRASES.values():
         for phrase in phrases:
             skip.update(phrase.split())
