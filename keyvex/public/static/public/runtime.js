@@ -372,12 +372,16 @@
     }
   }
   if (origin && window.ResizeObserver) new ResizeObserver(reportHeight).observe(doc.documentElement);
-  var announced = 0;
+  var announced = 0, hinted = false;
   function announce(text) {
     clearTimeout(announced);
+    hinted = false;
     status.textContent = "";
     if (text) announced = setTimeout(function () { status.textContent = text; }, 30);
   }
+  /* "Please answer ..." belongs to one step: it goes when that step is answered or left. */
+  function hint() { announce("Please answer the question before you continue."); hinted = true; }
+  function unhint() { if (hinted) announce(""); }
   function focusFirst(box) {
     var target = box.querySelector("h2,h1,legend,.kvx-label");
     if (target) { if (!target.hasAttribute("tabindex")) target.tabIndex = -1; target.focus(); }
@@ -465,14 +469,22 @@
       var out = $("kvx-in-" + i.id + "-out");
       if (out) out.textContent = answerText(i, state.normal[i.id]);
       if (live) showError(i.id, state.errors[i.id]);
+      else if (!state.errors[i.id]) showError(i.id, "");  /* answered now: its error goes */
     });
-    if (!live) return;
+    if (!live) return stepAnswered(state);
     var ok = !Object.keys(state.errors).length;
     var locked = mode === "before_results" && !S.lead, teaser = mode === "teaser" && !S.lead;
     if (locked) resultBox.hidden = true;
     else if (ok) drawBlocks(compute(state), teaser);
     else resultBox.replaceChildren(make("p", "kvx-locked", "Fix the highlighted answers to see your result."));
     if (ok && S.started) { clearTimeout(completeTimer); completeTimer = setTimeout(completed, 1500); }
+  }
+  function stepAnswered(state) {
+    var box = stepped ? steps[S.step] : form;
+    var open = Array.prototype.some.call(box.querySelectorAll(".kvx-field"), function (f) {
+      return state.errors[f.getAttribute("data-input")];
+    });
+    if (!open) unhint();
   }
   function stepVisible(i, state) {
     return Array.prototype.some.call(steps[i].querySelectorAll(".kvx-field"), function (f) {
@@ -488,6 +500,7 @@
     var state = collect(), shown = shownSteps(state), pos = shown.indexOf(i) + 1, last = !stepped || pos >= shown.length;
     var counted = Number(steps[i].getAttribute("data-step"));
     S.step = i;
+    unhint();
     steps.forEach(function (s, n) { s.hidden = stepped && n !== i; });
     $("kvx-progress").hidden = !stepped;
     if (stepped) {
@@ -515,7 +528,7 @@
           if (state.errors[id] && !first) first = f.querySelector("input,select");
         });
       });
-      if (first) { announce("Please answer the question before you continue."); first.focus(); return; }
+      if (first) { hint(); first.focus(); return; }
     }
     started();
     if (!stepped) { if (delta > 0) finishQuiz(state); return; }
@@ -525,6 +538,7 @@
     showStep(i, true);
   }
   function finishQuiz(state) {
+    unhint();
     form.hidden = true;
     $("kvx-progress").hidden = true;
     if (mode === "before_results") { showLead(); completed(); focusFirst(leadBox); return; }
