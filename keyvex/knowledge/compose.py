@@ -15,6 +15,7 @@ from typing import Any
 
 from keyvex.knowledge.models import (
     SLOT,
+    UNIVERSAL_SLOTS,
     AssessmentBank,
     CalculatorModel,
     FactBank,
@@ -98,6 +99,11 @@ def _slot_values(entry: Any, slots: Slots, extra: dict[str, str] | None = None) 
     values.update(extra or {})
     # An entry's own offer may name the subject ("a review of your {subject} plans").
     values["offer"] = fill(values["offer"], values)
+    # A model's slot may name the visitor's business ("your {business}"), so that a variant
+    # for businesses says whose money it saves while the model's default stays "you".
+    for name in extra or {}:
+        if name not in UNIVERSAL_SLOTS and SLOT.search(values[name]):
+            values[name] = fill_inline(values[name], values)
     return values
 
 
