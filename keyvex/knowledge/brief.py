@@ -23,6 +23,7 @@ from keyvex.knowledge._phrases import (
     weight,
     words_and_breaks,
 )
+from keyvex.knowledge._places import lower_case_place, place_names
 from keyvex.knowledge.models import Industry
 
 Kind = Literal["calculator", "assessment", "outcome_quiz", "knowledge_quiz"]
@@ -268,7 +269,7 @@ def understand(brief: str) -> Understanding:
     reading = _without_creator(brief, creator)  # about the visitors, not the creator
     found.industry = _industry(normalise(reading))
     found.audience = _audience(reading, found.industry)
-    found.location = ", ".join(dict.fromkeys(m.group("place") for m in _locations(brief)))
+    found.location = ", ".join(dict.fromkeys(_place_name(m) for m in _locations(brief)))
     found.offer = _offer(brief)
     found.currency = _currency(brief)
     found.questions = _count(QUESTION_COUNT, text)
@@ -306,8 +307,32 @@ def _without_creator(brief: str, creator: re.Match[str] | None) -> str:
 
 
 def _locations(brief: str) -> list[re.Match[str]]:
-    """Places the brief names ("in Texas"); a currency code ("prices in EUR") is no place."""
-    return [m for m in LOCATION.finditer(brief) if m.group("place").lower() not in CURRENCIES]
+    """Places the brief names ("in Texas", "for plumbers in texas"): a capitalised name, or
+    a known place in any casing; a currency code ("prices in EUR") is no place. In the order
+    the brief names them, a known place first where both rules find one."""
+    known = list(lower_case_place().finditer(brief))
+    found = known + [
+        m
+        for m in LOCATION.finditer(brief)
+        if m.group("place").lower() not in CURRENCIES
+        and not _unknown_acronym(m.group("place"))
+        and not any(k.start() < m.end() and m.start() < k.end() for k in known)
+    ]
+    return sorted(found, key=lambda m: m.start())
+
+
+def _unknown_acronym(place: str) -> bool:
+    """ "in OTA commissions", "investing in AI": capitals alone name a place only when known
+    ("in the UK", "across the EU")."""
+    return place.isupper() and place.lower() not in place_names()
+
+
+def _place_name(match: re.Match[str]) -> str:
+    """The place as it is spelt ("texas" -> "Texas"); a capitalised name as written."""
+    said = match.group("place")
+    if said != said.lower():
+        return said
+    return place_names().get(" ".join(said.split()), said)
 
 
 def _kind(text: str, quiz_said: bool) -> Kind | None:
