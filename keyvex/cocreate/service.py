@@ -28,8 +28,9 @@ from keyvex.jobs import JobRunner, task
 from keyvex.logs import get_logger
 from keyvex.store import Condition, ConditionFailed
 from keyvex.tools import ToolDefinition, VerificationReport
+from keyvex.tools.left_off import left_off
 from keyvex.tools.publishing import publish
-from keyvex.tools.service import create_tool, get_tool, update_tool
+from keyvex.tools.service import create_tool, get_tool, get_version, update_tool
 
 log = get_logger("keyvex.cocreate")
 
@@ -87,7 +88,8 @@ async def get_session(app: App, user: User, sid: str) -> Session:
 async def session_view(app: App, user: User, sid: str, base: str | None = None) -> dict[str, Any]:
     """The session JSON with the id of the last event it reflects (read first: a page that
     streams from there may see an event twice, never miss one), and ``live``: the version
-    visitors see and where, while the tool is published (else None)."""
+    visitors see, where, and what its page leaves out (``left_off``: a button still linking
+    to example.com, with the editor field that fixes it), while the tool is published."""
     await get_session(app, user, sid)
     last = await last_event_id(app, sid)
     session = await get_session(app, user, sid)
@@ -105,7 +107,12 @@ async def _live(app: App, user: User, session: Session, base: str | None) -> dic
         return None
     if tool.status != "published" or not tool.slug or tool.published_version is None:
         return None
-    return {"version": tool.published_version, "url": public_url(app, tool.slug, base)}
+    shown = tool.definition
+    if tool.published_version != tool.version:
+        shown = await get_version(app, user, tool.id, tool.published_version)
+    missing = [{"message": x.message, "edit_url": x.edit_path(tool.id)} for x in left_off(shown)]
+    url = public_url(app, tool.slug, base)
+    return {"version": tool.published_version, "url": url, "left_off": missing}
 
 
 async def _mutate(app: App, user: User, sid: str, change: Callable[[Session], None]) -> Session:

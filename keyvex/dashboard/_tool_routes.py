@@ -17,6 +17,7 @@ from keyvex.dashboard.editing import THEME_COLOURS, save_details, save_theme
 from keyvex.data.binding import effective_definition
 from keyvex.errors import Invalid, KeyvexError
 from keyvex.tools import publishing
+from keyvex.tools.left_off import left_off
 from keyvex.tools.service import get_tool, get_version, restore_version
 from keyvex.tools.transfer import export_tool
 from keyvex.web.deps import AppDep, CsrfChecked, CurrentUser
@@ -55,6 +56,7 @@ async def _tool_page(
         "short_time": views.short_time,
         "field_errors": {},
         "theme_colours": THEME_COLOURS,
+        "left_off": left_off(tool.definition),
         **extra,
     }
     return render(request, "dashboard/tool.html", context, status_code=status)

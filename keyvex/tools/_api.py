@@ -51,11 +51,21 @@ class VersionListOut(ApiModel):
     versions: list[VersionOut] = Field(description="Newest first.")
 
 
+class LeftOffOut(ApiModel):
+    code: str = Field(description="Why: placeholder_link (a button still links to example.com).")
+    field: str = Field(description="The definition's field that fixes it: results[4].url.")
+    message: str = Field(description="What visitors will not see, in one sentence.")
+    edit_url: str = Field(description="The tool editor, opened at that field.")
+
+
 class PublishedOut(ApiModel):
     slug: str
     url: str = Field(description="The public page.")
     version: int = Field(description="The version now live.")
     allowed_origins: list[str]
+    left_off: list[LeftOffOut] = Field(
+        description="What the public page leaves out until it is fixed (publishing goes ahead)."
+    )
 
 
 class StatusOut(ApiModel):

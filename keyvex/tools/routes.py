@@ -21,6 +21,7 @@ from keyvex.tools._api import (
     ToolSummaryOut,
     VersionListOut,
 )
+from keyvex.tools.left_off import left_off
 from keyvex.web.deps import ApiUser, AppDep
 
 router = APIRouter(prefix="/api/v1", tags=["tools"])
@@ -35,9 +36,12 @@ def _detail(tool: service.StoredTool) -> dict[str, Any]:
     return {**tool.summary(), "definition": tool.definition.model_dump(mode="json")}
 
 
+def _base(request: Request, app: AppDep) -> str:
+    return app.settings.base_url or str(request.base_url).rstrip("/")
+
+
 def _public_url(request: Request, app: AppDep, slug: str) -> str:
-    base = app.settings.base_url or str(request.base_url).rstrip("/")
-    return f"{base}/t/{slug}"
+    return f"{_base(request, app)}/t/{slug}"
 
 
 class PublishIn(BaseModel):
@@ -137,17 +141,26 @@ async def publish(
     user: ApiUser,
     body: PublishIn | None = None,
 ) -> dict[str, Any]:
-    """Publish the current version if it verifies; 422 lists the errors otherwise."""
+    """Publish the current version if it verifies; 422 lists the errors otherwise.
+
+    `left_off` lists what the public page leaves out (a button still linking to example.com),
+    each with the editor field that fixes it; publishing goes ahead regardless."""
     options = body or PublishIn()
     live = await publishing.publish(
         app, user, tool_id, slug=options.slug, allowed_origins=options.allowed_origins
     )
+    base = _base(request, app)
     return {
         "slug": live.slug,
         "url": _public_url(request, app, live.slug),
         "version": live.version,
         "allowed_origins": list(live.allowed_origins),
-    }
+        "left_off": [
+            {"code": x.code, "field": x.path, "message": x.message,
+             "edit_url": base + x.edit_path(tool_id)}
+            for x in left_off(live.definition)
+        ],
+    }  # fmt: skip
 
 
 @router.post(

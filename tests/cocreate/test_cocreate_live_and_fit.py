@@ -17,7 +17,7 @@ def test_the_session_says_which_version_is_live_while_a_newer_one_waits(creator:
     assert published["version"] == 1
     assert published["url"].endswith(f"/t/{published['slug']}")
     live = creator.session(sid)["live"]
-    assert live == {"version": 1, "url": published["url"]}
+    assert live == {"version": 1, "url": published["url"], "left_off": published["left_off"]}
 
     response = creator.post(f"/create/sessions/{sid}/changes", {"request": "make the button green"})
     assert response.status_code == 202, response.text

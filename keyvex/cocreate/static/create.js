@@ -148,6 +148,12 @@
         : "Visitors see this version.";
     $("cc-publish-hint").classList.toggle("cc-pending", pending);
     $("cc-publish-button").textContent = !live ? "Publish" : pending ? "Publish version " + version : "Publish again";
+    var missing = $("cc-left-off");  // e.g. a button still linking to example.com: left off the page
+    missing.textContent = "";
+    ((live && live.left_off) || []).forEach(function (x) {
+      missing.appendChild(h("p", {}, [x.message + " ", h("a", { href: x.edit_url, text: "Give it a real link" })]));
+    });
+    missing.hidden = !missing.firstChild;
   }
   var FIT_LEVELS = { high: "High", medium: "Medium", low: "Low" };
   function drawFit(fit) {
@@ -332,7 +338,7 @@
     button.disabled = true;
     err.textContent = "";
     api("POST", base() + "/publish", {}).then(function (data) {
-      S.live = { version: data.version || S.version, url: data.url };
+      S.live = { version: data.version || S.version, url: data.url, left_off: data.left_off || [] };
       drawPublish();
       status("Published at " + $("cc-public-url").textContent);
       $("cc-public-link").focus();

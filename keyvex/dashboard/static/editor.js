@@ -360,6 +360,16 @@
     }).then(function () { saving = false; });
   }
   form.addEventListener("submit", function (e) { e.preventDefault(); save(); });
+  /* /edit#field=results.4.url (the tool page's "give it a real link"): open at that field. */
+  function openAt(hash) {
+    var m = /^#field=([\w.]+)$/.exec(hash || ""), target = m && E.find(m[1]);
+    if (!target) return;
+    unfold(target);
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "center" });
+  }
+  openAt(location.hash);
+  addEventListener("hashchange", function () { openAt(location.hash); });
 
   window.KeyvexEditorActions = { add: add, move: move, remove: remove, save: save };
 })();
