@@ -120,8 +120,8 @@ async def session_json(request: Request, app: AppDep, user: CurrentUser, sid: st
 
 @api.post("/{sid}/answers", dependencies=[CsrfChecked])
 async def answer(app: AppDep, user: CurrentUser, sid: str, body: AnswerBody) -> JSONResponse:
-    await service.answer(app, user, sid, body.question_id, body.value)
-    return JSONResponse(ACCEPTED, status_code=202)
+    stored = await service.answer(app, user, sid, body.question_id, body.value)
+    return JSONResponse({**ACCEPTED, "answer": stored}, status_code=202)
 
 
 @api.post("/{sid}/build", dependencies=[CsrfChecked])

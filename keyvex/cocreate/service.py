@@ -130,8 +130,9 @@ async def _mutate(app: App, user: User, sid: str, change: Callable[[Session], No
     raise ConditionFailed("The session is changing too quickly; try again.")
 
 
-async def answer(app: App, user: User, sid: str, question_id: Any, value: Any) -> None:
-    """Record (or replace) an answer, then ask the next question or (re)build."""
+async def answer(app: App, user: User, sid: str, question_id: Any, value: Any) -> Any:
+    """Record (or replace) an answer, then ask the next question or (re)build; returns the
+    answer as stored (a typed 'chf' is stored as 'CHF')."""
     session = await get_session(app, user, sid)
     question = session.question(question_id) if isinstance(question_id, str) else None
     if question is None:
@@ -149,6 +150,7 @@ async def answer(app: App, user: User, sid: str, question_id: Any, value: Any) -
 
     await _mutate(app, user, sid, change)
     await _submit(app, user, sid, "cocreate.turn")
+    return stored
 
 
 def changes_direction(question: Question, value: Any) -> bool:

@@ -64,6 +64,7 @@ def test_a_currency_code_in_lower_case_is_taken_as_the_code(server: Any, creator
         f"/create/sessions/{sid}/answers", {"question_id": "currency", "value": "chf"}
     )
     assert response.status_code == 202, response.text
+    assert response.json()["answer"] == "CHF"  # the page shows the answer as stored
     assert _built_currency(server, creator, sid, after) == "CHF"
 
 

@@ -71,7 +71,11 @@
     // Said before the request: the next question may arrive on the stream before the reply.
     var said = editing ? [say("Changed: " + q.prompt + " → " + W.text(q, value), "user")]
       : [say(q.prompt, "ai"), say(W.text(q, value), "user")];
-    return api("POST", base() + "/answers", { question_id: q.id, value: value }).then(function () {
+    return api("POST", base() + "/answers", { question_id: q.id, value: value }).then(function (data) {
+      if (data && data.answer !== undefined && data.answer !== null) {  // as stored: "chf" is CHF
+        value = data.answer;
+        said[said.length - 1].textContent = (editing ? "Changed: " + q.prompt + " → " : "") + W.text(q, value);
+      }
       var item = find(q.id);
       if (item) item.answer = value; else S.questions.push({ question: q, answer: value });
       if (editing) {
