@@ -17,7 +17,6 @@ from pydantic_ai.settings import ModelSettings
 
 from keyvex import events
 from keyvex.ai.prices import call_cost, parse_overrides
-from keyvex.ai.providers import Candidate
 from keyvex.ai.usage_counters import (
     CREATORS_INDEX,
     SESSIONS_INDEX,
@@ -34,6 +33,7 @@ if TYPE_CHECKING:
     from pydantic_ai import RunContext
 
     from keyvex.ai.models import AIContext
+    from keyvex.ai.providers import Candidate  # only typed here: it loads the provider SDKs
     from keyvex.app import App
 
 log = get_logger(__name__)
