@@ -306,3 +306,39 @@ def test_an_outside_brief_s_tool_uses_the_creator_s_own_words(case: dict[str, An
         built = _build(case["brief"])
         title = _norm(built.tool.title)
         assert any(mentions(title, w) for w in case["concepts"][0]), built.context(case)
+
+
+# ---- known gaps stay honest ----------------------------------------------------------------
+
+IN_SCOPE_CHECKS = [
+    test_every_brief_gets_a_tool_that_verifies_clean,
+    test_the_tool_is_of_the_kind_the_brief_asks_for,
+    test_the_title_names_the_brief_s_subject,
+    test_the_tool_covers_every_concept_of_the_brief,
+    test_what_the_brief_states_is_honoured,
+    test_the_fit_report_is_high_or_medium,
+]
+OUTSIDE_CHECKS = [
+    test_a_brief_outside_the_knowledge_base_gets_an_honest_low_fit,
+    test_an_outside_brief_still_gets_a_clean_tool_of_its_kind,
+    test_an_outside_brief_s_tool_uses_the_creator_s_own_words,
+]
+GAPS = [(c, IN_SCOPE_CHECKS) for c in IN_SCOPE if c.get("gap")] + [
+    (c, OUTSIDE_CHECKS) for c in OUTSIDE if c.get("gap")
+]
+
+
+@pytest.mark.parametrize("case, checks", GAPS, ids=[_case_id(c) for c, _ in GAPS])
+def test_a_known_gap_still_fails_one_of_its_checks(case: dict[str, Any], checks: list[Any]) -> None:
+    """Each check turns a gap brief's failure into an expected failure, so a gap that has
+    been closed would pass silently with its ``gap`` line still in briefs.yaml: this test
+    fails then, asking for the line to go."""
+    failing = []
+    for check in checks:
+        if check is test_what_the_brief_states_is_honoured and case not in STATED:
+            continue
+        try:
+            check(case)
+        except (AssertionError, pytest.xfail.Exception):
+            failing.append(check.__name__)
+    assert failing, f"the gap is closed ({case['gap']}): remove its gap line from briefs.yaml"
