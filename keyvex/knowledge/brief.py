@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from keyvex.knowledge._load import knowledge_base
+from keyvex.knowledge._named import Named, named_outcomes
 from keyvex.knowledge._phrases import (
     LINKS,
     first_content_words,
@@ -187,7 +188,7 @@ PER_PERIOD = re.compile(r"^\s+(?:a|an|per|each|every)\s+(?:day|week|month|year|h
 FILLER = frozenset(
     """a an the and or for of to in on at by with from into about how much many what which
     who whom that this these those my our your their his her its i we you they them it is are
-    be been was were do does did can could would should will shall may might must show shows
+    am be been was were do does did can could would should will shall may might must show shows
     showing help helps helping tell tells let lets me us simple quick short small fun free new
     create make build want need give gives get gets see sees using use based like just also
     calculator calculators estimator quiz quizzes assessment scorecard tool lead magnet
@@ -219,6 +220,7 @@ class Understanding:
     subject_article: str = ""
     creator: str = ""
     location: str = ""
+    named: Named = field(default_factory=Named)
 
     def summary(self) -> list[str]:
         """What was understood, one short line each, for the creator to check."""
@@ -235,6 +237,8 @@ class Understanding:
             lines.append(f"Your offer: {self.offer}")
         if self.creator:
             lines.append(f"Your business: {self.creator}")
+        if self.named:
+            lines.append(f"Outcomes: {', '.join(self.named.names)}")
         if self.questions:
             lines.append(f"Questions: {self.questions}")
         if self.categories:
@@ -264,10 +268,12 @@ def understand(brief: str) -> Understanding:
     found = Understanding(text=brief.strip())
     found.quiz_said = any(has_term(text, w) for w in QUIZ_WORDS)
     found.kind = _kind(text, found.quiz_said)
+    if found.kind in (None, "outcome_quiz"):
+        found.named = named_outcomes(brief)
     creator = CREATOR.search(brief.lower())
     found.creator = creator.group("what").removesuffix("'s") if creator else ""
     reading = _without_creator(brief, creator)  # about the visitors, not the creator
-    found.industry = _industry(normalise(reading))
+    found.industry = _industry(_without_names(normalise(reading), found.named))
     found.audience = _audience(reading, found.industry)
     found.location = ", ".join(dict.fromkeys(_place_name(m) for m in _locations(brief)))
     found.offer = _offer(brief)
@@ -280,6 +286,14 @@ def understand(brief: str) -> Understanding:
     found.subject = " ".join(phrase)
     found.subject_article = _article_said(reading, found.subject)
     return found
+
+
+def _without_names(text: str, named: Named) -> str:
+    """A normalised text without the outcomes the brief names: "a builder or a creator"
+    names kinds of entrepreneur, not the construction trade."""
+    for name in named.names:
+        text = text.replace(normalise(name), " ")
+    return text
 
 
 def _article_said(brief: str, subject: str) -> str:

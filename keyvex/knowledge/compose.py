@@ -13,9 +13,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from keyvex.knowledge._named import Named
+from keyvex.knowledge._outcomes import Narrowed, narrow
 from keyvex.knowledge.models import (
     SLOT,
     UNIVERSAL_SLOTS,
+    Archetype,
     AssessmentBank,
     CalculatorModel,
     FactBank,
@@ -62,6 +65,8 @@ class Slots:
     questions: int | None = None
     categories: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    #: The outcomes the brief names ("are you a visionary, a coach or a diplomat?").
+    named: Named = field(default_factory=Named)
 
 
 def fill(value: Any, slots: dict[str, str]) -> Any:
@@ -275,10 +280,14 @@ def _count_word(n: int) -> str:
 
 
 def outcome_tool(quiz: OutcomeSet, slots: Slots) -> ToolDefinition:
-    """'Which X fits you?': ``slots.questions`` questions (default 7), options -> archetypes."""
+    """'Which X fits you?': ``slots.questions`` questions (default 7), options -> archetypes;
+    narrowed to the outcomes the brief names, when it names them (``slots.named``)."""
     values = _slot_values(quiz, slots)
-    count = max(3, min(slots.questions or DEFAULT_QUESTIONS["outcome_quiz"], len(quiz.questions)))
-    questions = quiz.questions[:count]
+    narrowed = _narrowed(quiz, slots, values)
+    archetypes = narrowed.archetypes if narrowed else quiz.archetypes
+    pool = narrowed.questions if narrowed else quiz.questions
+    count = max(3, min(slots.questions or DEFAULT_QUESTIONS["outcome_quiz"], len(pool)))
+    questions = _reaching(pool, count, archetypes)
     inputs = []
     for q in questions:
         options = [
@@ -290,10 +299,11 @@ def outcome_tool(quiz: OutcomeSet, slots: Slots) -> ToolDefinition:
             {"id": q.id, "type": "radio", "label": fill(q.text, values), "options": options}
         )
     subject = fill(quiz.subject, values)
+    description = narrowed.description if narrowed else None
     data = {
         "id": slug_of(fill(quiz.title, values)),
-        "title": fill(quiz.title, values),
-        "description": fill(quiz.description, values),
+        "title": (narrowed.title if narrowed else None) or fill(quiz.title, values),
+        "description": description or fill(quiz.description, values),
         "kind": "quiz",
         "tags": ["quiz", "outcome", subject.lower()],
         "keywords": quiz.terms[:8],
@@ -307,7 +317,7 @@ def outcome_tool(quiz: OutcomeSet, slots: Slots) -> ToolDefinition:
                 "description": fill(a.description, values),
                 "recommendations": fill(a.recommendations, values),
             }
-            for a in quiz.archetypes
+            for a in archetypes
         ],  # fmt: skip
         "results": [
             {"type": "outcome"},
@@ -318,9 +328,33 @@ def outcome_tool(quiz: OutcomeSet, slots: Slots) -> ToolDefinition:
             "Want to talk it through?",
             "Leave your email and we will get in touch about what your result means for you.",
         ),  # fmt: skip
-        "test_cases": _outcome_cases(quiz, questions),
+        "test_cases": _outcome_cases(archetypes, questions),
     }
     return parse_tool(data)
+
+
+def _narrowed(quiz: OutcomeSet, slots: Slots, values: dict[str, str]) -> Narrowed | None:
+    if not slots.named:
+        return None
+    titles = {a.id: fill(a.title, values) for a in quiz.archetypes}
+    return narrow(quiz, slots.named, titles)
+
+
+def _reaching(pool: list[Any], count: int, archetypes: list[Archetype]) -> list[Any]:
+    """The first ``count`` questions, and the first further one for any outcome they
+    would leave unreachable."""
+    chosen = list(pool[:count])
+    for archetype in archetypes:
+        if any(archetype.id in o.points for q in chosen for o in q.options):
+            continue
+        extra = next((q for q in pool if q not in chosen and _reaches(q, archetype.id)), None)
+        if extra is not None:
+            chosen.append(extra)
+    return chosen
+
+
+def _reaches(question: Any, archetype: str) -> bool:
+    return any(o.points.get(archetype, 0) > 0 for o in question.options)
 
 
 def _favouring(options: list[Any], archetype: str) -> Any:
@@ -334,12 +368,12 @@ def _favouring(options: list[Any], archetype: str) -> Any:
     return key
 
 
-def _outcome_cases(quiz: OutcomeSet, questions: list[Any]) -> list[dict[str, Any]]:
+def _outcome_cases(archetypes: list[Archetype], questions: list[Any]) -> list[dict[str, Any]]:
     """For each archetype that some answer sequence makes the clear winner, that sequence."""
     cases = []
-    for archetype in quiz.archetypes:
+    for archetype in archetypes:
         answers: dict[str, str] = {}
-        totals = dict.fromkeys((a.id for a in quiz.archetypes), 0.0)
+        totals = dict.fromkeys((a.id for a in archetypes), 0.0)
         for q in questions:
             best = max(range(len(q.options)), key=_favouring(q.options, archetype.id))
             answers[q.id] = chr(ord("a") + best)

@@ -10,7 +10,7 @@ so a report can never claim a fit that is not there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -19,6 +19,7 @@ import yaml
 
 from keyvex.knowledge._english import plural, with_article
 from keyvex.knowledge._load import knowledge_base
+from keyvex.knowledge._outcomes import match_names, named_fit
 from keyvex.knowledge.brief import KIND_NAMES, Kind, Understanding, has_term, normalise
 from keyvex.knowledge.compose import (
     Slots,
@@ -38,6 +39,7 @@ from keyvex.tools import ToolDefinition
 
 Entry = CalculatorModel | AssessmentBank | OutcomeSet | FactBank
 Level = Literal["high", "medium", "low"]
+LEVELS: tuple[Level, ...] = ("high", "medium", "low")
 ENTRY_KIND: dict[type[Any], Kind] = {
     CalculatorModel: "calculator",
     AssessmentBank: "assessment",
@@ -155,7 +157,7 @@ def candidates(u: Understanding) -> list[Plan]:
         kind = ENTRY_KIND[type(entry)]
         if kind not in allowed:
             continue
-        base = _matches(text, entry.terms)
+        base = _matches(text, entry.terms) + _named_hits(u, entry)
         options: list[tuple[Variant | None, list[str]]] = [(None, base)]
         if isinstance(entry, CalculatorModel):
             options += [(v, base + _matches(text, v.terms)) for v in entry.variants]
@@ -175,6 +177,16 @@ def candidates(u: Understanding) -> list[Plan]:
             scored.append((score, order, Plan(u, kind, entry, variant, base + own)))
     scored.sort(key=lambda s: (-s[0], s[1]))
     return [plan for _, _, plan in scored]
+
+
+def _named_hits(u: Understanding, entry: Entry) -> list[str]:
+    """The outcomes the brief names that are archetypes of ``entry`` (an outcome set), when
+    two or more are: "are you a visionary, a coach or a commander" names leadership styles."""
+    if not u.named or not isinstance(entry, OutcomeSet):
+        return []
+    found = match_names([(a.id, a.title, a.description) for a in entry.archetypes], u.named.names)
+    hits = [n.lower() for n, j in zip(u.named.names, found, strict=True) if j is not None]
+    return hits if len(hits) >= 2 else []
 
 
 def _only_audience(u: Understanding, terms: list[str]) -> bool:
@@ -289,7 +301,7 @@ def compose(plan: Plan, slots: Slots) -> ToolDefinition:
             tool = tool.model_copy(update={"title": title})
         return tool
     if isinstance(entry, OutcomeSet):
-        return outcome_tool(entry, slots)
+        return outcome_tool(entry, replace(slots, named=slots.named or u.named))
     if isinstance(entry, FactBank):
         return fact_tool(entry, slots)
     assert isinstance(entry, AssessmentBank)
@@ -328,7 +340,10 @@ def fit_of(plan: Plan, tool: ToolDefinition) -> Fit:
     else:
         covered.append(_a(KIND_NAMES[built]))
     subject = subject_of(plan)
-    if plan.generic and plan.entry is not None and plan.entry.id == "generic-pick":
+    named_level, named_built = _named_fit(plan, tool, covered, missing)
+    if plan.generic and named_built:
+        pass  # the named outcomes' lines say what has no reviewed content
+    elif plan.generic and plan.entry is not None and plan.entry.id == "generic-pick":
         things = plural(subject)
         missing.append(
             f"recommendations of particular {things}: the knowledge base has nothing reviewed "
@@ -363,7 +378,28 @@ def fit_of(plan: Plan, tool: ToolDefinition) -> Fit:
     level: Level = "low" if plan.generic or (u.kind and u.kind != built) else (
         "high" if not missing else "medium"
     )  # fmt: skip
+    if named_level is not None and LEVELS.index(named_level) > LEVELS.index(level):
+        level = named_level
     return Fit(level, covered, missing)
+
+
+def _named_fit(
+    plan: Plan, tool: ToolDefinition, covered: list[str], missing: list[str]
+) -> tuple[Level | None, bool]:
+    """The fit lines about the outcomes the brief names, the highest level they allow (None
+    when the brief names none or the tool is no outcome quiz) and whether the tool has all
+    of them."""
+    u = plan.understanding
+    if not u.named or _built_kind(tool) != "outcome_quiz":
+        return None, False
+    names = u.named.names
+    in_tool = match_names([(o.id, o.title, o.description) for o in tool.outcomes], names)
+    entry = plan.entry
+    reviewed: list[int | None] = [None] * len(names)
+    if not plan.generic and isinstance(entry, OutcomeSet):
+        reviewed = match_names([(a.id, a.title, a.description) for a in entry.archetypes], names)
+    level = named_fit(names, in_tool, reviewed, subject_of(plan), covered, missing)
+    return level, None not in in_tool
 
 
 def _a(noun: str) -> str:
