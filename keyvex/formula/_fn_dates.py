@@ -200,8 +200,11 @@ def _holidays(args: Args) -> set[int]:
 
 
 def _networkdays(args: Args) -> Value:
-    first, last = math.floor(to_number(args[0])), math.floor(to_number(args[1]))
+    # Argument by argument, as the browser does: a bad start date is NUM even when the end
+    # date is of the wrong kind (TYPE).
+    first = math.floor(to_number(args[0]))
     date_of(first)
+    last = math.floor(to_number(args[1]))
     date_of(last)
     holidays = _holidays(args[2:])
     sign = 1.0
