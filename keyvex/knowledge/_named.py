@@ -77,4 +77,7 @@ def _items(listed: str) -> list[str]:
         return []
     if any(not n or set(n.lower().split()) & NOT_A_NAME for n in names):
         return []
+    first = names[0]
+    if first[:1].isupper() and first[1:] == first[1:].lower() and names[1][:1].islower():
+        names[0] = first.lower()  # "Red, white, rosé or bubbly?": a capital opening a sentence
     return names

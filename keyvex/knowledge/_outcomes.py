@@ -70,15 +70,8 @@ def _same(a: str, b: str) -> bool:
 def match_names(outcomes: list[tuple[str, str, str]], names: list[str]) -> list[int | None]:
     """For each name, the index of the outcome (id, title, description) it names, or None;
     each outcome at most once, the best-matching pairs first."""
-    keys = [stems(id_.replace("_", " ") + " " + title) for id_, title, _ in outcomes]
-    shared = set.intersection(*keys) if len(keys) > 1 else set()
-    keys = [k - shared for k in keys]
-    scored = []
-    for i, name in enumerate(names):
-        for j, key in enumerate(keys):
-            score = sum(any(_same(s, k) for k in key) for s in stems(name) - shared)
-            if score:
-                scored.append((-score, i, j))
+    table = _scores(outcomes, names)
+    scored = [(-score, i, j) for i, row in enumerate(table) for j, score in enumerate(row) if score]
     found: list[int | None] = [None] * len(names)
     for _, i, j in sorted(scored):
         if found[i] is None and j not in found:
@@ -91,6 +84,35 @@ def match_names(outcomes: list[tuple[str, str, str]], names: list[str]) -> list[
         hits = [j for j, o in enumerate(outcomes) if j not in found and last in stems(o[2])]
         if len(hits) == 1:
             found[i] = hits[0]
+    return found
+
+
+def _scores(outcomes: list[tuple[str, str, str]], names: list[str]) -> list[list[int]]:
+    """How many of each name's words each outcome's id and title share."""
+    keys = [stems(id_.replace("_", " ") + " " + title) for id_, title, _ in outcomes]
+    shared = set.intersection(*keys) if len(keys) > 1 else set()
+    keys = [k - shared for k in keys]
+    return [
+        [sum(any(_same(s, k) for k in key) for s in stems(name) - shared) for key in keys]
+        for name in names
+    ]
+
+
+def several(outcomes: list[tuple[str, str, str]], names: list[str]) -> dict[str, list[str]]:
+    """Names that match several outcomes equally well ("red": light reds and bold reds),
+    none of them a closer match of another name, with those outcomes' titles."""
+    chosen = match_names(outcomes, names)
+    found = {}
+    for i, (name, row) in enumerate(zip(names, _scores(outcomes, names), strict=True)):
+        others = {j for k, j in enumerate(chosen) if k != i}  # taken by a closer name
+        best = max((score for j, score in enumerate(row) if j not in others), default=0)
+        tied = [
+            outcomes[j][1]
+            for j, score in enumerate(row)
+            if best and score == best and j not in others
+        ]
+        if len(tied) > 1:
+            found[name] = tied
     return found
 
 
@@ -260,11 +282,13 @@ def named_fit(
     subject: str,
     covered: list[str],
     missing: list[str],
+    ties: dict[str, list[str]] | None = None,
 ) -> Literal["medium", "low"] | None:
     """What a fit report says about the outcomes a brief names, given which of them the tool
-    has (``in_tool``) and which are reviewed (``reviewed``), and the highest level they
-    allow: medium when some have no reviewed content or are not in the quiz, low when fewer
-    than half are reviewed."""
+    has (``in_tool``), which are reviewed (``reviewed``) and which match several reviewed
+    outcomes (``ties``), and the highest level they allow: medium when some have no reviewed
+    content, are not in the quiz or stand for one of several, low when fewer than half are
+    reviewed."""
     rows = list(zip(names, in_tool, reviewed, strict=True))
     good = [f"'{n}'" for n, t, r in rows if t is not None and r is not None]
     general = [f"'{n}'" for n, t, r in rows if t is not None and r is None]
@@ -282,6 +306,13 @@ def named_fit(
         )
     if absent:
         missing.append(f"the outcomes you named that the quiz does not have: {_and(absent)}")
+    for name, titles in (ties or {}).items():
+        missing.append(
+            f"'{name}' matches {len(titles)} reviewed outcomes ({'; '.join(titles)}): the "
+            f"quiz uses '{titles[0]}'; change it in the editor if you meant another"
+        )
+    if ties and len(good) * 2 >= len(names):
+        return "medium"
     if 2 * len(good) < len(names):  # most of what the creator named is not reviewed
         return "low"
     return "medium" if general or absent else None

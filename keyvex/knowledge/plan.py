@@ -19,7 +19,7 @@ import yaml
 
 from keyvex.knowledge._english import plural, with_article
 from keyvex.knowledge._load import knowledge_base
-from keyvex.knowledge._outcomes import match_names, named_fit
+from keyvex.knowledge._outcomes import match_names, named_fit, several
 from keyvex.knowledge.brief import KIND_NAMES, Kind, Understanding, has_term, normalise
 from keyvex.knowledge.compose import (
     Slots,
@@ -396,9 +396,11 @@ def _named_fit(
     in_tool = match_names([(o.id, o.title, o.description) for o in tool.outcomes], names)
     entry = plan.entry
     reviewed: list[int | None] = [None] * len(names)
+    ties: dict[str, list[str]] = {}
     if not plan.generic and isinstance(entry, OutcomeSet):
-        reviewed = match_names([(a.id, a.title, a.description) for a in entry.archetypes], names)
-    level = named_fit(names, in_tool, reviewed, subject_of(plan), covered, missing)
+        triples = [(a.id, a.title, a.description) for a in entry.archetypes]
+        reviewed, ties = match_names(triples, names), several(triples, names)
+    level = named_fit(names, in_tool, reviewed, subject_of(plan), covered, missing, ties)
     return level, None not in in_tool
 
 

@@ -67,6 +67,7 @@ def _assert_every_question_tells_outcomes_apart(tool: ToolDefinition) -> None:
             True,
         ),
         ("am I more of a saver or a spender? quiz", ["saver", "spender"], True),
+        ("Red, white, rosé or bubbly? A wine quiz", ["red", "white", "rosé", "bubbly"], False),
         (
             "which content format suits your brand best - video, podcast, blog or newsletter?",
             ["video", "podcast", "blog", "newsletter"],
@@ -244,3 +245,14 @@ def test_a_shared_brief_that_names_its_outcomes_gets_one_outcome_per_name(brief:
         o.title for o in tool.outcomes
     ]
     _assert_every_question_tells_outcomes_apart(tool)
+
+
+def test_a_name_that_matches_several_reviewed_outcomes_is_reported() -> None:
+    """Which of two equally matching reviewed outcomes a name stands for is the creator's call:
+    the quiz keeps one and the fit says which, and that the other exists."""
+    tool, fit, _ = _build("Which wine suits you: red, white, rosé or bubbly? quiz for our wine bar")
+    assert len(tool.outcomes) == 4
+    _assert_every_question_tells_outcomes_apart(tool)
+    said = [m for m in fit["missing"] if m.startswith("'red' matches 2 reviewed outcomes")]
+    assert said and f"the quiz uses '{tool.outcomes[0].title}'" in said[0]
+    assert fit["level"] == "medium"
