@@ -37,8 +37,9 @@ MAX_NAMES = 6
 
 @dataclass
 class Named:
-    """Outcomes the brief names, as written, and whether they are kinds of person
-    ("are you a ...") rather than things to choose ("video, podcast or blog")."""
+    """Outcomes the brief names, as written, and whether they are kinds of person ("are you
+    a coach or a commander") rather than things or qualities ("video, podcast or blog",
+    "conservative, balanced or aggressive")."""
 
     names: list[str] = field(default_factory=list)
     personal: bool = False
@@ -53,19 +54,28 @@ def named_outcomes(brief: str) -> Named:
     for match in ARE_YOU.finditer(text):
         names = _items(match.group("list"))
         if len(names) >= 2:
-            return Named(names, personal=True)
+            return Named(names, personal=_articled(match.group("list")))
     for match in WHICH_OF.finditer(text):
         names = _items(match.group("list"))
         if len(names) >= 2:
-            return Named(names, personal=match.group("verb").lower() in {"are you", "am i"})
+            who = match.group("verb").lower() in {"are you", "am i"}
+            return Named(names, personal=who and _articled(match.group("list")))
     for match in CLOSING.finditer(text):
         names = _items(match.group("list"))
         before = text[: match.start("list")]
         question = before[before.rfind("?") + 1 :] if "?" in before else before
         asked = WHICH_QUESTION.search(question) is not None
         if len(names) >= 3 or (asked and len(names) >= 2):
-            return Named(names, personal=re.search(r"(?i)\bare you\b", question) is not None)
+            who = re.search(r"(?i)\bare you\b", question) is not None
+            return Named(names, personal=who and _articled(match.group("list")))
     return Named()
+
+
+def _articled(listed: str) -> bool:
+    """Whether every item comes with "a" or "an": kinds of person ("a coach, a commander"),
+    not qualities ("conservative, balanced or aggressive")."""
+    parts = re.split(r"(?i)\s*,\s*(?:or\s+)?|\s+or\s+", listed)
+    return all(re.match(r"(?i)an?\s", p.strip()) for p in parts if p.strip())
 
 
 def _items(listed: str) -> list[str]:

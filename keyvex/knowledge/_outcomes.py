@@ -297,9 +297,10 @@ def named_fit(
         covered.append(f"the outcomes you named: {_and(good)}")
     if general:
         one = len(general) == 1
+        on = f" on {subject}" if subject else ""
         missing.append(
             f"reviewed content for {_and(general)}: the knowledge base has no "
-            f"{'such outcome' if one else 'such outcomes'} on {subject}, so "
+            f"{'such outcome' if one else 'such outcomes'}{on}, so "
             f"{'its result and its answers' if one else 'their results and answers'} in the "
             "quiz use general wording built from the name; write them in the editor or "
             "configure an AI model"

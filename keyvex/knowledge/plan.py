@@ -400,7 +400,8 @@ def _named_fit(
     if not plan.generic and isinstance(entry, OutcomeSet):
         triples = [(a.id, a.title, a.description) for a in entry.archetypes]
         reviewed, ties = match_names(triples, names), several(triples, names)
-    level = named_fit(names, in_tool, reviewed, subject_of(plan), covered, missing, ties)
+    subject = "" if plan.generic else subject_of(plan)
+    level = named_fit(names, in_tool, reviewed, subject, covered, missing, ties)
     return level, None not in in_tool
 
 

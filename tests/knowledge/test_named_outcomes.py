@@ -64,7 +64,7 @@ def _assert_every_question_tells_outcomes_apart(tool: ToolDefinition) -> None:
         (
             "Which of saver, spender or investor are you? A money quiz",
             ["saver", "spender", "investor"],
-            True,
+            False,
         ),
         ("am I more of a saver or a spender? quiz", ["saver", "spender"], True),
         ("Red, white, rosé or bubbly? A wine quiz", ["red", "white", "rosé", "bubbly"], False),
