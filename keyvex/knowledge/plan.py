@@ -79,6 +79,8 @@ class Plan:
     entry: Entry | None
     variant: Variant | None = None
     matched: list[str] = field(default_factory=list)
+    #: False when a model wrote the tool: only composed tools carry reviewed text.
+    composed: bool = True
 
     @property
     def generic(self) -> bool:
@@ -397,7 +399,9 @@ def _named_fit(
     entry = plan.entry
     reviewed: list[int | None] = [None] * len(names)
     ties: dict[str, list[str]] = {}
-    if not plan.generic and isinstance(entry, OutcomeSet):
+    if not plan.composed:  # a model wrote every outcome: present is all it can be
+        reviewed = in_tool
+    elif not plan.generic and isinstance(entry, OutcomeSet):
         triples = [(a.id, a.title, a.description) for a in entry.archetypes]
         reviewed, ties = match_names(triples, names), several(triples, names)
     subject = "" if plan.generic else subject_of(plan)

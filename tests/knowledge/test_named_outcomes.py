@@ -8,6 +8,7 @@ first turn, then the builder), and the built tool is read as a visitor reads it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import yaml
 from keyvex.ai.models import ConversationState
 from keyvex.ai.planner import fit_report
 from keyvex.ai.planner.model import answer
-from keyvex.knowledge import knowledge_base, understand
+from keyvex.knowledge import Slots, compose, find_plan, knowledge_base, understand
 from keyvex.knowledge._named import named_outcomes
 from keyvex.tools import ToolDefinition, parse_tool, verify
 
@@ -256,3 +257,21 @@ def test_a_name_that_matches_several_reviewed_outcomes_is_reported() -> None:
     said = [m for m in fit["missing"] if m.startswith("'red' matches 2 reviewed outcomes")]
     assert said and f"the quiz uses '{tool.outcomes[0].title}'" in said[0]
     assert fit["level"] == "medium"
+
+
+def test_a_model_s_quiz_is_judged_by_the_outcomes_it_has() -> None:
+    """A model writes every outcome itself: its fit names the outcomes it lacks and never
+    says that one it has uses general wording."""
+    u = understand(LEADERSHIP)
+    plan = find_plan("leadership-style", u)
+    six_styles = compose(replace(plan, understanding=understand("leadership style quiz")), Slots())
+    fit = fit_report(LEADERSHIP, six_styles, None).as_json()
+    assert "the outcomes you named that the quiz does not have: 'diplomat'" in fit["missing"]
+    assert fit["level"] == "medium"
+    four = compose(plan, Slots())
+    fit = fit_report(LEADERSHIP, four, None).as_json()
+    assert not any("reviewed content" in m for m in fit["missing"]), fit
+    assert (
+        "the outcomes you named: 'visionary', 'coach', 'commander' and 'diplomat'"
+        in (fit["covered"])
+    )

@@ -21,8 +21,8 @@ def fit_report(intent: str, tool: ToolDefinition, source_id: str | None) -> Fit:
     text = tool_text(tool)
     words = [t.rstrip("*") for t in plan.matched] or u.subject_words
     named = [w for w in words if f" {w}" in text]
-    judged = Plan(u, plan.kind, plan.entry, plan.variant, named)
+    judged = Plan(u, plan.kind, plan.entry, plan.variant, named, composed=False)
     if not named and words:
         # nothing names the subject: the model's tool is about something else
-        return fit_of(Plan(u, plan.kind, plan.entry, None, []), tool)
+        return fit_of(Plan(u, plan.kind, plan.entry, None, [], composed=False), tool)
     return fit_of(judged, tool)
