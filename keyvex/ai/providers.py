@@ -6,10 +6,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pydantic_ai.models import Model
-from pydantic_ai.models.anthropic import AnthropicModel
-from pydantic_ai.models.openai import OpenAIChatModel
-from pydantic_ai.providers.anthropic import AnthropicProvider
-from pydantic_ai.providers.openai import OpenAIProvider
 from pydantic_ai.settings import ModelSettings
 
 from keyvex.ai.planner import MODEL_NAME, offline_model
@@ -78,10 +74,16 @@ def is_configured(spec: ModelSpec, settings: Settings) -> bool:
 
 
 def build_model(spec: ModelSpec, settings: Settings) -> Model:
-    """A pydantic-ai model for this spec (no network until it is called)."""
+    """A pydantic-ai model for this spec (no network until it is called).
+
+    The provider SDKs are imported here, when a model of theirs is first built: they take
+    seconds to load, and the offline planner (no key) never needs them."""
     if spec.provider == "offline":
         return offline_model()
     if spec.provider == "anthropic":
+        from pydantic_ai.models.anthropic import AnthropicModel
+        from pydantic_ai.providers.anthropic import AnthropicProvider
+
         key = settings.anthropic_api_key
         provider = AnthropicProvider(
             api_key=key.get_secret_value() if key else None, base_url=settings.anthropic_base_url
@@ -94,6 +96,9 @@ def build_model(spec: ModelSpec, settings: Settings) -> Model:
         key = settings.openai_compatible_api_key
         base_url = spec.base_url
     api_key = key.get_secret_value() if key else "not-needed"
+    from pydantic_ai.models.openai import OpenAIChatModel
+    from pydantic_ai.providers.openai import OpenAIProvider
+
     return OpenAIChatModel(spec.model, provider=OpenAIProvider(api_key=api_key, base_url=base_url))
 
 

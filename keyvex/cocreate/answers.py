@@ -63,11 +63,12 @@ def _currency(question: Question, text: str, field: str) -> str:
     said = text if len(text) <= 40 else text[:39] + "…"
     named = next(((w, c) for w in text.split() if (c := currencies_named(w))), None)
     codes = f" (for {named[0]}: {', '.join(named[1])})" if named else " such as USD, EUR or CHF"
-    sentence = (
-        f"'{said}' is not a currency. For '{question.prompt}', type a three-letter ISO 4217 "
-        f"code{codes}, a currency's name like 'Swiss francs', or pick an offered currency."
+    what = f"'{said}' is not a currency, so it cannot answer '{question.prompt}'."
+    how = (
+        f"Type a three-letter ISO 4217 code{codes}, a currency's name like 'Swiss francs', "
+        "or pick an offered currency."
     )
-    raise AnswerError(sentence, fields={field: sentence})
+    raise AnswerError(what, fields={field: how})
 
 
 def _text(value: Any, field: str, limit: int) -> str:

@@ -41,9 +41,10 @@ def test_a_typed_currency_is_refused_or_taken_as_its_code(
     form.locator("button[type=submit]").click()
     error = form.locator(".field-error")
     error.filter(has_text="is not a currency").wait_for()
-    assert error.inner_text().startswith(
-        "'dollars mate' is not a currency. For 'Which currency should the figures use?', type "
-        "a three-letter ISO 4217 code (for dollars: USD, AUD, CAD, HKD)"
+    assert error.inner_text() == (
+        "'dollars mate' is not a currency, so it cannot answer 'Which currency should the "
+        "figures use?'. Type a three-letter ISO 4217 code (for dollars: USD, AUD, CAD, HKD), "
+        "a currency's name like 'Swiss francs', or pick an offered currency."
     )
     assert page.locator('#cc-messages li:has-text("dollars mate")').count() == 0
     page.screenshot(path=str(artifacts / "create-currency-refused-390.png"))

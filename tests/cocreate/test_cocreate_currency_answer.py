@@ -50,7 +50,8 @@ def test_a_typed_currency_that_is_no_currency_is_refused_with_a_sentence(creator
     problem = response.json()
     assert "'dollars mate' is not a currency" in problem["detail"]
     assert f"'{question.prompt}'" in problem["detail"]  # it names the question
-    assert "USD" in problem["detail"]  # and helps: which dollars there are
+    help_ = " ".join(e["message"] for e in problem["errors"])
+    assert "three-letter ISO 4217 code (for dollars: USD, AUD, CAD, HKD)" in help_  # it helps
     said = [m["text"] for m in creator.session(sid)["messages"] if m["role"] == "user"]
     assert "dollars mate" not in said
     assert all(q["answer"] is None for q in creator.session(sid)["questions"]
