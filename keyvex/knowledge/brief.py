@@ -116,6 +116,11 @@ CREATOR = re.compile(
     r"followers|listeners|viewers|members|clients|customers|students|audience|patients|"
     r"guests|visitors))"
 )
+#: "I am an executive coach", "we're a bookkeeping firm": the creator's trade, not the visitor's.
+CREATOR_SELF = re.compile(
+    r"\b(?:i am|i'm|im|we are|we're)\s+(?:a|an)\s+(?P<what>[a-z][\w&'-]*(?:\s[a-z][\w&'-]*){0,4}?)"
+    r"(?=\s*(?:[.,;:!?)]|$|\s(?:and|who|that|for|with|in|to|helping|working)\b))"
+)
 #: "in Texas", "across the UK", "near Lake Como": a place is context, never the subject.
 LOCATION = re.compile(
     r"\b(?:in|across|throughout|around|near|within)\s+(?:the\s+)?"
@@ -199,6 +204,16 @@ FILLER = frozenset(
     per please
     """.split()
 )
+#: Filler nouns that name a subject with the noun after them: "time management", "money
+#: mindset", "customer service", "client onboarding" (but "save time on ...", "customers").
+COMPOUND_HEADS = frozenset({"time", "money", "customer", "client", "business"})
+#: A question's scaffolding, never its subject: "how long until solar panels pay ...",
+#: "how soon before ...", "what does a kitchen remodel cost".
+QUESTION_SCAFFOLD = re.compile(
+    r"(?i)\bhow (?:long|soon|quickly|many (?:years|months|weeks|days))"
+    r"(?: (?:until|till|before|(?:does|will|would) it take(?: to| for)?))?\b"
+    r"|\bwhat (?:does|do|will|would|might)(?= )"
+)
 
 
 @dataclass
@@ -270,7 +285,7 @@ def understand(brief: str) -> Understanding:
     found.kind = _kind(text, found.quiz_said)
     if found.kind in (None, "outcome_quiz"):
         found.named = named_outcomes(brief)
-    creator = CREATOR.search(brief.lower())
+    creator = CREATOR.search(brief.lower()) or CREATOR_SELF.search(brief.lower())
     found.creator = creator.group("what").removesuffix("'s") if creator else ""
     reading = _without_creator(brief, creator)  # about the visitors, not the creator
     found.industry = _industry(_without_names(normalise(reading), found.named))
@@ -508,8 +523,20 @@ def _subject(brief: str, found: Understanding) -> list[str]:
             skip.update(phrase.split())
     skip.update(QUIZ_WORDS)
     names = _names(brief)
+    text = _without_places(brief)
+    asked = QUESTION_SCAFFOLD.search(text)
+    if asked:  # the question the brief asks names its subject ("how long until solar ...")
+        asked_about = _phrase(text[asked.end() :], skip, names)
+        if asked_about:
+            return asked_about
+    return _phrase(text, skip, names)
+
+
+def _phrase(text: str, skip: set[str], names: set[str]) -> list[str]:
+    """The longest run of content words in ``text``, trimmed (see ``_subject``)."""
     runs: list[list[str]] = [[]]
-    for word in words_and_breaks(_without_places(brief)):
+    words = words_and_breaks(QUESTION_SCAFFOLD.sub(",", text))
+    for at, word in enumerate(words):
         low = word.lower()
         if not word:  # punctuation
             runs.append([])
@@ -517,6 +544,8 @@ def _subject(brief: str, found: Understanding) -> list[str]:
             runs[-1].append(low)
         elif is_number(word) and runs[-1] and is_acronym(runs[-1][-1]):
             runs[-1].append(word)  # "ISO 9001", "SOC 2", "WCAG 2.2"
+        elif low in COMPOUND_HEADS and _content(words[at + 1 : at + 2], skip):
+            runs[-1].append(low)  # "time management", "customer service"
         elif low in skip or is_number(word) or low in NUMBER_WORDS or low in CURRENCIES:
             if runs[-1]:
                 runs.append([])
@@ -526,6 +555,11 @@ def _subject(brief: str, found: Understanding) -> list[str]:
     cleaned = [trim_phrase(run) for run in runs]
     best = max(cleaned, key=weight)
     return trim_phrase(first_content_words(best, 5))
+
+
+def _content(words: list[str], skip: set[str]) -> bool:
+    """Whether ``words`` holds one word that can be part of a subject."""
+    return len(words) == 1 and bool(words[0]) and words[0].lower() not in skip | LINKS
 
 
 def _names(brief: str) -> set[str]:
