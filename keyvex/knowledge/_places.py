@@ -85,3 +85,71 @@ def lower_case_place() -> re.Pattern[str]:
         r"(?i)\b(?:in|across|throughout|around|near|within)\s+(?:the\s+)?"
         r"(?P<place>" + alternatives + r")(?![\w'’-])"
     )
+
+
+#: The currency a country pays in (ISO 3166 alpha-2 -> ISO 4217), for the countries whose
+#: currency a brief may leave unsaid. Reviewed by hand: pycountry has no such mapping. The euro
+#: area as of 2026 (Bulgaria joined that January) and the small states that use the euro.
+EURO = """AT BE BG HR CY EE FI FR DE GR IE IT LV LT LU MT NL PT SK SI ES AD MC SM VA ME""".split()
+COUNTRY_CURRENCIES: dict[str, str] = {
+    **dict.fromkeys(EURO, "EUR"),
+    "GB": "GBP", "US": "USD", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "CH": "CHF",
+    "LI": "CHF", "SE": "SEK", "NO": "NOK", "DK": "DKK", "JP": "JPY", "IN": "INR",
+    "ZA": "ZAR", "PL": "PLN", "BR": "BRL", "MX": "MXN", "SG": "SGD", "HK": "HKD",
+    "AE": "AED", "CZ": "CZK", "HU": "HUF", "RO": "RON", "IL": "ILS",
+    "KR": "KRW", "CN": "CNY", "NG": "NGN", "KE": "KES", "AR": "ARS",
+}  # fmt: skip
+#: Names pycountry does not resolve to a country: short forms, nations, regions and the
+#: cities in ``CITIES`` (lower case, without accents).
+PLACE_COUNTRIES: dict[str, str] = {
+    "uk": "GB", "britain": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
+    "wales": "GB", "northern ireland": "GB", "usa": "US", "us": "US", "america": "US",
+    "silicon valley": "US", "holland": "NL", "netherlands": "NL", "bavaria": "DE",
+    "catalonia": "ES", "andalusia": "ES", "tuscany": "IT", "lombardy": "IT",
+    "flanders": "BE", "wallonia": "BE", "brittany": "FR", "provence": "FR",
+    "normandy": "FR", "south korea": "KR",
+    **dict.fromkeys(
+        ("london", "edinburgh", "manchester", "birmingham", "glasgow", "liverpool", "leeds",
+         "bristol", "cardiff", "belfast"), "GB"),
+    **dict.fromkeys(
+        ("new york", "new york city", "nyc", "los angeles", "san francisco", "san diego",
+         "chicago", "houston", "dallas", "austin", "miami", "seattle", "boston", "atlanta",
+         "denver", "philadelphia"), "US"),
+    **dict.fromkeys(("toronto", "vancouver", "montreal", "calgary", "ottawa"), "CA"),
+    **dict.fromkeys(("sydney", "melbourne", "brisbane", "perth", "adelaide"), "AU"),
+    "auckland": "NZ", "wellington": "NZ", "paris": "FR", "berlin": "DE", "munich": "DE",
+    "hamburg": "DE", "frankfurt": "DE", "cologne": "DE", "madrid": "ES", "barcelona": "ES",
+    "valencia": "ES", "rome": "IT", "milan": "IT", "amsterdam": "NL", "rotterdam": "NL",
+    "dublin": "IE", "vienna": "AT", "zurich": "CH", "geneva": "CH", "stockholm": "SE",
+    "oslo": "NO", "copenhagen": "DK", "helsinki": "FI", "brussels": "BE", "antwerp": "BE",
+    "lisbon": "PT", "porto": "PT", "athens": "GR", "warsaw": "PL", "prague": "CZ",
+    "budapest": "HU", "singapore": "SG", "hong kong": "HK", "dubai": "AE",
+    "abu dhabi": "AE", "tokyo": "JP", "mumbai": "IN", "delhi": "IN", "bangalore": "IN",
+    "cape town": "ZA", "johannesburg": "ZA", "nairobi": "KE", "lagos": "NG",
+    "sao paulo": "BR", "mexico city": "MX", "buenos aires": "AR",
+}  # fmt: skip
+
+
+def _country_of(place: str) -> str | None:
+    """The ISO country code of a place the brief names, when it is known."""
+    key = _plain(place).lower().removeprefix("the ")
+    if key in PLACE_COUNTRIES:
+        return PLACE_COUNTRIES[key]
+    try:
+        return str(pycountry.countries.lookup(place).alpha_2)
+    except LookupError:
+        pass
+    for subdivision in pycountry.subdivisions:
+        if (
+            subdivision.country_code in SUBDIVIDED
+            and _plain(_short(subdivision.name)).lower() == key
+        ):
+            return str(subdivision.country_code)
+    return None
+
+
+def currency_of(places: list[str]) -> str | None:
+    """The currency of the places a brief names ("clients in the UK" -> GBP), when they all
+    pay in one known currency; None when a place is unknown or two currencies meet."""
+    found = {COUNTRY_CURRENCIES.get(_country_of(p) or "") for p in places}
+    return found.pop() if len(found) == 1 else None

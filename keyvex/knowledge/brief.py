@@ -24,7 +24,7 @@ from keyvex.knowledge._phrases import (
     weight,
     words_and_breaks,
 )
-from keyvex.knowledge._places import lower_case_place, place_names
+from keyvex.knowledge._places import currency_of, lower_case_place, place_names
 from keyvex.knowledge.models import Industry
 
 Kind = Literal["calculator", "assessment", "outcome_quiz", "knowledge_quiz"]
@@ -227,6 +227,8 @@ class Understanding:
     audience: str = ""
     offer: str = ""
     currency: str | None = None
+    #: The currency is the one the brief's place pays in ("clients in the UK"), not said.
+    currency_from_place: bool = False
     questions: int | None = None
     categories: int | None = None
     constraints: list[str] = field(default_factory=list)
@@ -259,7 +261,8 @@ class Understanding:
         if self.categories:
             lines.append(f"Areas: {self.categories}")
         if self.currency:
-            lines.append(f"Currency: {self.currency}")
+            place = f" (from {self.location})" if self.currency_from_place else ""
+            lines.append(f"Currency: {self.currency}{place}")
         lines.extend(f"Constraint: {c}" for c in self.constraints)
         return lines
 
@@ -290,9 +293,13 @@ def understand(brief: str) -> Understanding:
     reading = _without_creator(brief, creator)  # about the visitors, not the creator
     found.industry = _industry(_without_names(normalise(reading), found.named))
     found.audience = _audience(reading, found.industry)
-    found.location = ", ".join(dict.fromkeys(_place_name(m) for m in _locations(brief)))
+    places = list(dict.fromkeys(_place_name(m) for m in _locations(brief)))
+    found.location = ", ".join(places)
     found.offer = _offer(brief)
     found.currency = _currency(brief)
+    if found.currency is None:
+        found.currency = currency_of(places)
+        found.currency_from_place = found.currency is not None
     found.questions = _count(QUESTION_COUNT, text)
     found.categories = _count(AREA_COUNT, text)
     found.constraints = _constraints(brief)

@@ -361,9 +361,10 @@ def fit_of(plan: Plan, tool: ToolDefinition) -> Fit:
         )
     elif isinstance(plan.entry, CalculatorModel) and plan.variant is None:
         covered.append(f"the {plan.entry.family} structure")
+        who = u.audience or (u.industry.audience if u.industry else "")
         missing.append(
-            f"figures specific to {u.subject or 'your subject'}: the inputs use "
-            "general labels and typical defaults; check them in the editor"
+            f"figures for {who or 'a particular trade or audience'}: the inputs use general "
+            "labels and typical defaults; check them in the editor"
         )
     else:
         covered.append(subject)
@@ -374,7 +375,7 @@ def fit_of(plan: Plan, tool: ToolDefinition) -> Fit:
     areas = len(tool.scoring.categories) if tool.scoring else 0
     if u.categories is not None:
         _count_fit("areas", u.categories, areas, covered, missing)
-    if u.currency:
+    if u.currency and (built == "calculator" or not u.currency_from_place):
         (covered if tool.currency == u.currency else missing).append(f"figures in {u.currency}")
     missing += [f"'{c}': needs your own data (connect a data source)" for c in u.constraints]
     level: Level = "low" if plan.generic or (u.kind and u.kind != built) else (

@@ -50,3 +50,31 @@ def test_a_question_s_scaffolding_is_not_its_subject() -> None:
     assert understand(brief).subject_words == ["solar", "panels"]
     u = understand("What does a kitchen remodel cost? calculator for homeowners")
     assert u.subject == "kitchen remodel"
+
+
+def _fit_missing(brief: str) -> list[str]:
+    u = understand(brief)
+    plan = choose(u)
+    slots = Slots(audience=u.audience, currency=u.currency or "")
+    return fit_of(plan, compose(plan, slots)).missing
+
+
+def test_a_brief_s_country_gives_the_currency_it_leaves_unsaid() -> None:
+    for place, code in (("the UK", "GBP"), ("Australia", "AUD"), ("Germany", "EUR")):
+        brief = f"Cost of a bad hire calculator for clients in {place}"
+        u = understand(brief)
+        assert (u.currency, u.currency_from_place) == (code, True)
+        tool, _ = _built(brief)
+        assert tool.currency == code
+    assert understand("ROI calculator for agencies in Germany, in USD").currency == "USD"
+    assert understand("Solar savings calculator for homeowners in Texas").currency == "USD"
+    assert understand("ROI calculator for agencies").currency is None
+    # a scorecard has no figures, so a currency it was never asked for is not missing
+    brief = "A digital transformation maturity scorecard for family-owned manufacturers in Austria"
+    assert _built(brief)[1] == "high"
+
+
+def test_a_model_s_general_inputs_are_named_for_the_visitor_not_the_subject() -> None:
+    missing = _fit_missing("Cost of a bad hire calculator for recruiters")
+    assert not any("specific to bad hire" in m for m in missing)
+    assert any(m.startswith("figures for recruiters: ") for m in missing)
