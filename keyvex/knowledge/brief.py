@@ -57,6 +57,9 @@ KIND_PHRASES: dict[Kind, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 QUIZ_WORDS = ("quiz", "quizzes", "test")
+#: What a quiz asks about when it has right answers: a "deadlines quiz" is a knowledge quiz,
+#: even when the topic's name holds a kind's word ("Self Assessment", the UK tax return).
+KNOWLEDGE_TOPICS = ("deadline", "deadlines", "rules", "regulations", "facts", "myths", "trivia")
 #: A "quiz" that measures how ready or mature the visitor is asks for a scorecard.
 READINESS_PHRASES = (
     "how ready",
@@ -206,7 +209,7 @@ FILLER = frozenset(
 )
 #: Filler nouns that name a subject with the noun after them: "time management", "money
 #: mindset", "customer service", "client onboarding" (but "save time on ...", "customers").
-COMPOUND_HEADS = frozenset({"time", "money", "customer", "client", "business"})
+COMPOUND_HEADS = frozenset({"time", "money", "customer", "client", "business", "website"})
 #: A question's scaffolding, never its subject: "how long until solar panels pay ...",
 #: "how soon before ...", "what does a kitchen remodel cost".
 QUESTION_SCAFFOLD = re.compile(
@@ -377,6 +380,8 @@ def _kind(text: str, quiz_said: bool) -> Kind | None:
     }
     if has_term(text, "calculator") or has_term(text, "estimator"):
         return "calculator"
+    if quiz_said and any(has_term(text, w) for w in KNOWLEDGE_TOPICS):
+        return "knowledge_quiz"  # "Self Assessment deadlines quiz" asks about facts
     if any(has_term(text, w) for w in ("scorecard", "assessment", "audit", "self-assessment")):
         return "assessment"
     if quiz_said:  # a quiz of no stated flavour: the matching entry decides (None here)
@@ -395,13 +400,31 @@ def _kind(text: str, quiz_said: bool) -> Kind | None:
 
 def _industry(text: str) -> Industry | None:
     for industry in knowledge_base().vocabulary.industries:
-        if any(has_term(text, t) for t in industry.terms):
+        said = text
+        for phrase in industry.not_in:
+            said = said.replace(f" {phrase} ", " , ")
+        if any(has_term(said, t) for t in industry.terms):
             return industry
     return None
 
 
+#: "for HVAC contractors to show homeowners ...": the people shown are the visitors; the
+#: ones named first use the tool on them.
+FOR_OTHERS = re.compile(
+    r"\s+(?:to|that|which|who)\s+(?P<verb>show|shows|help|helps|give|gives|tell|tells|let|lets"
+    r"|teach|teaches|convince)\s"
+)
+
+QUESTION_WORDS = frozenset("how what why whether if when where which who".split())
+
+
 def _audience(brief: str, industry: Industry | None) -> str:
-    match = AUDIENCE.search(" ".join(brief.lower().split()))
+    text = " ".join(brief.lower().split())
+    match = AUDIENCE.search(text)
+    others = FOR_OTHERS.match(text, match.end()) if match else None
+    shown = AUDIENCE.match(text, others.start("verb")) if others else None
+    if shown and shown.group("who").split()[0] not in QUESTION_WORDS:
+        match = shown
     if match:
         who = match.group("who").strip()
         who = re.sub(r"^(?:the|their|our|my|your|a|an)\s+", "", who)

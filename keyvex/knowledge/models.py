@@ -248,6 +248,8 @@ class Industry(Strict):
 
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     terms: list[str] = Field(min_length=1)
+    #: Phrases in which a term names something else ("website builder" is no builder).
+    not_in: list[str] = Field(default_factory=list)
     audience: str = Field(min_length=3, description="plural: 'restaurant owners'")
     business: str = Field(min_length=3, description="singular: 'restaurant'")
     label: str = Field(min_length=2, description="industry name: 'Restaurants'")

@@ -78,3 +78,33 @@ def test_a_model_s_general_inputs_are_named_for_the_visitor_not_the_subject() ->
     missing = _fit_missing("Cost of a bad hire calculator for recruiters")
     assert not any("specific to bad hire" in m for m in missing)
     assert any(m.startswith("figures for recruiters: ") for m in missing)
+
+
+def test_a_trade_is_read_from_the_phrase_that_names_it() -> None:
+    u = understand("Mortgage brokerage: how much can you borrow calculator")
+    assert u.industry is not None and u.industry.id == "mortgage"
+    assert _built("Mortgage brokerage: how much can you borrow calculator")[0].kind == "calculator"
+    u = understand("ROI calculator for a website builder agency")
+    assert u.industry is not None and u.industry.id != "construction"
+    assert u.subject == "website builder"
+    builders = understand("Renovation cost calculator for builders").industry
+    assert builders is not None and builders.id == "construction"
+
+
+def test_the_people_a_tool_is_for_showing_are_its_visitors() -> None:
+    brief = "A calculator for HVAC contractors to show homeowners how much a new heat pump saves"
+    assert understand(brief).audience == "homeowners"
+    assert _built(brief)[0].kind == "calculator"
+    u = understand("Calculator for accountants that shows small business owners their tax bill")
+    assert u.audience == "small business owners"
+    u = understand("A calculator for small business owners that shows how much late invoices cost")
+    assert u.audience == "small business owners"
+
+
+def test_a_quiz_about_deadlines_is_a_knowledge_quiz_whatever_its_topic_is_called() -> None:
+    brief = "Self Assessment deadlines quiz for sole traders"
+    assert understand(brief).kind == "knowledge_quiz"
+    tool, level = _built(brief)
+    assert "deadline" in tool.title.lower()
+    assert level == "high"
+    assert understand("Cyber security assessment for law firms").kind == "assessment"
