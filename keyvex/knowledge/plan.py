@@ -166,6 +166,8 @@ def candidates(u: Understanding) -> list[Plan]:
         for variant, hits in options:
             own = hits[len(base) :]  # the variant's own words
             if variant is None:
+                if base and _said_only_in_audience(u, base) and not _named_hits(u, entry):
+                    continue  # "a quiz for wine lovers" about cheese is no wine quiz
                 score = _points(base, core, who)
             elif own:  # a variant alone (no family term) is a weak signal: "nurses" is no
                 if not base and _only_audience(u, own):  # turnover brief, and "for business
@@ -189,6 +191,14 @@ def _named_hits(u: Understanding, entry: Entry) -> list[str]:
     found = match_names([(a.id, a.title, a.description) for a in entry.archetypes], u.named.names)
     hits = [n.lower() for n, j in zip(u.named.names, found, strict=True) if j is not None]
     return hits if len(hits) >= 2 else []
+
+
+def _said_only_in_audience(u: Understanding, terms: list[str]) -> bool:
+    """Whether every one of ``terms`` is in the brief's audience and nowhere else in it
+    (the offer included): "which cheese suits you - a quiz for wine lovers"."""
+    audience = normalise(u.audience) if u.audience else ""
+    rest = _about_the_tool(u).replace(audience, " ", 1)
+    return bool(audience) and all(has_term(audience, t) and not has_term(rest, t) for t in terms)
 
 
 def _only_audience(u: Understanding, terms: list[str]) -> bool:

@@ -108,3 +108,14 @@ def test_a_quiz_about_deadlines_is_a_knowledge_quiz_whatever_its_topic_is_called
     assert "deadline" in tool.title.lower()
     assert level == "high"
     assert understand("Cyber security assessment for law firms").kind == "assessment"
+
+
+def test_an_entry_named_only_by_the_audience_is_not_chosen_as_a_fit() -> None:
+    brief = "which cheese suits you - a quiz for wine lovers"
+    tool, level = _built(brief)
+    assert "wine" not in tool.title.lower()
+    assert "cheese" in tool.title.lower()
+    assert level != "high"
+    assert choose(understand("Which wine suits you? a quiz for wine lovers")).source_id == (
+        "wine-style"
+    )
