@@ -288,7 +288,8 @@ def understand(brief: str) -> Understanding:
     text = normalise(brief)
     found = Understanding(text=brief.strip())
     found.quiz_said = any(has_term(text, w) for w in QUIZ_WORDS)
-    found.kind = _kind(text, found.quiz_said)
+    # "investor-ready", "what-kind-of-traveller": a hyphenated phrase says its words too
+    found.kind = _kind(text + text.replace("-", " "), found.quiz_said)
     if found.kind in (None, "outcome_quiz"):
         found.named = named_outcomes(brief)
     creator = CREATOR.search(brief.lower()) or CREATOR_SELF.search(brief.lower())

@@ -119,3 +119,11 @@ def test_an_entry_named_only_by_the_audience_is_not_chosen_as_a_fit() -> None:
     assert choose(understand("Which wine suits you? a quiz for wine lovers")).source_id == (
         "wine-style"
     )
+
+
+def test_a_hyphenated_phrase_says_its_kind() -> None:
+    brief = "Is your startup investor-ready? quiz"
+    assert understand(brief).kind == "assessment"
+    tool, level = _built(brief)
+    assert tool.kind == "assessment"
+    assert level == "high"
