@@ -39,6 +39,32 @@ def need_service(available: bool, reason: str) -> None:
         pytest.skip(reason)
 
 
+# With pytest-xdist (`pytest -n auto`, the README's command) these run one after another on one
+# worker, never beside each other: each starts server, worker or browser processes, or times a
+# process start-up, and two of them at once on a 2-core machine starve each other into timeouts.
+# The rest of the suite spreads over the other workers.
+PROCESS_TESTS = (
+    "tests/cluster/",
+    "tests/jobs/",
+    "tests/redis/",
+    "tests/infra/",
+    "tests/ops/",
+    "tests/test_cli.py",
+    "tests/web/test_serve_workers.py",
+    "tests/data/test_hostile_server.py",
+    "tests/store/test_store_race.py",
+    "tests/api/test_api_publish_first_is_quick.py",
+    "tests/cocreate/test_cocreate_first_turn_is_quick.py",
+)
+ROOT = Path(__file__).parent.parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.relative_to(ROOT).as_posix().startswith(PROCESS_TESTS):
+            item.add_marker(pytest.mark.xdist_group("processes"))
+
+
 @pytest.fixture(autouse=True)
 def _no_model_requests(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reaches a real AI provider: only the offline planner, FunctionModels and the
