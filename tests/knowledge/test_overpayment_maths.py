@@ -106,6 +106,9 @@ def test_time_saved_reads_in_years_and_months(months: int, words: str) -> None:
         ("how much house can I afford on my salary? mortgage calculator",
          "loan-payment/mortgage"),
         ("car finance calculator: monthly payments for a new car", "loan-payment/car-loan"),
+        # overpaying tax, suppliers or rent is not paying a loan off early
+        ("Calculator for accountants that shows small business owners how much they overpay "
+         "in tax", "generic-calculator"),
     ],
 )  # fmt: skip
 def test_overpaying_briefs_reach_the_model_and_loan_cost_briefs_do_not(
