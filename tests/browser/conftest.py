@@ -128,3 +128,13 @@ def page_problems(page: Any) -> list[str]:
         "response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 500 else None
     )
     return problems
+
+
+@pytest.fixture
+def dashboard_site(live_server: LiveServer) -> Iterator[LiveServer]:
+    """The live server with the dashboard's wiring of tests/dashboard/_wiring.py (its routes
+    are read per request, so wiring after start-up is enough)."""
+    from tests.dashboard._wiring import wire_dashboard
+
+    wire_dashboard(live_server.server.config.app)
+    yield live_server

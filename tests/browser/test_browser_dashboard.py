@@ -4,10 +4,8 @@ the creator reads them (scores, CSV), checks the funnel and restores an older ve
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,21 +18,6 @@ TEMPLATE = "wellbeing-scorecard"
 SLUG = "team-wellbeing"
 PASSWORD = "correct horse battery"
 NEW_TITLE = "Team wellbeing check, 2025 edition"
-
-
-def _wiring() -> Any:
-    path = Path(__file__).parents[1] / "dashboard" / "_wiring.py"
-    spec = importlib.util.spec_from_file_location("dashboard_wiring", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture
-def site(live_server: Any) -> Iterator[Any]:
-    _wiring().wire_dashboard(live_server.server.config.app)  # routes are read per request
-    yield live_server
 
 
 def watch(page: Any) -> list[str]:
@@ -99,8 +82,10 @@ def funnel_counts(page: Any) -> dict[str, str]:
     return dict(cells)
 
 
-def test_creator_publishes_reads_leads_and_restores(site: Any, chromium: Any, page: Any) -> None:
-    url = site.url
+def test_creator_publishes_reads_leads_and_restores(
+    dashboard_site: Any, chromium: Any, page: Any
+) -> None:
+    url = dashboard_site.url
     problems = watch(page)
     sign_up(page, url)
     # Create from a template and publish it under a chosen address.
@@ -177,8 +162,10 @@ def boxes(page: Any, selector: str) -> list[dict[str, float]]:
     )
 
 
-def test_tool_page_and_tool_list_line_up_on_desktop_and_phone(site: Any, page: Any) -> None:
-    url = site.url
+def test_tool_page_and_tool_list_line_up_on_desktop_and_phone(
+    dashboard_site: Any, page: Any
+) -> None:
+    url = dashboard_site.url
     problems = watch(page)
     sign_up(page, url)
     tool_url = from_template(page)

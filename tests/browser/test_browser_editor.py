@@ -4,33 +4,14 @@ with the keyboard, saves, publishes, and a visitor completes the tool on its pub
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from keyvex.tools import get_template, list_templates, parse_tool
 
 PASSWORD = "correct horse battery"
 SLUG = "lead-estimate"
-
-
-def _wiring() -> Any:
-    path = Path(__file__).parents[1] / "dashboard" / "_wiring.py"
-    spec = importlib.util.spec_from_file_location("dashboard_wiring", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture
-def site(live_server: Any) -> Iterator[Any]:
-    _wiring().wire_dashboard(live_server.server.config.app)
-    yield live_server
 
 
 def sign_up(page: Any, url: str) -> None:
@@ -124,9 +105,9 @@ def screenshots(page: Any, artifacts: Path) -> None:
 
 
 def test_creator_builds_publishes_and_a_visitor_completes(
-    site: Any, page: Any, page_problems: list[str], artifacts: Path
+    dashboard_site: Any, page: Any, page_problems: list[str], artifacts: Path
 ) -> None:
-    url = site.url
+    url = dashboard_site.url
     sign_up(page, url)
     page.goto(f"{url}/dashboard/new")
     page.locator("#start-blank").click()
@@ -251,11 +232,11 @@ def test_creator_builds_publishes_and_a_visitor_completes(
 
 
 def test_every_template_round_trips_through_the_editor_unchanged(
-    site: Any, page: Any, page_problems: list[str], artifacts: Path
+    dashboard_site: Any, page: Any, page_problems: list[str], artifacts: Path
 ) -> None:
     """What the editor's script collects from the page is the definition it was given, for
     every template: nothing the editor shows or hides is lost or altered on the way."""
-    url = site.url
+    url = dashboard_site.url
     sign_up(page, url)
     for template in list_templates():
         page.goto(f"{url}/dashboard/new")
@@ -323,11 +304,11 @@ def data_bound_tool() -> dict[str, Any]:
 
 
 def test_a_tool_made_in_create_opens_in_the_editor(
-    site: Any, page: Any, page_problems: list[str]
+    dashboard_site: Any, page: Any, page_problems: list[str]
 ) -> None:
     """An AI-made tool (offline planner, no API key): /create links the editor once the tool
     is saved, and the editor saves it."""
-    url = site.url
+    url = dashboard_site.url
     sign_up(page, url)
     page.goto(f"{url}/create")
     page.get_by_label("What should your tool do?").fill("A cybersecurity scorecard for law firms")
@@ -342,12 +323,12 @@ def test_a_tool_made_in_create_opens_in_the_editor(
 
 
 def test_a_question_added_to_a_stepped_template_joins_the_last_step(
-    site: Any, page: Any, page_problems: list[str]
+    dashboard_site: Any, page: Any, page_problems: list[str]
 ) -> None:
     """Template-made tool with steps and test cases: a new question joins the last step
     under the name made from its label, a removed one leaves it, and test cases are
     re-recorded for the new question when the creator confirms."""
-    url = site.url
+    url = dashboard_site.url
     sign_up(page, url)
     edit_template(page, url, "time-savings-calculator")
     last_step = page.locator('[data-list="steps"] [data-key="inputs"]').last
@@ -366,11 +347,11 @@ def test_a_question_added_to_a_stepped_template_joins_the_last_step(
 
 
 def test_an_option_with_outcome_points_is_added_to_an_outcome_quiz(
-    site: Any, page: Any, page_problems: list[str]
+    dashboard_site: Any, page: Any, page_problems: list[str]
 ) -> None:
     """Outcome quiz: unfold a question, add an option (its value follows its label), give it
     outcome points, and save with Ctrl+S."""
-    url = site.url
+    url = dashboard_site.url
     sign_up(page, url)
     edit_template(page, url, "leadership-style-quiz")
     question = page.locator('[data-path="inputs.0"]')
@@ -395,9 +376,9 @@ def test_an_option_with_outcome_points_is_added_to_an_outcome_quiz(
 
 
 def test_a_refused_formula_shows_its_error_once(
-    site: Any, page: Any, page_problems: list[str]
+    dashboard_site: Any, page: Any, page_problems: list[str]
 ) -> None:
-    url = site.url
+    url = dashboard_site.url
     sign_up(page, url)
     edit_template(page, url, "roi-calculator")
     calc = page.locator('[data-path="calculations.2"]')
@@ -416,9 +397,9 @@ def test_a_refused_formula_shows_its_error_once(
 
 
 def test_a_formula_typo_is_reported_in_the_tools_words_and_the_version_follows_saves(
-    site: Any, page: Any, page_problems: list[str]
+    dashboard_site: Any, page: Any, page_problems: list[str]
 ) -> None:
-    url = site.url
+    url = dashboard_site.url
     sign_up(page, url)
     edit_template(page, url, "roi-calculator")
     assert page.locator("#ed-version").inner_text() == "1"
@@ -462,9 +443,9 @@ def test_a_formula_typo_is_reported_in_the_tools_words_and_the_version_follows_s
 
 
 def test_a_removed_question_can_become_a_constant(
-    site: Any, page: Any, page_problems: list[str]
+    dashboard_site: Any, page: Any, page_problems: list[str]
 ) -> None:
-    url = site.url
+    url = dashboard_site.url
     sign_up(page, url)
     page.goto(f"{url}/dashboard/new")
     page.locator("#start-blank").click()
@@ -490,9 +471,9 @@ def test_a_removed_question_can_become_a_constant(
     assert [p for p in page_problems if refused not in p] == []
 
 
-def test_invalid_json_is_named_before_saving(site: Any, page: Any) -> None:
-    sign_up(page, site.url)
-    page.goto(f"{site.url}/dashboard/new")
+def test_invalid_json_is_named_before_saving(dashboard_site: Any, page: Any) -> None:
+    sign_up(page, dashboard_site.url)
+    page.goto(f"{dashboard_site.url}/dashboard/new")
     page.locator("#start-blank").click()
     page.wait_for_url("**/edit")
     section(page, "tables").get_by_role("button", name="Add a table").click()

@@ -4,12 +4,8 @@ the creator gives a real link and publishes again the warning goes and visitors 
 
 from __future__ import annotations
 
-import importlib.util
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from keyvex.tools import get_template
 
@@ -19,21 +15,6 @@ SENTENCE = (
     "the public page until you give it a real link."
 )
 REAL_LINK = "https://calendly.com/acme-consulting/30min"
-
-
-def _wiring() -> Any:
-    path = Path(__file__).parents[1] / "dashboard" / "_wiring.py"
-    spec = importlib.util.spec_from_file_location("dashboard_wiring", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture
-def site(live_server: Any) -> Iterator[Any]:
-    _wiring().wire_dashboard(live_server.server.config.app)
-    yield live_server
 
 
 def publish_roi_calculator(page: Any, url: str) -> str:
@@ -53,9 +34,9 @@ def publish_roi_calculator(page: Any, url: str) -> str:
 
 
 def test_the_creator_is_told_and_fixes_the_placeholder_button(
-    site: Any, page: Any, artifacts: Path
+    dashboard_site: Any, page: Any, artifacts: Path
 ) -> None:
-    tool_url = publish_roi_calculator(page, site.url)
+    tool_url = publish_roi_calculator(page, dashboard_site.url)
     warning = page.locator("#left-off")
     assert warning.inner_text().startswith(SENTENCE)
     assert page.locator("#tool-status").inner_text() == "Published"  # not refused
