@@ -8,7 +8,9 @@ recorded as usage (see ``keyvex.ai.usage``).
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import threading
 from typing import TYPE_CHECKING, Any
 
 from keyvex.ai.models import (
@@ -49,6 +51,28 @@ _LAZY = {
     "tool_ideas": "keyvex.ai.ideas",
 }
 
+_AGENT_MODULES = ("keyvex.ai.service", "keyvex.ai.ideas")
+_loading = threading.Lock()
+_loaded = threading.Event()
+
+
+async def load() -> None:
+    """Import the agents (pydantic-ai, the prompts, the planner) in a worker thread.
+
+    The first import takes about a second; done on the event loop it froze every request and
+    the job and session lease renewals of that process, long enough under load for a lease to
+    run out and another worker to run the same co-creation turn a second time. Call this
+    before the first use in a coroutine; once loaded it returns at once."""
+    if not _loaded.is_set():
+        await asyncio.to_thread(_import_agents)
+
+
+def _import_agents() -> None:
+    with _loading:  # a second caller waits here, in its own thread, not on a module lock
+        for module in _AGENT_MODULES:
+            importlib.import_module(module)
+        _loaded.set()
+
 
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
@@ -77,6 +101,7 @@ __all__ = [
     "editor_agent",
     "fit_report",
     "list_usage",
+    "load",
     "next_turn",
     "tool_ideas",
     "use_models",

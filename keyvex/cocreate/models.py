@@ -13,6 +13,8 @@ SessionStatus = Literal["asking", "building", "ready", "failed"]
 EventType = Literal["text", "question", "progress", "tool", "error", "done"]
 EVENT_TYPES: tuple[str, ...] = ("text", "question", "progress", "tool", "error", "done")
 MAX_MESSAGES = 200
+#: Finished steps remembered per session: a duplicate delivery comes within seconds.
+MAX_FINISHED_JOBS = 20
 
 
 def session_key(uid: str, sid: str) -> tuple[str, str]:
@@ -86,6 +88,8 @@ class Session(BaseModel):
     fit: dict[str, Any] | None = None
     messages: list[Message] = Field(default_factory=list)
     versions: list[VersionInfo] = Field(default_factory=list)
+    #: The jobs whose turn or edit finished, newest last (a repeat delivery is dropped).
+    finished_jobs: list[str] = Field(default_factory=list)
     created_at: str = ""
     updated_at: str = ""
     item_version: int = 0
@@ -96,6 +100,10 @@ class Session(BaseModel):
     def say(self, role: Literal["assistant", "user"], text: str, at: str) -> None:
         if text.strip():
             self.messages = [*self.messages, Message(role=role, text=text, at=at)][-MAX_MESSAGES:]
+
+    def finished(self, job_id: str) -> None:
+        if job_id not in self.finished_jobs:
+            self.finished_jobs = [*self.finished_jobs, job_id][-MAX_FINISHED_JOBS:]
 
     def to_item(self) -> dict[str, Any]:
         pk, sk = session_key(self.owner_id, self.id)

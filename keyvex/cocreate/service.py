@@ -8,6 +8,7 @@ session run one at a time, so a rebuild queued behind a running build sees the n
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -24,7 +25,7 @@ from keyvex.cocreate.answers import check_answer
 from keyvex.cocreate.events import TextRelay, append_event, last_event_id
 from keyvex.cocreate.models import Session, VersionInfo, session_key
 from keyvex.errors import Invalid, KeyvexError, NotFound
-from keyvex.jobs import JobRunner, task
+from keyvex.jobs import JobRunner, current_job_id, task
 from keyvex.logs import get_logger
 from keyvex.store import Condition, ConditionFailed
 from keyvex.tools import ToolDefinition, VerificationReport
@@ -234,6 +235,7 @@ async def publish_and_show(app: App, user: User, sid: str, base: str | None) -> 
 async def ideas(app: App, user: User, expertise: str, audience: str, offer: str) -> list[Any]:
     """3-5 tool ideas (``keyvex.knowledge.ideas.Idea``) for the creator's words; each idea's
     brief starts a session. Invalid names the field that is missing or too long."""
+    await ai.load()
     return list(
         await ai.tool_ideas(AIContext(app=app, user_id=user.id), expertise, audience, offer)
     )
@@ -267,14 +269,30 @@ async def _edit_job(app: App, user_id: str, sid: str, request: str) -> None:
 
 
 async def _step_job(app: App, user_id: str, sid: str, step: Step) -> None:
+    """Run a turn or an edit once, even when its job is delivered twice.
+
+    Jobs are at least once: a run whose lease ran out (a stalled process) or a message the
+    queue redelivered runs again. A second run of a step that finished would ask its
+    question again or save another version, so the session keeps the ids of the jobs whose
+    steps finished (``Session.finished_jobs``) and a repeat is dropped; a run cut off before
+    it finished (a crash) is not in that list and runs again from the stored session."""
     user = await get_user(app, user_id)
     if user is None:
         return  # the account went meanwhile
+    await ai.load()  # off the loop, before the leases: they are renewed while it loads
+    job_id = current_job_id()
     async with session_work(app, sid):  # one turn or edit per session, across processes
-        await _run(app, user, sid, step)
+        try:
+            session = await get_session(app, user, sid)
+        except NotFound:
+            return  # deleted meanwhile
+        if job_id is not None and job_id in session.finished_jobs:
+            log.info("co-creation step already done", session_id=sid, job_id=job_id)
+            return
+        await _run(app, user, sid, step, job_id)
 
 
-async def _run(app: App, user: User, sid: str, step: Step) -> None:
+async def _run(app: App, user: User, sid: str, step: Step, job_id: str | None = None) -> None:
     """Run one step; whatever happens, the creator hears about it and the turn ends."""
     try:
         await step(app, user, sid)
@@ -284,6 +302,9 @@ async def _run(app: App, user: User, sid: str, step: Step) -> None:
         log.error("co-creation step failed", session_id=sid, exc_info=exc)
         await _failed(app, user, sid, "Something went wrong on our side; please try again.")
     finally:
+        if job_id is not None:
+            with contextlib.suppress(NotFound, ConditionFailed):  # the session went
+                await _mutate(app, user, sid, lambda s: s.finished(job_id))
         await append_event(app, sid, "done", {})
 
 

@@ -10,6 +10,7 @@ then: taskiq is the ``queue`` extra) for ``keyvex worker`` processes. Periodic w
 per cluster, in the process holding the scheduler lease (:mod:`keyvex.jobs.scheduler`).
 """
 
+from keyvex.jobs._execution import current_job_id
 from keyvex.jobs._protocol import JobRunner
 from keyvex.jobs.local import LocalJobRunner, PreparedJob
 from keyvex.jobs.records import (
@@ -37,6 +38,7 @@ __all__ = [
     "TaskRegistry",
     "TaskSpec",
     "UnknownTask",
+    "current_job_id",
     "dead_jobs",
     "get_job",
     "job_runner",

@@ -41,6 +41,12 @@ Clock = Callable[[], float]
 _current: ContextVar[str | None] = ContextVar("keyvex_job_id", default=None)
 
 
+def current_job_id() -> str | None:
+    """The id of the job whose task is running in this context (None outside a job): a task
+    that must not repeat its effect when delivered twice (at-least-once) records it."""
+    return _current.get()
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedJob:
     """A job's item not yet written (see :meth:`JobExecutor.prepare`)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -71,7 +72,9 @@ def _respond(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
 
 
 async def _stream(messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[DeltaToolCalls]:
-    name, args, _ = _call(messages, info)
+    # Off the event loop, as pydantic-ai runs the non-streamed function: composing and
+    # verifying a tool is CPU work that would hold up every other request of the process.
+    name, args, _ = await asyncio.to_thread(_call, messages, info)
     for start in range(0, len(args), CHUNK):
         delta = DeltaToolCall(
             name=name if start == 0 else None, json_args=args[start : start + CHUNK]
