@@ -7,7 +7,10 @@ webhook endpoints and delivery logs, co-creation sessions and their event logs, 
 job records. Then the accounts domain deletes its own: ``LOGIN#`` sessions and ``APITOKEN#``
 tokens (``USER#{uid}#LOGINS`` / ``#TOKENS``), the ``EMAIL#{email}`` guard (the address can
 sign up again), anything else left in the ``USER#{uid}`` partition, and the profile last, so
-that a deletion cut off midway can be run again from the account that still exists.
+that a deletion cut off midway can be run again from the account that still exists. The
+profile goes in one transaction with the site's account count (``SYSTEM/COUNTERS users``), so
+the count is of accounts that exist: after the site's last account is deleted, the next
+sign-up is the first again and becomes the administrator.
 """
 
 from __future__ import annotations
@@ -16,13 +19,14 @@ from anyio import to_thread
 from argon2 import PasswordHasher
 
 from keyvex import events
-from keyvex.accounts._keys import email_key, user_key
+from keyvex.accounts._keys import COUNTERS, email_key, user_key
 from keyvex.accounts.models import User
 from keyvex.accounts.passwords import make_hasher, verify_password
 from keyvex.accounts.service import find_user
 from keyvex.app import App
 from keyvex.errors import Invalid
 from keyvex.events import AccountDeleted
+from keyvex.store import Condition, Delete, TransactionCanceled, Update
 
 _hashers: dict[str, PasswordHasher] = {}
 
@@ -60,4 +64,11 @@ async def delete_account(app: App, user: User) -> int:
         keys.append((guard["PK"], guard["SK"]))
     profile = user_key(uid)
     keys += [k for k in await app.store.partition_keys(f"USER#{uid}") if k != profile]
-    return await app.store.delete_keys([*keys, profile])
+    deleted = await app.store.delete_keys(keys)
+    try:  # the count drops once, with the profile: a rerun after a cut-off finds it gone
+        await app.store.transact_write(
+            [Delete(*profile, Condition.exists()), Update(*COUNTERS, add={"users": -1})]
+        )
+    except TransactionCanceled:
+        return deleted
+    return deleted + 1

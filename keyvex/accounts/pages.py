@@ -16,8 +16,9 @@ from keyvex.accounts._profile_routes import router as profile_router
 from keyvex.accounts._smtp_routes import router as smtp_router
 from keyvex.accounts.deletion import check_password, delete_account
 from keyvex.accounts.models import User
+from keyvex.accounts.roles import check_can_leave
 from keyvex.app import App
-from keyvex.errors import Invalid
+from keyvex.errors import Conflict, Invalid
 from keyvex.notify.digest import DIGEST_HOUR_UTC
 from keyvex.notify.prefs import LeadEmail, get_prefs, set_prefs
 from keyvex.web.deps import SESSION_COOKIE, AppDep, CsrfChecked, CurrentUser
@@ -134,7 +135,11 @@ async def notifications_save(request: Request, app: AppDep, user: CurrentUser) -
 
 
 @router.get("/delete")
-async def delete_page(request: Request, user: CurrentUser) -> Response:
+async def delete_page(request: Request, app: AppDep, user: CurrentUser) -> Response:
+    try:
+        await check_can_leave(app, user)
+    except Conflict as exc:
+        return render(request, "accounts/delete.html", {"error": exc.message, "refused": True})
     return render(request, "accounts/delete.html", {})
 
 
@@ -147,6 +152,11 @@ async def delete_confirm(request: Request, app: AppDep, user: CurrentUser) -> Re
         context = form_errors(exc, ("password",))
         if context["field_errors"]:  # the whole sentence, with "nothing was deleted", once
             context["field_errors"] = {"password": exc.message}
+        return render(request, "accounts/delete.html", context, status_code=exc.status)
+    try:
+        await check_can_leave(app, user)
+    except Conflict as exc:
+        context = {"error": exc.message, "refused": True}
         return render(request, "accounts/delete.html", context, status_code=exc.status)
     await delete_account(app, user)
     response = RedirectResponse("/?account=deleted", status_code=303)

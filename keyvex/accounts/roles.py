@@ -1,6 +1,8 @@
 """What administrators do to accounts: list and search, disable and enable, grant and revoke
 the administrator role. The site always keeps one administrator who can sign in: revoking,
-disabling or deleting the last one is refused.
+disabling or deleting the last one is refused, by another administrator or by themselves
+(``check_can_leave``: the last administrator may delete their own account only when it is the
+site's last account, and then the next sign-up becomes the administrator, as on a new site).
 
 A disabled account (``disabled_at`` on its profile) cannot sign in, its sessions are ended and
 its API tokens are refused (kept, so enabling it gives them back). Its published tools keep
@@ -21,6 +23,11 @@ USERS_INDEX = "USERS"
 #: Most accounts a search returns (the listing reads the one ``USERS`` index partition).
 MAX_LISTED = 200
 LAST_ADMIN = "This is the only administrator who can sign in; make someone else one first."
+LAST_ADMIN_SELF = (
+    "You are the only administrator who can sign in, and other accounts depend on one: make "
+    "another account an administrator first (Admin, Users), then delete yours. Nothing was "
+    "deleted."
+)
 
 
 async def list_users(app: App, query: str = "", limit: int = MAX_LISTED) -> tuple[list[User], bool]:
@@ -79,6 +86,18 @@ async def check_not_last_admin(app: App, uid: str) -> list[Check]:
         if other and other.id != uid and other.is_admin and not other.disabled:
             return [Check(item["PK"], item["SK"], Condition.version_is(int(item["version"])))]
     raise Conflict(LAST_ADMIN)
+
+
+async def check_can_leave(app: App, user: User) -> None:
+    """Refuse (Conflict) ``user`` deleting their own account when they are the last active
+    administrator and other accounts remain: those would be left with nobody to run the site.
+    The site's only account may go (the site is then as new)."""
+    try:
+        await check_not_last_admin(app, user.id)
+    except Conflict:
+        page = await app.store.query(USERS_INDEX, index="GSI1", limit=2)
+        if any(item.get("uid") != user.id for item in page.items):
+            raise Conflict(LAST_ADMIN_SELF) from None
 
 
 async def _change_guarded(app: App, uid: str, fields: dict[str, object]) -> None:

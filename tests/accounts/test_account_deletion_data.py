@@ -100,8 +100,8 @@ def _mentioning(texts: list[str], ids: dict[str, str]) -> list[str]:
 def test_deleting_an_account_leaves_no_data_item_or_blob_behind(
     browser: Browser, make_browser: Any, client: TestClient
 ) -> None:
+    bob = ApiUser(make_browser(), "bob@example.com")  # first: the site's administrator
     alice = ApiUser(browser, "alice@example.com")
-    bob = ApiUser(make_browser(), "bob@example.com")
     bob.client = client  # his token, through the running app (jobs outlive the request)
     ids = _fill(alice, client)
     kept = _fill(bob, client)

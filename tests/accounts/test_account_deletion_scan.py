@@ -111,8 +111,8 @@ def _mentioning(texts: list[str], found: dict[str, Any]) -> list[str]:
 def test_nothing_of_a_deleted_account_is_left_anywhere(
     browser: Browser, make_browser: Any, client: TestClient
 ) -> None:
+    bob = ApiUser(make_browser(), "bob@example.com")  # first: the site's administrator
     alice = ApiUser(browser, "alice@example.com")
-    bob = ApiUser(make_browser(), "bob@example.com")
     bob.client = client  # his token, through the running app (jobs outlive the request)
     gone = _fill(alice, browser, client)
     kept = _fill(bob, None, client)

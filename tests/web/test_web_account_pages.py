@@ -240,8 +240,8 @@ def _creator_with_everything(
 def test_deleting_an_account_removes_all_its_data(browser: Any, make_browser: Any) -> None:
     alice, bob = browser, make_browser()
     client = alice.client  # the fixture's client: its portal runs store calls
+    theirs = _creator_with_everything(bob, "bob@example.com", "0002", client)  # the admin
     mine = _creator_with_everything(alice, "alice@example.com", "0001", client)
-    theirs = _creator_with_everything(bob, "bob@example.com", "0002", client)
     uid, tool_id = mine["uid"], mine["tool_id"]
     assert client.get(f"/t/{mine['slug']}").status_code == 200
     assert _items(client, f"TOOL#{tool_id}") and _items(client, f"USER#{uid}#LEADS", "GSI1")
