@@ -7,7 +7,9 @@ requests within ``publish_cache_seconds`` get those bytes straight from this out
 layer, with a fresh request id; after that the full path runs again and re-validates the
 tool against the store. A publish or unpublish in this process drops the entry at once.
 The view is still counted (in a background task, skipped when this process has just
-counted the same visitor).
+counted the same visitor), and the request is recorded in the HTTP metrics under the page's
+route template like any other (``record``, the same recorder ``EdgeMiddleware`` uses), so a
+busy public page does not vanish from the request counts once it is cached.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -39,11 +42,16 @@ class PublicPageCache:
     """ASGI layer wrapped around the whole app (see ``install``) answering repeat tool-page
     requests from memory."""
 
-    def __init__(self, app: ASGIApp, state: App) -> None:
+    def __init__(
+        self, app: ASGIApp, state: App, record: Callable[[Scope, int, float], None] | None = None
+    ) -> None:
         self.app = app
         self.state = state
         self.entries = state.caches(RENDERED)
         self.tasks: set[asyncio.Task[None]] = set()
+        self.record = record
+        #: What the metrics know the page route by: the scope the full stack routed.
+        self.routed: Scope | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         match = None
@@ -52,6 +60,7 @@ class PublicPageCache:
         if match is None:
             await self.app(scope, receive, send)
             return
+        started = time.perf_counter()
         slug = match.group(1)
         key = (slug, scope.get("scheme", "http"))
         entry = self.entries.get(key)
@@ -64,6 +73,8 @@ class PublicPageCache:
             and time.monotonic() - entry[0] < ttl
         ):
             await self._serve(scope, send, entry[2], entry[3], entry[1])
+            if self.record is not None and self.routed is not None:
+                self.record(self.routed, 200, time.perf_counter() - started)
             return
         await self._capture(scope, receive, send, key)
 
@@ -124,14 +135,20 @@ class PublicPageCache:
             await send(message)
 
         await self.app(scope, receive, send_wrapper)
+        routed = scope.get("route") or scope.get("endpoint")  # as HttpRecorder reads them
+        if self.routed is None and head.get("status") == 200 and routed is not None:
+            self.routed = {"method": "GET", "route": scope.get("route"), "endpoint": routed}
 
 
-def install(app: Any, state: App) -> None:
+def install(
+    app: Any, state: App, record: Callable[[Scope, int, float], None] | None = None
+) -> None:
     """Wrap the app's complete middleware stack (FastAPI's own layers included), so a cached
-    page skips every layer; the rest of the app is untouched."""
+    page skips every layer (``record``: the HTTP metrics recorder, called for each page
+    served from the cache); the rest of the app is untouched."""
     build = app.build_middleware_stack
 
     def build_with_cache() -> ASGIApp:
-        return PublicPageCache(build(), state)
+        return PublicPageCache(build(), state, record)
 
     app.build_middleware_stack = build_with_cache

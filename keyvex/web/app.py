@@ -200,15 +200,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Public pages first: they carry most traffic and routes are matched in order.
     app.router.routes[0:0] = [*pages.probes, *public_routes]
     # Added last = outermost: request id wraps everything, headers apply to error pages too.
+    record = HttpRecorder(lambda: route_templates(app.routes))
     app.add_middleware(
         EdgeMiddleware,
         max_bytes=settings.max_body_bytes,
         upload_bytes=settings.data_max_upload_bytes,
         access_log=settings.access_log,
-        record=HttpRecorder(lambda: route_templates(app.routes)),
+        record=record,
     )
-    # Outside everything: repeat tool-page views are answered from whole cached responses.
-    install_page_cache(app, state)
+    # Outside everything: repeat tool-page views are answered from whole cached responses
+    # (and still counted in the request metrics through the same recorder).
+    install_page_cache(app, state, record)
     return app
 
 

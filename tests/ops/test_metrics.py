@@ -103,6 +103,24 @@ def test_requests_are_counted_by_route_template_method_and_status(client: TestCl
     assert value(after, "keyvex_http_request_duration_seconds_sum", **submit) > 0
 
 
+def test_tool_page_views_served_from_the_page_cache_are_counted(client: TestClient) -> None:
+    slug = published_slug(client)
+    before = scrape(client)
+    for _ in range(4):  # the first renders through the stack, the rest come from the cache
+        assert client.get(f"/t/{slug}").status_code == 200
+    assert client.get(f"/t/{slug}").headers["x-request-id"]
+    after = scrape(client)
+    page = {"route": "/t/{slug}", "method": "GET"}
+    grew = value(after, "keyvex_http_requests_total", **page, status="200") - value(
+        before, "keyvex_http_requests_total", **page, status="200"
+    )
+    assert grew == 5
+    timed = value(after, "keyvex_http_request_duration_seconds_count", **page) - value(
+        before, "keyvex_http_request_duration_seconds_count", **page
+    )
+    assert timed == 5
+
+
 def test_store_figures_show_ai_usage_today_and_the_job_backlog(client: TestClient) -> None:
     app = client.app.state.keyvex  # type: ignore[attr-defined]
     calls = [
