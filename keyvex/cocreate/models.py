@@ -76,6 +76,9 @@ class Session(BaseModel):
     planned: list[Question] = Field(default_factory=list)
     planned_brief: BuildBrief | None = None
     build_now: bool = False
+    #: The answers the current tool was built from (None before the first build): a turn
+    #: that finds the same answers and the tool still there has nothing new to build.
+    built_answers: dict[str, Any] | None = None
     #: A data source attached at the start ("create a tool from this data").
     source_id: str | None = None
     tool_id: str | None = None

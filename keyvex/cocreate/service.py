@@ -358,6 +358,15 @@ async def _advance(app: App, user: User, sid: str) -> None:
         await _advance_data(app, user, session)
         return
     state = await _state(app, user, session)
+    if state.tool is not None and session.built_answers == session.answers:
+        # Nothing new since the tool was built: a second "Just build it" queued while the
+        # first turn was building, or one after the creator edited the tool (a rebuild
+        # from the brief would drop those edits). The built version stands.
+        log.info("co-creation turn with nothing new to build", session_id=sid)
+        await _set_status(app, user, sid, "ready")
+        built = f"Version {session.tool_version}" if session.tool_version else "The tool"
+        await _say(app, user, sid, f"{built} already has every answer: nothing new to build.")
+        return
     if session.planned_brief is not None:  # following the agent's plan: no model request
         planned = next((q for q in session.planned if q.id not in session.answers), None)
         if planned is not None and not state.build_now:
@@ -453,6 +462,7 @@ async def _build(
     await _save_version(
         app, user, sid, result.definition, result.report, note,
         template_id=result.template_id, explanation=result.explanation, fit=result.fit,
+        built_answers=dict(state.answers),
     )  # fmt: skip
     offline = result.fell_back or result.template_id is not None
     await events.publish(app, events.ToolBuilt(user.id, sid, offline))
@@ -509,8 +519,10 @@ async def _save_version(
     template_id: str | None,
     explanation: str,
     fit: dict[str, Any] | None = None,
+    built_answers: dict[str, Any] | None = None,
 ) -> None:
-    """Save a verified definition as the tool's next version and announce it."""
+    """Save a verified definition as the tool's next version and announce it
+    (``built_answers``: the answers a build used; an edit leaves them as they were)."""
     if report.errors:  # the AI layer never returns these; a broken tool is never shown
         raise Invalid("The tool did not pass verification, so it was not saved.")
     session = await get_session(app, user, sid)
@@ -530,6 +542,8 @@ async def _save_version(
         s.report = report.model_dump(mode="json")
         s.template_id, s.explanation, s.fit = template_id, explanation, fit
         s.versions = [*s.versions, info]
+        if built_answers is not None:
+            s.built_answers = built_answers
 
     await _mutate(app, user, sid, change)
     await append_event(app, sid, "tool", {

@@ -159,8 +159,17 @@ def test_creator_builds_edits_changes_and_publishes_a_tool(
     editor = first.locator("form")
     assert editor.locator("input:checked, input[type=text], textarea, select").count() > 0
     radios = editor.locator("input[type=radio]")
+    boxes = editor.locator(".cc-chips input[type=checkbox]")
+    text = editor.locator("input[type=text], textarea")
     if radios.count() > 1:
         page.keyboard.press("ArrowDown")  # move the choice to the next option
+    elif boxes.count() > 1:
+        boxes.last.focus()
+        page.keyboard.press("Space")  # one choice more or fewer
+    elif text.count():
+        text.first.focus()
+        page.keyboard.press("End")
+        page.keyboard.type(" and nearby towns")
     else:
         fill_part(page, editor)
     editor.get_by_role("button", name="Save and rebuild").click()

@@ -84,3 +84,40 @@ def test_a_turn_cut_off_before_it_finished_runs_again(tmp_path: Path) -> None:
             app.close()
 
     asyncio.run(go())
+
+
+def test_a_second_build_request_with_nothing_new_keeps_the_built_version(
+    tmp_path: Path,
+) -> None:
+    """A "Just build it" queued while the first turn was still building (a quick second click)
+    or asked again with the same answers builds nothing new; a changed answer rebuilds."""
+
+    async def go() -> None:
+        app = build_app(Settings(env="test", data_dir=tmp_path / "data"))
+        try:
+            user = await sign_up(app, "again@example.com", "correct horse battery")
+            sid = (await service.start_session(app, user, BRIEF)).id
+            await service.jobs(app).wait_idle(60)  # the first question is asked
+            await service.build_now(app, user, sid)
+            await service.build_now(app, user, sid)  # a second click, before the build ran
+            await service.jobs(app).wait_idle(60)
+            session = await service.get_session(app, user, sid)
+            assert [v.version for v in session.versions] == [1]
+            assert session.built_answers == session.answers
+
+            await service.build_now(app, user, sid)  # asked again: nothing has changed
+            await service.jobs(app).wait_idle(60)
+            session = await service.get_session(app, user, sid)
+            assert [v.version for v in session.versions] == [1] and session.status == "ready"
+            assert "Version 1 already has every answer" in session.messages[-1].text
+
+            question = session.asked[0]  # which figures visitors fill in: fewer of them
+            await service.answer(app, user, sid, question.id, [question.options[0].value])
+            await service.jobs(app).wait_idle(60)
+            session = await service.get_session(app, user, sid)
+            assert [v.version for v in session.versions] == [1, 2]
+        finally:
+            await app.jobs.aclose()
+            app.close()
+
+    asyncio.run(go())
