@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from keyvex.knowledge._load import knowledge_base
 from keyvex.knowledge._named import Named
 from keyvex.knowledge._outcomes import Narrowed, narrow
 from keyvex.knowledge.models import (
@@ -168,9 +169,66 @@ def _spread(counts: int, buckets: list[int]) -> list[int]:
     return taken
 
 
+#: Words after which an audience phrase stops naming who the visitors are and starts saying
+#: which of them ("people *in* their 50s", "parents *of* toddlers", "couples *planning* a
+#: wedding"): the head noun phrase is what comes before the first of them.
+QUALIFIERS = frozenset(
+    """in of who whose that which with without for from at on near over under aged about
+    approaching planning looking thinking considering buying starting living across around
+    between""".split()
+)
+
+
+def for_individuals(audience: str) -> bool:
+    """Whether ``audience`` names people who take the tool for themselves, not for an
+    organisation: every part of its head noun phrase ("first-time home buyers",
+    "parents and carers") ends in one of the vocabulary's ``people`` nouns. "People
+    managers", "patient services teams" and "couples and event planners" end in something
+    else and keep an organisation's wording. An empty audience is not known to be people:
+    the bank's own wording stays.
+
+    The audience (the brief's, or the creator's answer to the audience question) is the one
+    place a plan says who the visitors are, and it arrives here as ``slots.audience``, so
+    the decision needs nothing else; an industry flag would miss the audiences that name no
+    industry ("people in their 50s", "job seekers")."""
+    words = " ".join(audience.lower().replace(",", " , ").split()).split()
+    head: list[str] = []
+    for word in words:
+        if word in QUALIFIERS:
+            break
+        head.append(word)
+    joined = " ".join(head).replace(" , ", " and ").replace(" or ", " and ")
+    parts = [p.strip(" ,") for p in joined.split(" and ") if p.strip(" ,")]
+    people = knowledge_base().vocabulary.people
+    return bool(parts) and all(
+        any(f" {part}".endswith(f" {noun}") for noun in people) for part in parts
+    )
+
+
+def _for_the_visitor(bank: AssessmentBank, slots: Slots) -> AssessmentBank:
+    """``bank`` with its personal wording when it has one and the visitor is a person."""
+    if bank.personal is None or not for_individuals(slots.audience):
+        return bank
+    personal = bank.personal
+    return bank.model_copy(
+        update={
+            "title": personal.title,
+            "description": personal.description,
+            "audience": personal.audience,
+            "offer": personal.offer,
+            "categories": personal.categories,
+            "tiers": personal.tiers,
+            "personal": None,
+        }
+    )
+
+
 def assessment_tool(bank: AssessmentBank, slots: Slots) -> ToolDefinition:
     """A scorecard: ``slots.categories`` areas (default 4) and about ``slots.questions``
-    statements (default 12) spread over them, each rated on the bank's scale."""
+    statements (default 12) spread over them, each rated on the bank's scale. A bank with
+    personal wording speaks to a person when the audience names individuals
+    (:func:`for_individuals`)."""
+    bank = _for_the_visitor(bank, slots)
     n_categories = max(2, min(slots.categories or MAX_AREAS, len(bank.categories)))
     categories = bank.categories[:n_categories]
     values = _slot_values(bank, slots)

@@ -100,24 +100,47 @@ class Tier(Strict):
 Scale = Literal["agreement", "frequency", "yes_no"]
 
 
+def _check_statements(categories: list[BankCategory]) -> None:
+    ids = [c.id for c in categories] + [s.id for c in categories for s in c.statements]
+    if len(set(ids)) != len(ids):
+        raise ValueError("category and statement ids must be unique within a bank")
+    if not any(s.reverse for c in categories for s in c.statements):
+        raise ValueError("a bank needs at least one reverse-scored statement")
+
+
+class PersonalWording(Strict):
+    """A bank's copy for a visitor who rates their own life, not an organisation's: the
+    title, description, offer, areas, statements and bands in the first person ("I have a
+    written plan for ...", "How ready are you for ...?"). The generic scorecard has one;
+    a reviewed bank written for individuals (retirement, home buying) needs none."""
+
+    title: str = Field(min_length=5, max_length=160)
+    description: str = Field(min_length=20, max_length=600)
+    audience: str = Field(min_length=3)
+    offer: str = Field(min_length=3)
+    categories: list[BankCategory] = Field(min_length=4)
+    tiers: list[Tier] = Field(min_length=3, max_length=3)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> PersonalWording:
+        _check_statements(self.categories)
+        return self
+
+
 class AssessmentBank(Entry):
-    """Statements in categories for a scorecard about ``subject``."""
+    """Statements in categories for a scorecard about ``subject``; ``personal`` is its copy
+    for individuals (see :class:`PersonalWording`)."""
 
     kind: Literal["assessment"] = "assessment"
     subject: str = Field(min_length=3, max_length=80, description="e.g. 'GDPR readiness'")
     scale: Scale = "agreement"
     categories: list[BankCategory] = Field(min_length=4)
     tiers: list[Tier] = Field(min_length=3, max_length=3)
+    personal: PersonalWording | None = None
 
     @model_validator(mode="after")
     def _unique_ids(self) -> AssessmentBank:
-        ids = [c.id for c in self.categories] + [
-            s.id for c in self.categories for s in c.statements
-        ]
-        if len(set(ids)) != len(ids):
-            raise ValueError("category and statement ids must be unique within a bank")
-        if not any(s.reverse for c in self.categories for s in c.statements):
-            raise ValueError("a bank needs at least one reverse-scored statement")
+        _check_statements(self.categories)
         return self
 
 
@@ -257,6 +280,20 @@ class Industry(Strict):
 
 class Vocabulary(Strict):
     industries: list[Industry] = Field(min_length=20)
+    #: Nouns (plural, lower case) that name visitors who take a tool for themselves, not for
+    #: an organisation: "parents", "job seekers", "home buyers". An audience whose head noun
+    #: phrase ends in one of them gets a bank's personal wording (``compose.for_individuals``).
+    people: list[str] = Field(default_factory=list)
+
+    @field_validator("people")
+    @classmethod
+    def _lower_people(cls, people: list[str]) -> list[str]:
+        for noun in people:
+            if noun != " ".join(noun.lower().split()) or not noun:
+                raise ValueError(f"people noun {noun!r} must be lower case, single-spaced")
+        if len(set(people)) != len(people):
+            raise ValueError("people nouns repeat")
+        return people
 
 
 Document = AssessmentBank | OutcomeSet | FactBank | CalculatorModel

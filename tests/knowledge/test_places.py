@@ -52,7 +52,7 @@ def test_a_state_in_lower_case_is_a_place_not_the_subject() -> None:
     assert (u.subject, u.location, u.audience) == ("storm", "North Carolina", "homeowners")
     plan = choose(u)
     tool = compose(plan, Slots(audience=u.audience))
-    assert tool.title == "How ready is your organisation for a storm?"
+    assert tool.title == "How ready are you for a storm?"  # homeowners are people
     assert "carolina" not in tool.title.lower()
 
 
