@@ -60,6 +60,8 @@ def test_the_generic_scorecard_speaks_to_a_person_when_the_visitors_are_people()
     assert all(re.match(r"(?:I|The people closest to me) ", label) for label in labels), labels
     for text in _visitor_texts(tool):
         assert not ORGANISATION_WORDS.search(text), text
+    cta = next(b for b in tool.results if b.type == "cta")
+    assert cta.text == "Talk to us about help getting ready for a marathon."  # type: ignore[union-attr]
     assert not verify(tool).errors
 
 
