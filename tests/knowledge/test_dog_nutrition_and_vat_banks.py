@@ -24,10 +24,13 @@ VAT_BRIEFS = (
     "trivia: when do you have to register for VAT? for start-up founders",
     "test your knowledge of VAT rates and invoices, a quiz for bookkeeping clients",
     "Value added tax quiz - how well do you know it? For new limited company directors",
+    "a VAT quiz for my bookkeeping newsletter",  # bare VAT: the rules, not the calendar
+    "do you know the VAT threshold? quiz for sole traders",
 )
 TAX_DATE_BRIEFS = (
     "VAT return deadlines quiz for sole traders",
     "how well do you know your VAT and tax return deadlines? quiz for landlords",
+    "quiz: how well do you know your VAT deadlines? for small shops",
 )
 
 
