@@ -90,3 +90,39 @@ def is_plural(word: str) -> bool:
 def _looks_like_name(word: str) -> bool:
     """An acronym or a name written with capitals inside ("GDPR", "SaaS")."""
     return any(c.isupper() for c in word[1:]) or (word.isupper() and len(word) > 1)
+
+
+#: Verbs whose thing done is a noun of its own ("ready to retire" -> "ready for retirement").
+VERB_NOUNS = {
+    "retire": "retirement", "grow": "growth", "expand": "expansion", "launch": "launch",
+    "invest": "investment", "migrate": "migration", "certify": "certification",
+    "apply": "application", "exit": "exit", "relocate": "relocation", "marry": "marriage",
+    "renovate": "renovation", "automate": "automation", "digitise": "digitisation",
+    "digitize": "digitization", "comply": "compliance",
+}  # fmt: skip
+#: Short verbs that double their last letter before "-ing" ("shop" -> "shopping").
+VOWELS = "aeiou"
+
+
+def noun_of_verb(verb: str) -> str:
+    """The noun for doing ``verb``: its own noun where English has one ("retirement",
+    "growth"), else its "-ing" form ("buy" -> "buying", "raise" -> "raising")."""
+    lower = verb.lower()
+    if lower in VERB_NOUNS:
+        return VERB_NOUNS[lower]
+    if lower.endswith("ing"):
+        return lower
+    if lower.endswith("ie"):
+        return lower[:-2] + "ying"
+    if lower.endswith("e") and not lower.endswith(("ee", "ye", "oe")):
+        return lower[:-1] + "ing"
+    if 3 <= len(lower) <= 4 and _consonant_vowel_consonant(lower):
+        return lower + lower[-1] + "ing"
+    return lower + "ing"
+
+
+def _consonant_vowel_consonant(word: str) -> bool:
+    """Whether ``word`` ends consonant-vowel-consonant, so a one-syllable verb doubles its
+    last letter ("shop", "plan"; not "open", "show")."""
+    last, middle, before = word[-1], word[-2], word[-3]
+    return last not in VOWELS + "wxy" and middle in VOWELS and before not in VOWELS

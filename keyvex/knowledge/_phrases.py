@@ -60,9 +60,23 @@ def first_content_words(words: list[str], limit: int) -> list[str]:
     return kept
 
 
-def weight(words: list[str]) -> int:
-    """How much a run says: its content words, verbs not counted."""
-    return sum(w.lower() not in LINKS and w.lower() not in VERBS for w in words)
+#: Words inside a phrase that say how much, when or who, never what it is about.
+NOT_NAMING = frozenset(
+    """extra bit lot lots more less most least next last other others another someone
+    something anyone anything everyone everything between among actually really still even
+    vs versus etc per via year years yr yrs month months week weeks day days hour hours
+    minute minutes today tomorrow yesterday up down off over under before after new old
+    guy guys""".split()
+)
+
+
+def weight(words: list[str]) -> float:
+    """How much a run says: its content words, verbs, counts and times not counted, and
+    a lone "-ing" word half ("chucking £200 extra a month at the mortgage" is about the
+    mortgage)."""
+    said = [w.lower() for w in words]
+    found = sum(w not in LINKS and w not in VERBS and w not in NOT_NAMING for w in said)
+    return found / 2 if found == 1 and len(said) == 1 and said[0].endswith("ing") else found
 
 
 def is_number(word: str) -> bool:

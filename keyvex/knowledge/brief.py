@@ -12,9 +12,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from keyvex.knowledge._english import noun_of_verb
 from keyvex.knowledge._load import knowledge_base
 from keyvex.knowledge._named import Named, named_outcomes
 from keyvex.knowledge._phrases import (
+    CLAUSE_BREAK,
     LINKS,
     first_content_words,
     is_acronym,
@@ -60,6 +62,23 @@ QUIZ_WORDS = ("quiz", "quizzes", "test")
 #: What a quiz asks about when it has right answers: a "deadlines quiz" is a knowledge quiz,
 #: even when the topic's name holds a kind's word ("Self Assessment", the UK tax return).
 KNOWLEDGE_TOPICS = ("deadline", "deadlines", "rules", "regulations", "facts", "myths", "trivia")
+#: "what's your dog's training style?", "what is your leadership type": a quiz with profiles.
+STYLE_QUESTION = re.compile(
+    r" what(?:'s| is| s) your(?: [^\W\d_][\w'-]*){0,3} (?:style|type|personality|persona|"
+    r"archetype|profile) "
+)
+#: The same question in the brief as written: its words before "style" name the subject.
+STYLE_SUBJECT = re.compile(
+    r"(?i)\bwhat(?:'s|’s| is) your (?P<what>(?:[^\W\d_][\w'’-]*\s){1,3}?)(?:style|type|"
+    r"personality|persona|archetype|profile)\b"
+)
+#: What the creator calls the tool, never its subject ("a lead" is: "what a lead is worth").
+LEAD_MAGNET = re.compile(r"(?i)\blead[- ]magnets?\b")
+#: "what kind of entrepreneur are you?": the kind asked about is the subject.
+KIND_OF_SUBJECT = re.compile(
+    r"(?i)\bwhat (?:kind|type|sort) of (?P<what>(?:[^\W\d_][\w'’-]*\s){1,3}?)"
+    r"(?:are|is|should|do|would|suits|fits)\b"
+)
 #: A "quiz" that measures how ready or mature the visitor is asks for a scorecard.
 READINESS_PHRASES = (
     "how ready",
@@ -115,7 +134,7 @@ CREATOR = re.compile(
     r"\b(?:for|at|from|through|via|on|in|with|by)\s+(?:my|our)\s+(?P<what>(?:[a-z][\w&'-]*\s)"
     r"{0,4}(?:practice|business|firm|agency|consultancy|company|studio|shop|store|newsletter|"
     r"blog|website|site|clinic|podcast|channel|brand|salon|gym|taproom|bar|restaurant|cafe|"
-    r"café|club|community|page|consulting|coaching)(?:'s)?)\b(?!\s+(?:readers|subscribers|"
+    r"café|club|community|page|consulting|coaching)(?:'s)?)\b(?!\s+(?:[a-z]+\s+)?(?:readers|subscribers|"
     r"followers|listeners|viewers|members|clients|customers|students|audience|patients|"
     r"guests|visitors))"
 )
@@ -123,6 +142,23 @@ CREATOR = re.compile(
 CREATOR_SELF = re.compile(
     r"\b(?:i am|i'm|im|we are|we're)\s+(?:a|an)\s+(?P<what>[a-z][\w&'-]*(?:\s[a-z][\w&'-]*){0,4}?)"
     r"(?=\s*(?:[.,;:!?)]|$|\s(?:and|who|that|for|with|in|to|helping|working)\b))"
+)
+#: "Accountant here.", "Personal trainer here - quiz: ...": the creator saying who they are.
+CREATOR_HERE = re.compile(
+    r"^\s*(?P<what>[a-z][\w&'-]*(?:\s[a-z][\w&'-]*){0,3}?)\s+here\b(?=\s*(?:[.,;:!?]|-|$))"
+)
+#: "Marketing agency: calculator showing ...": a label naming a trade or firm (singular) and
+#: then the tool asked for; a plural label names the visitors ("ecommerce brands: ...").
+CREATOR_LABEL = re.compile(
+    r"^\s*(?P<what>(?:[a-z][\w&'-]*\s){0,3}(?:agency|firm|practice|consultancy|studio|"
+    r"consultant|coach|trainer|planner|adviser|advisor|accountant|bookkeeper|designer|"
+    r"developer|lawyer|attorney|realtor|broker|therapist|nutritionist|dietitian|"
+    r"photographer|installer|agent|clinic|company))\s*(?:[:–—]|\s-)\s*(?:an?\s+)?"
+    r"(?:calculator|quiz|scorecard|assessment|estimator|test)\b"
+)
+#: "... an assessment for people in their 50s, by a financial planner": who makes it.
+CREATOR_BY = re.compile(
+    r"\bby\s+(?:a|an|your)\s+(?P<what>[a-z][\w&'-]*(?:\s[a-z][\w&'-]*){0,3}?)\s*(?:[.!?)]|$)"
 )
 #: "in Texas", "across the UK", "near Lake Como": a place is context, never the subject.
 LOCATION = re.compile(
@@ -133,14 +169,19 @@ LOCATION = re.compile(
 AUDIENCE_BREAKS = r"(?!(?:for|to|in|of|on|at|by|with|from|about|and|or|who|that|than)\s)"
 AUDIENCE = re.compile(
     r"\b(?:for|showing|shows|show|helps|help|helping|tells|tell|targeting|aimed at|"
-    r"to|lets|let)\s+(?P<who>(?:" + AUDIENCE_BREAKS + r"[a-z][a-z&'-]*\s){0,3}?(?:owners|"
+    r"to|lets|let)\s+(?:(?:my|our)\s+)?(?P<who>(?:"
+    + AUDIENCE_BREAKS
+    + r"[a-z][a-z&'-]*\s){0,3}?(?:owners|"
     r"founders|managers|"
     r"leaders|teams|practices|firms|agencies|companies|businesses|clinics|studios|"
     r"freelancers|consultants|coaches|homeowners|buyers|retailers|restaurants|shops|"
     r"stores|brands|startups|schools|nonprofits|charities|landlords|contractors|"
     r"designers|developers|marketers|professionals|executives|employees|people|couples|"
+    r"listeners|sellers|renters|tenants|retirees|travellers|travelers|"
+    r"readers|subscribers|followers|viewers|"
     r"parents|investors|families|customers|clients|patients|members|users|dentists|"
-    r"lawyers|accountants|agents|hotels|gyms|salons|farmers|manufacturers|operators))\b"
+    r"lawyers|accountants|agents|hotels|gyms|salons|farmers|manufacturers|operators|boards|"
+    r"trustees))\b"
 )
 #: An article or possessive at the start of a "for ..." tail names a thing, not people
 #: ("for your home", "for a hygiene inspection").
@@ -199,12 +240,12 @@ FILLER = frozenset(
     am be been was were do does did can could would should will shall may might must show shows
     showing help helps helping tell tells let lets me us simple quick short small fun free new
     create make build want need give gives get gets see sees using use based like just also
-    calculator calculators estimator quiz quizzes assessment scorecard tool lead magnet
+    calculator calculators estimator quiz quizzes assessment scorecard tool magnet magnets
     interactive online website visitors visitor clients client customers customer prospects
     prospects people them they their own some more most very really much time money figure
     out find finds sell sells offer offers only company companies business businesses
     newsletter site page blog landing funnel lets know whether if when where why every each
-    per please
+    per please instant easy handy guy guys against
     """.split()
 )
 #: Filler nouns that name a subject with the noun after them: "time management", "money
@@ -216,6 +257,34 @@ QUESTION_SCAFFOLD = re.compile(
     r"(?i)\bhow (?:long|soon|quickly|many (?:years|months|weeks|days))"
     r"(?: (?:until|till|before|(?:does|will|would) it take(?: to| for)?))?\b"
     r"|\bwhat (?:does|do|will|would|might)(?= )"
+    r"|\bhow (?:strong|healthy|good|solid|robust|mature|effective|resilient|secure|safe|sound)"
+    r" (?:is|are) (?:your|you|my|our|their|the)\b"
+    r"|\bhow (?:well|much) do (?:you|they|your [a-z]+) (?:really )?know(?: about)?\b"
+    r"|\btest (?:your|their) knowledge (?:of|about|on)\b"
+    r"|\bshould (?:i|we) [a-z]+\b"
+)
+#: "are you ready to retire?", "is your startup ready to raise ...": the verb after "ready
+#: to" names the subject, as the thing it does ("retirement", "raising").
+READY_TO = re.compile(
+    r"(?i)\b(?:is|are|am) (?:you|your|my|our|their|the|this|we|i|they)(?: [^\W\d_][\w'&-]*){0,3}"
+    r" (?:ready|prepared) to\b"
+)
+#: The nouns a tool names before itself: the creator's name for it ("downtime cost
+#: calculator", "craft beer trivia"), with the words that say what kind of tool it is.
+TOOL_NOUNS = frozenset(
+    """calculator calculators estimator quiz quizzes test trivia scorecard assessment
+    self-assessment audit checklist check check-up checkup diagnostic benchmark""".split()
+)
+POSSESSIVES = frozenset("my our your their his her its".split())
+TOOL_WORDS = frozenset(
+    """savings saving cost costs quote price pricing readiness maturity health knowledge
+    style personality roi payback affordability true or false trivia audit assessment
+    self-assessment check readyness recommendation""".split()
+)
+
+#: "solar installers' customers", "a roaster's clients": people named by whose they are.
+POSSESSIVE_AUDIENCE = re.compile(
+    r"^(?:[\w&-]+\s+)+(?P<owner>[\w&-]+?)(?:'s|(?<=s)')\s+(?P<people>.+)$"
 )
 
 
@@ -241,6 +310,14 @@ class Understanding:
     creator: str = ""
     location: str = ""
     named: Named = field(default_factory=Named)
+
+    @property
+    def who(self) -> str:
+        """The audience's words that name the visitors: in "solar installers' customers"
+        the visitors are customers of installers; "solar" says what they buy, so it may name
+        the subject and is not kept out of it as an audience word would be."""
+        owned = POSSESSIVE_AUDIENCE.match(self.audience)
+        return f"{owned.group('owner')} {owned.group('people')}" if owned else self.audience
 
     def summary(self) -> list[str]:
         """What was understood, one short line each, for the creator to check."""
@@ -292,7 +369,7 @@ def understand(brief: str) -> Understanding:
     found.kind = _kind(text + text.replace("-", " "), found.quiz_said)
     if found.kind in (None, "outcome_quiz"):
         found.named = named_outcomes(brief)
-    creator = CREATOR.search(brief.lower()) or CREATOR_SELF.search(brief.lower())
+    creator = _creator(brief.lower())
     found.creator = creator.group("what").removesuffix("'s") if creator else ""
     reading = _without_creator(brief, creator)  # about the visitors, not the creator
     found.industry = _industry(_without_names(normalise(reading), found.named))
@@ -312,6 +389,15 @@ def understand(brief: str) -> Understanding:
     found.subject = " ".join(phrase)
     found.subject_article = _article_said(reading, found.subject)
     return found
+
+
+def _creator(brief: str) -> re.Match[str] | None:
+    """Where the (lower-case) brief names the creator's own business or trade."""
+    for pattern in (CREATOR, CREATOR_SELF, CREATOR_HERE, CREATOR_LABEL, CREATOR_BY):
+        found = pattern.search(brief)
+        if found:
+            return found
+    return None
 
 
 def _without_names(text: str, named: Named) -> str:
@@ -388,6 +474,8 @@ def _kind(text: str, quiz_said: bool) -> Kind | None:
     if quiz_said:  # a quiz of no stated flavour: the matching entry decides (None here)
         if hits["knowledge_quiz"]:
             return "knowledge_quiz"
+        if STYLE_QUESTION.search(text):
+            return "outcome_quiz"
         if any(has_term(text, p) for p in READINESS_PHRASES):
             return "assessment"
         if hits["outcome_quiz"]:
@@ -537,30 +625,102 @@ def _only_words(words: list[str], *, trailing: bool = False) -> str:
 
 
 def _subject(brief: str, found: Understanding) -> list[str]:
-    """The brief's subject in the creator's own words: its longest run of content words,
-    read as a phrase. A few linking words may join content words inside a run ("patients
-    who drop out of treatment plans"), never start or end one; punctuation ends a run; an
-    adverb that ends a clause ("... plans early") is not part of the subject, nor is a verb
-    at either end, a place ("in Texas") or a run of verbs alone. A number joins the acronym
-    before it ("ISO 9001", "SOC 2"); acronyms and mixed-case names keep their case."""
+    """The brief's subject in the creator's own words. First the words the creator names
+    the tool with ("Downtime cost calculator", "craft beer trivia": see ``_named_before_tool``),
+    else what the brief's question asks about ("how strong is your governance?", "are you
+    ready to retire?"), else its longest run of content words, read as a phrase. A few
+    linking words may join content words inside a run ("patients who drop out of treatment
+    plans"), never start or end one; punctuation ends a run; an adverb that ends a clause
+    ("... plans early") is not part of the subject, nor is a verb at either end, a place
+    ("in Texas"), a count ("25-year", "50s") or a run of verbs alone. A number joins the
+    acronym before it ("ISO 9001", "SOC 2"); acronyms and mixed-case names keep their case."""
     skip = set(FILLER)
-    if found.industry:
-        for term in found.industry.terms:
-            skip.update(term.split())
-    skip.update(found.audience.split())
-    skip.update(found.offer.lower().split())
-    for phrases in KIND_PHRASES.values():
-        for phrase in phrases:
-            skip.update(phrase.split())
-    skip.update(QUIZ_WORDS)
+    for name in found.named.names:  # "beach bum, culture vulture or adventurer" are outcomes
+        skip.update(name.lower().split())
+    industry = {w for t in found.industry.terms for w in t.split()} if found.industry else set()
+    skip.update(w.strip("'’") for w in found.who.split())
+    kind_words = {w for phrases in KIND_PHRASES.values() for p in phrases for w in p.split()}
     names = _names(brief)
-    text = _without_places(brief)
+    text = LEAD_MAGNET.sub(",", _without_places(brief))  # "a lead" is a subject of its own
+    named = _named_before_tool(text, skip, names)  # "pension gap calculator"
+    if named:
+        return named
+    skip |= industry | set(found.offer.lower().split()) | kind_words | set(QUIZ_WORDS)
+    for pattern in (STYLE_SUBJECT, KIND_OF_SUBJECT):
+        style = pattern.search(text)  # "what's your travel personality?" is about travel
+        about = _phrase(style.group("what"), skip, names) if style else []
+        if about:
+            return about
+    ready = READY_TO.search(text)
+    if ready:  # "are you ready to retire?": the subject is retirement
+        clause = re.split(CLAUSE_BREAK, text[ready.end() :], maxsplit=1)[0].split(None, 1)
+        if clause and clause[0].isalpha():  # the verb says what the visitor is ready for
+            return _as_noun(clause[0], found.who)
     asked = QUESTION_SCAFFOLD.search(text)
     if asked:  # the question the brief asks names its subject ("how long until solar ...")
         asked_about = _phrase(text[asked.end() :], skip, names)
         if asked_about:
             return asked_about
     return _phrase(text, skip, names)
+
+
+def _named_before_tool(text: str, skip: set[str], names: set[str]) -> list[str]:
+    """The words right before the tool's own noun ("Downtime cost calculator", "Retirement
+    savings gap calculator", "Craft beer trivia"): the creator's name for the tool says its
+    subject. Words that say what kind of tool it is ("cost", "savings", "readiness") are
+    passed over at the end and kept inside ("retirement savings gap")."""
+    words = words_and_breaks(text)
+    for at, word in enumerate(words):
+        if word.lower() not in TOOL_NOUNS:
+            continue
+        end = at
+        while end > 0 and words[end - 1].lower() in TOOL_WORDS:
+            end -= 1
+        start = end
+        while start > 0 and (  # walk back over the words that name the tool's subject
+            _subject_word(words, start - 1, skip)
+            or (words[start - 1].lower() in TOOL_WORDS and start > 1
+                and _subject_word(words, start - 2, skip))
+        ):  # fmt: skip
+            start -= 1
+        if start > 0 and words[start - 1].lower() in POSSESSIVES:
+            continue  # "patients don't book their eye test": a test, but no tool
+        run = [w if w in names else w.lower() for w in words[start:end]]
+        phrase = trim_phrase(first_content_words(run, 5))
+        if phrase:
+            return [w.removesuffix("'s").removesuffix("’s") for w in phrase]
+    return []
+
+
+def _subject_word(words: list[str], at: int, skip: set[str]) -> bool:
+    """Whether ``words[at]`` can be part of a subject phrase (a compound's filler head too:
+    "customer onboarding")."""
+    low = words[at].lower()
+    if not low or _is_count(words[at]) or low in NUMBER_WORDS or low in CURRENCIES:
+        return False
+    if low in COMPOUND_HEADS:
+        return _content(words[at + 1 : at + 2], skip)
+    return low not in skip and low not in LINKS
+
+
+def _is_count(word: str) -> bool:
+    """A number or a count ("25-year", "50s", "10-question"), not a name with a digit
+    ("3PL", "B2B")."""
+    word = word.lstrip("$€£¥₹")
+    return is_number(word) or (word[:1].isdigit() and not any(c.isupper() for c in word))
+
+
+def _as_noun(verb: str, who: str) -> list[str]:
+    """What "ready to <verb> ..." is ready for, as a noun: "retire" -> "retirement",
+    "raise a Series A" -> "raising" (what is raised is left to the entry's words); the
+    audience may say what the verb is done to ("first-time home buyers", "ready to buy"
+    -> "home buying")."""
+    verb = verb.lower()
+    noun = noun_of_verb(verb)
+    doer = re.search(r"([a-z][\w-]*)\s+" + re.escape(verb.rstrip("e")) + r"e?rs?\b", who)
+    if doer and doer.group(1) not in FILLER:
+        return [doer.group(1), noun]
+    return [noun]
 
 
 def _phrase(text: str, skip: set[str], names: set[str]) -> list[str]:
@@ -577,7 +737,9 @@ def _phrase(text: str, skip: set[str], names: set[str]) -> list[str]:
             runs[-1].append(word)  # "ISO 9001", "SOC 2", "WCAG 2.2"
         elif low in COMPOUND_HEADS and _content(words[at + 1 : at + 2], skip):
             runs[-1].append(low)  # "time management", "customer service"
-        elif low in skip or is_number(word) or low in NUMBER_WORDS or low in CURRENCIES:
+        elif low in {"vs", "versus"}:  # "fuel vs charging": two things, neither the subject
+            runs.append([])
+        elif low in skip or _is_count(word) or low in NUMBER_WORDS or low in CURRENCIES:
             if runs[-1]:
                 runs.append([])
         else:

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import yaml
 
+from keyvex.knowledge._coverage import check_subject, missing_line
 from keyvex.knowledge._english import plural, with_article
 from keyvex.knowledge._load import knowledge_base
 from keyvex.knowledge._outcomes import match_names, named_fit, several
@@ -57,6 +58,14 @@ CALCULATOR_CUES: tuple[tuple[tuple[str, ...], str], ...] = (
 )  # fmt: skip
 
 
+#: Nouns for people: a variant named only by them names who a model serves, not its subject.
+PEOPLE = frozenset(
+    """rep staff people salespeople nurse carer caregiver worker employee engineer developer
+    programmer manager executive owner agent leader member team person hire starter
+    freelancer contractor consultant""".split()
+)
+#: Words of a model's family that say what kind of figure it gives, not what about.
+FAMILY_NOISE = frozenset("cost costs of a an the and vs savings saving price estimator".split())
 #: Brief words that make a "which ... fits you" quiz a choice of how to get work done.
 SERVICE_CUES = (
     "approach", "outsourc*", "diy", "do it yourself", "in-house", "in house", "done for you",
@@ -152,7 +161,7 @@ def candidates(u: Understanding) -> list[Plan]:
     the creator's offer count half: the offer usually describes the creator, sometimes the
     tool ("I sell website design packages ... a quote estimator")."""
     text, core = _about_the_tool(u), subject_text(u)
-    who = normalise(u.audience) if u.audience else ""
+    who = normalise(u.who) if u.who else ""
     allowed = _kinds_allowed(u)
     scored: list[tuple[float, int, Plan]] = []
     for order, entry in enumerate(knowledge_base().entries()):
@@ -172,6 +181,9 @@ def candidates(u: Understanding) -> list[Plan]:
             elif own:  # a variant alone (no family term) is a weak signal: "nurses" is no
                 if not base and _only_audience(u, own):  # turnover brief, and "for business
                     continue  # owners" is no retirement one: the words name who, not what
+                family = entry.family if isinstance(entry, CalculatorModel) else ""
+                if not base and _names_only_people(own, family, core):
+                    continue  # "how much time do your sales reps waste": no turnover brief
                 score = _points(own, core, who) + (_points(base, core, who) + 0.5 if base else 0)
                 score = score if base else score / 2
             elif base and (own := _industry_hit(u, text, variant)):
@@ -196,15 +208,29 @@ def _named_hits(u: Understanding, entry: Entry) -> list[str]:
 def _said_only_in_audience(u: Understanding, terms: list[str]) -> bool:
     """Whether every one of ``terms`` is in the brief's audience and nowhere else in it
     (the offer included): "which cheese suits you - a quiz for wine lovers"."""
-    audience = normalise(u.audience) if u.audience else ""
+    audience = normalise(u.who) if u.who else ""
     rest = _about_the_tool(u).replace(audience, " ", 1)
     return bool(audience) and all(has_term(audience, t) and not has_term(rest, t) for t in terms)
 
 
+def _names_only_people(terms: list[str], family_name: str, text: str) -> bool:
+    """Whether a variant's matched ``terms`` all name people ("sales rep*", "nurse*") while
+    the brief says no word of the model's family ("turnover"): who, without what."""
+    if not all(_last_word(t) in PEOPLE for t in terms):
+        return False
+    family = [w for w in normalise(family_name).split() if w not in FAMILY_NOISE | PEOPLE]
+    return not any(has_term(text, w) or has_term(text, w + "s") for w in family)
+
+
+def _last_word(term: str) -> str:
+    word = term.rstrip("*").split()[-1]
+    return word[:-1] if word.endswith("s") and word[:-1] in PEOPLE else word
+
+
 def _only_audience(u: Understanding, terms: list[str]) -> bool:
     """Whether every one of ``terms`` is found only in the brief's audience."""
-    audience = normalise(u.audience)
-    rest = subject_text(u).replace(audience, " ", 1) if audience else subject_text(u)
+    audience = normalise(u.who)
+    rest = subject_text(u).replace(audience, " ", 1) if u.who else subject_text(u)
     return bool(audience) and not any(has_term(rest, t) for t in terms)
 
 
@@ -378,6 +404,7 @@ def fit_of(plan: Plan, tool: ToolDefinition) -> Fit:
         )
     else:
         covered.append(subject)
+    cap = None if plan.generic else _subject_fit(plan, tool, covered, missing)
     _audience_fit(u, text, covered, missing)
     if u.offer:
         covered.append(f"your offer ({u.offer}) in the call to action")
@@ -391,9 +418,46 @@ def fit_of(plan: Plan, tool: ToolDefinition) -> Fit:
     level: Level = "low" if plan.generic or (u.kind and u.kind != built) else (
         "high" if not missing else "medium"
     )  # fmt: skip
-    if named_level is not None and LEVELS.index(named_level) > LEVELS.index(level):
-        level = named_level
+    for limit in (named_level, cap):
+        if limit is not None and LEVELS.index(limit) > LEVELS.index(level):
+            level = limit
     return Fit(level, covered, missing)
+
+
+def _subject_fit(
+    plan: Plan, tool: ToolDefinition, covered: list[str], missing: list[str]
+) -> Level | None:
+    """The fit lines about the brief's own subject words (see ``_coverage``) and the highest
+    level they allow: a reviewed entry fits only when the tool names what the brief is
+    about, so one matching word ("nutrition" in "dog nutrition") is never a high fit."""
+    u = plan.understanding
+    ignore = [u.who, u.creator, u.offer, u.location]
+    text, main = _coverage_text(tool), _main_text(tool)
+    if plan.composed and plan.entry is not None:  # reviewed words for the entry's subject
+        terms = plan.entry.terms + (plan.variant.terms if plan.variant else [])
+        main += normalise(" ".join(t.rstrip("*") for t in terms))
+    check = check_subject(u.subject.split(), text + main, main, ignore)
+    if check is None or check.whole:
+        return None
+    kind = "quiz" if tool.kind == "quiz" else KIND_NAMES[_built_kind(tool)]
+    missing.append(missing_line(check, kind, subject_of(plan)))
+    return "medium" if check.heads_covered else "low"
+
+
+def _main_text(tool: ToolDefinition) -> str:
+    """What says what the tool is about: its title, description, questions (with their
+    help), areas and outcomes; not the text of its results or answers."""
+    parts = [tool.title, tool.description] + [o.title for o in tool.outcomes]
+    parts += [i.label + " " + (i.help or "") for i in tool.inputs]
+    parts += [c.title for c in tool.scoring.categories] if tool.scoring else []
+    return normalise(" ".join(parts))
+
+
+def _coverage_text(tool: ToolDefinition) -> str:
+    """Everything a visitor reads in the tool, answer options and help included."""
+    extra = [o.label for i in tool.inputs for o in i.options] + [i.help or "" for i in tool.inputs]
+    extra += [s.title for s in tool.steps]
+    return tool_text(tool) + normalise(" ".join(extra))
 
 
 def _named_fit(

@@ -127,3 +127,57 @@ def test_a_hyphenated_phrase_says_its_kind() -> None:
     tool, level = _built(brief)
     assert tool.kind == "assessment"
     assert level == "high"
+
+
+def test_the_creator_introducing_themselves_is_not_the_subject() -> None:
+    u = understand("Bookkeeper here. Calculator: what do late invoices cost a small shop?")
+    assert (u.creator, u.subject) == ("bookkeeper", "late invoices")
+    u = understand("Yoga teacher here - quiz: what is your stress personality?")
+    assert (u.creator, u.kind, u.subject) == ("yoga teacher", "outcome_quiz", "stress")
+    u = understand("Design agency: calculator showing what a slow website costs an online shop")
+    assert u.creator == "design agency" and "agency" not in u.subject
+    u = understand("Is your garden ready for winter? a scorecard by a landscape gardener")
+    assert u.creator == "landscape gardener" and "gardener" not in u.subject
+    # a plural label names the visitors, a label followed by no tool is the subject's owner
+    assert understand("ecommerce brands: calculate what returns cost you").creator == ""
+
+
+def test_what_the_visitor_is_ready_to_do_is_the_subject() -> None:
+    u = understand("Are you ready to retire early? a scorecard for people in their 40s")
+    assert u.subject == "retirement" and u.kind == "assessment"
+    u = understand("Quiz for first-time home sellers in Boston: are you ready to sell?")
+    assert u.subject == "home selling"
+    u = understand("Quiz for first-time home buyers in New York: are you ready to buy?")
+    assert (u.subject, u.location, u.currency) == ("home buying", "New York", "USD")
+
+
+def test_a_question_about_how_strong_something_is_names_it() -> None:
+    u = understand("Assessment for charity boards: how healthy is your fundraising strategy?")
+    assert u.subject == "fundraising strategy" and u.audience == "charity boards"
+    u = understand("quiz: how well do you know the GDPR rules on cookies?")
+    assert (u.kind, u.subject) == ("knowledge_quiz", "GDPR rules")
+
+
+def test_what_the_creator_calls_the_tool_names_its_subject() -> None:
+    u = understand("Pool heating cost calculator - every month the heater runs 300 hours")
+    assert u.subject == "pool heating"
+    u = understand("Pension gap calculator for people aged 50-65. I provide financial advice.")
+    assert u.subject == "pension gap"
+    u = understand("Beekeeping knowledge quiz for a honey shop's customers - 8 questions")
+    assert u.subject == "beekeeping"
+    u = understand("Opticians lose patients who skip their eye test - calculator")
+    assert u.subject != "eye"  # "their eye test" is a test, not the tool
+
+
+def test_a_possessive_audience_leaves_the_trade_s_word_to_the_subject() -> None:
+    u = understand("Calculator for heat pump installers' customers in Ohio showing yearly savings")
+    assert u.who == "installers customers"
+    assert u.subject == "heat pump"
+    assert choose(u).source_id.startswith("heat-pump-savings")
+
+
+def test_a_style_question_is_an_outcome_quiz_about_its_words() -> None:
+    u = understand("I'm a cat sitter. Quiz for cat owners: what's your cat's play style?")
+    assert (u.kind, u.creator, u.subject) == ("outcome_quiz", "cat sitter", "cat play")
+    u = understand("Quiz for my podcast listeners: what kind of investor are you?")
+    assert (u.audience, u.subject) == ("podcast listeners", "investor")

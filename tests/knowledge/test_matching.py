@@ -53,3 +53,19 @@ def test_a_variant_follows_the_brief_s_industry_only_with_its_family_s_words() -
     assert plan.source_id == "missed-recall-cost/veterinary"
     plan = choose(understand("A revenue calculator for veterinary practices"))
     assert plan.entry is None or plan.entry.id != "missed-recall-cost"
+
+
+def test_a_variant_that_names_only_people_is_not_chosen_without_its_model_s_subject() -> None:
+    """'Sales reps' name who the turnover model's sales variant serves, not turnover: a
+    brief about their admin time once got the turnover calculator with a high fit."""
+    plan = choose(understand("How much time do your sales reps waste on admin? calculator"))
+    assert plan.entry is None or plan.entry.id != "employee-turnover-cost"
+    plan = choose(understand("What do our account executives lose to CRM data entry? calculator"))
+    assert plan.entry is None or plan.entry.id != "employee-turnover-cost"
+    plan = choose(understand("What does nurse turnover cost a care home? calculator"))
+    assert plan.source_id == "employee-turnover-cost/nurses"  # the model's own word is there
+
+
+def test_a_possessive_audience_does_not_hide_the_subject_it_holds() -> None:
+    brief = "Calculator for solar installers' customers in California showing 25-year savings"
+    assert choose(understand(brief)).source_id.startswith("solar-savings")
