@@ -194,10 +194,8 @@ def missing_line(check: SubjectCheck, kind: str, about: str) -> str:
     if not check.missing:
         passing = " or ".join(check.passing)
         return f"{check.phrase}: this {kind} is about {about} and names {passing} only in passing"
-    if not check.missing_heads:
+    if not check.missing_heads:  # one missed word reads best alone: "not dogs"
         heads = " and ".join(check.heads)
-        return (
-            f"{check.phrase}: this {kind} is about {heads} in general, "
-            f"not {plural(' '.join(check.missing))}"
-        )
+        missed = plural(check.missing[0]) if len(check.missing) == 1 else check.phrase
+        return f"{check.phrase}: this {kind} is about {heads} in general, not {missed}"
     return f"{check.phrase}: this {kind} is about {about}, not {check.phrase}"

@@ -134,9 +134,9 @@ CREATOR = re.compile(
     r"\b(?:for|at|from|through|via|on|in|with|by)\s+(?:my|our)\s+(?P<what>(?:[a-z][\w&'-]*\s)"
     r"{0,4}(?:practice|business|firm|agency|consultancy|company|studio|shop|store|newsletter|"
     r"blog|website|site|clinic|podcast|channel|brand|salon|gym|taproom|bar|restaurant|cafe|"
-    r"café|club|community|page|consulting|coaching)(?:'s)?)\b(?!\s+(?:[a-z]+\s+)?(?:readers|subscribers|"
-    r"followers|listeners|viewers|members|clients|customers|students|audience|patients|"
-    r"guests|visitors))"
+    r"café|club|community|page|consulting|coaching)(?:'s)?)\b"
+    r"(?!\s+(?:[a-z]+\s+)?(?:readers|subscribers|followers|listeners|viewers|members|clients|"
+    r"customers|students|audience|patients|guests|visitors))"
 )
 #: "I am an executive coach", "we're a bookkeeping firm": the creator's trade, not the visitor's.
 CREATOR_SELF = re.compile(
@@ -269,18 +269,20 @@ READY_TO = re.compile(
     r"(?i)\b(?:is|are|am) (?:you|your|my|our|their|the|this|we|i|they)(?: [^\W\d_][\w'&-]*){0,3}"
     r" (?:ready|prepared) to\b"
 )
-#: The nouns a tool names before itself: the creator's name for it ("downtime cost
-#: calculator", "craft beer trivia"), with the words that say what kind of tool it is.
+#: The nouns a tool names itself with; the words before them are the creator's name for it
+#: ("downtime cost calculator", "craft beer trivia").
 TOOL_NOUNS = frozenset(
     """calculator calculators estimator quiz quizzes test trivia scorecard assessment
     self-assessment audit checklist check check-up checkup diagnostic benchmark""".split()
 )
-POSSESSIVES = frozenset("my our your their his her its".split())
+#: Words in that name that say what kind of tool it is ("cost", "savings", "readiness").
 TOOL_WORDS = frozenset(
     """savings saving cost costs quote price pricing readiness maturity health knowledge
     style personality roi payback affordability true or false trivia audit assessment
-    self-assessment check readyness recommendation""".split()
+    self-assessment check recommendation""".split()
 )
+#: "their eye test": a test the visitor takes, not the tool.
+POSSESSIVES = frozenset("my our your their his her its".split())
 
 #: "solar installers' customers", "a roaster's clients": people named by whose they are.
 POSSESSIVE_AUDIENCE = re.compile(

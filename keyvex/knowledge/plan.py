@@ -5,7 +5,8 @@ words its terms match; multi-word terms count more, being more specific. With no
 plan is *generic*: the closest structure of the asked-for kind, labelled with the brief's own
 subject words, and its fit says so (``low``). :func:`fit_of` compares the composed tool with
 what the brief asked for (kind, subject, audience, offer, counts, currency, constraints),
-so a report can never claim a fit that is not there.
+so a report can never claim a fit that is not there: a reviewed entry's tool is judged by
+the brief's own subject words (``_coverage``), not by the term that chose it.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ CALCULATOR_CUES: tuple[tuple[tuple[str, ...], str], ...] = (
 
 
 #: Nouns for people: a variant named only by them names who a model serves, not its subject.
-PEOPLE = frozenset(
+WHO_WORDS = frozenset(
     """rep staff people salespeople nurse carer caregiver worker employee engineer developer
     programmer manager executive owner agent leader member team person hire starter
     freelancer contractor consultant""".split()
@@ -216,15 +217,15 @@ def _said_only_in_audience(u: Understanding, terms: list[str]) -> bool:
 def _names_only_people(terms: list[str], family_name: str, text: str) -> bool:
     """Whether a variant's matched ``terms`` all name people ("sales rep*", "nurse*") while
     the brief says no word of the model's family ("turnover"): who, without what."""
-    if not all(_last_word(t) in PEOPLE for t in terms):
+    if not all(_last_word(t) in WHO_WORDS for t in terms):
         return False
-    family = [w for w in normalise(family_name).split() if w not in FAMILY_NOISE | PEOPLE]
+    family = [w for w in normalise(family_name).split() if w not in FAMILY_NOISE | WHO_WORDS]
     return not any(has_term(text, w) or has_term(text, w + "s") for w in family)
 
 
 def _last_word(term: str) -> str:
     word = term.rstrip("*").split()[-1]
-    return word[:-1] if word.endswith("s") and word[:-1] in PEOPLE else word
+    return word[:-1] if word.endswith("s") and word[:-1] in WHO_WORDS else word
 
 
 def _only_audience(u: Understanding, terms: list[str]) -> bool:
@@ -440,7 +441,8 @@ def _subject_fit(
     if check is None or check.whole:
         return None
     kind = "quiz" if tool.kind == "quiz" else KIND_NAMES[_built_kind(tool)]
-    missing.append(missing_line(check, kind, subject_of(plan)))
+    about = plan.entry.family if isinstance(plan.entry, CalculatorModel) else subject_of(plan)
+    missing.append(missing_line(check, kind, about))  # the model's family, not a slot value
     return "medium" if check.heads_covered else "low"
 
 
