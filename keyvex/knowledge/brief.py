@@ -262,6 +262,8 @@ QUESTION_SCAFFOLD = re.compile(
     r"|\bhow (?:well|much) do (?:you|they|your [a-z]+) (?:really )?know(?: about)?\b"
     r"|\btest (?:your|their) knowledge (?:of|about|on)\b"
     r"|\bshould (?:i|we) [a-z]+\b"
+    r"|\bhow much (?:time|money) (?:do|does|did|could|would|will|can) (?:you|your|they|we|our)"
+    r"(?: [a-z]+){0,2}? (?:waste|wastes|spend|spends|lose|loses)(?: on| in| with)?\b"
 )
 #: "are you ready to retire?", "is your startup ready to raise ...": the verb after "ready
 #: to" names the subject, as the thing it does ("retirement", "raising").
