@@ -42,6 +42,8 @@ def _source(brief: str) -> str:
          "new-service-revenue"),
         ("Calculator for cosmetic dentists: revenue from offering tooth whitening",
          "new-service-revenue/teeth-whitening"),
+        ("beauty salon calculator: what would adding brow lamination bring in over a year",
+         "new-service-revenue/salon-treatment"),
         # neighbours keep their models
         ("How much are late cancellations costing my salon? calculator", "no-show-cost/salon"),
         ("calculator for recruiters: what does a bad hire cost your company?", "bad-hire-cost"),
