@@ -31,7 +31,14 @@ LINKS = frozenset({"of", "out", "who", "that"})
 #: Adverbs that close a clause rather than name a thing ("drop out early", "pay late").
 CLAUSE_ADVERBS = frozenset(
     """early late prematurely quickly slowly often again anymore soon now today yet already
-    first ever instead regularly frequently constantly repeatedly halfway midway""".split()
+    first ever instead regularly frequently constantly repeatedly halfway midway back""".split()
+)
+
+#: Adverbs that never start a subject ("get back switching", "often forget"); "late" and
+#: "early" may ("late invoices", "early retirement").
+LEADING_ADVERBS = frozenset(
+    """back again already ever instead often regularly frequently constantly repeatedly
+    quickly slowly""".split()
 )
 
 
@@ -45,7 +52,11 @@ def trim_phrase(words: list[str]) -> list[str]:
         or (words[-1] in CLAUSE_ADVERBS and len(words) > 1)
     ):
         words.pop()
-    while words and (words[0] in LINKS or words[0].lower() in VERBS):
+    while words and (
+        words[0] in LINKS
+        or words[0].lower() in VERBS
+        or (words[0] in LEADING_ADVERBS and len(words) > 1)  # "(get) back switching"
+    ):
         words.pop(0)
     return words
 

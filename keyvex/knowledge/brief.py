@@ -246,6 +246,8 @@ FILLER = frozenset(
     out find finds sell sells offer offers only company companies business businesses
     newsletter site page blog landing funnel lets know whether if when where why every each
     per please instant easy handy guy guys against
+    i'd you'd we'd they'd he'd she'd it'd i'll you'll we'll they'll it'll i'm you're we're
+    they're i've you've we've they've it's that's there's
     """.split()
 )
 #: Filler nouns that name a subject with the noun after them: "time management", "money
@@ -254,12 +256,13 @@ COMPOUND_HEADS = frozenset({"time", "money", "customer", "client", "business", "
 #: A question's scaffolding, never its subject: "how long until solar panels pay ...",
 #: "how soon before ...", "what does a kitchen remodel cost".
 QUESTION_SCAFFOLD = re.compile(
-    r"(?i)\bhow (?:long|soon|quickly|many (?:years|months|weeks|days))"
+    r"(?i)\bhow (?:long|soon|quickly|many (?:years|months|weeks|days|hours))"
     r"(?: (?:until|till|before|(?:does|will|would) it take(?: to| for)?))?\b"
     r"|\bwhat (?:does|do|will|would|might)(?= )"
     r"|\bhow (?:strong|healthy|good|solid|robust|mature|effective|resilient|secure|safe|sound)"
     r" (?:is|are) (?:your|you|my|our|their|the)\b"
     r"|\bhow (?:well|much) do (?:you|they|your [a-z]+) (?:really )?know(?: about)?\b"
+    r"|\bhow (?:ready|prepared) (?:are|is) (?:you|we|they)(?: for)?\b"
     r"|\btest (?:your|their) knowledge (?:of|about|on)\b"
     r"|\bshould (?:i|we) [a-z]+\b"
     r"|\bhow much (?:time|money) (?:do|does|did|could|would|will|can) (?:you|your|they|we|our)"
@@ -271,6 +274,8 @@ READY_TO = re.compile(
     r"(?i)\b(?:is|are|am) (?:you|your|my|our|their|the|this|we|i|they)(?: [^\W\d_][\w'&-]*){0,3}"
     r" (?:ready|prepared) to\b"
 )
+#: "mortgage-ready", "investor-ready": ready for what the word before names.
+READY_HYPHEN = re.compile(r"(?i)\b([^\W\d_]{3,})-(?:ready|proof)\b")
 #: The nouns a tool names itself with; the words before them are the creator's name for it
 #: ("downtime cost calculator", "craft beer trivia").
 TOOL_NOUNS = frozenset(
@@ -660,6 +665,9 @@ def _subject(brief: str, found: Understanding) -> list[str]:
         clause = re.split(CLAUSE_BREAK, text[ready.end() :], maxsplit=1)[0].split(None, 1)
         if clause and clause[0].isalpha():  # the verb says what the visitor is ready for
             return _as_noun(clause[0], found.who)
+    hyphen = READY_HYPHEN.search(text)
+    if hyphen and hyphen.group(1).lower() not in skip:  # "mortgage-ready": a mortgage
+        return [hyphen.group(1).lower()]
     asked = QUESTION_SCAFFOLD.search(text)
     if asked:  # the question the brief asks names its subject ("how long until solar ...")
         asked_about = _phrase(text[asked.end() :], skip, names)

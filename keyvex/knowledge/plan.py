@@ -443,7 +443,17 @@ def _subject_fit(
     kind = "quiz" if tool.kind == "quiz" else KIND_NAMES[_built_kind(tool)]
     about = plan.entry.family if isinstance(plan.entry, CalculatorModel) else subject_of(plan)
     missing.append(missing_line(check, kind, about))  # the model's family, not a slot value
-    return "medium" if check.heads_covered else "low"
+    return "medium" if check.heads_covered or _strongly_chosen(plan) else "low"
+
+
+def _strongly_chosen(plan: Plan) -> bool:
+    """Whether more than one general word chose the entry: several of its terms, or a
+    variant's own words ("Xero" for the bookkeeping variant). Such a tool whose text names no
+    head of the brief's subject is more likely read wrong than about something else, so it is
+    ``medium`` with its missing line; one general word ("cloud" for "moving bookkeeping to the
+    cloud", "VAT" for "VAT rules") and no head named is ``low``: a tool on another subject."""
+    own = plan.variant.terms if plan.variant is not None else []
+    return len(plan.matched) > 1 or any(t in own for t in plan.matched)
 
 
 def _main_text(tool: ToolDefinition) -> str:

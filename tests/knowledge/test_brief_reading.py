@@ -154,6 +154,27 @@ def test_what_the_visitor_is_ready_to_do_is_the_subject() -> None:
     assert (u.subject, u.location, u.currency) == ("home buying", "New York", "USD")
 
 
+def test_how_prepared_or_hyphen_ready_names_what_for() -> None:
+    u = understand("how prepared are you for retirement? quiz for employees in their 40s and 50s")
+    assert u.subject == "retirement"
+    u = understand(
+        "I'm a mortgage broker: a scorecard that shows first time buyers whether they're "
+        "mortgage-ready before they start viewing flats"
+    )
+    assert u.subject == "mortgage"
+
+
+def test_contractions_and_a_leading_adverb_are_not_the_subject() -> None:
+    u = understand(
+        "calculator for bookkeepers to show clients how many hours they'd get back switching "
+        "from spreadsheets to Xero"
+    )
+    assert "they'd" not in u.subject_words and "back" not in u.subject_words
+    assert understand("a calculator: what do late invoices cost a bookkeeper?").subject == (
+        "late invoices"
+    )
+
+
 def test_a_question_about_how_strong_something_is_names_it() -> None:
     u = understand("Assessment for charity boards: how healthy is your fundraising strategy?")
     assert u.subject == "fundraising strategy" and u.audience == "charity boards"

@@ -61,48 +61,50 @@ def test_noise_around_the_subject_does_not_cost_a_right_tool_its_fit() -> None:
 
 
 def test_a_tool_that_misses_a_modifier_is_medium_and_names_it() -> None:
-    plan, _, fit = _built("quiz: test your knowledge of dog nutrition")
-    assert plan.source_id == "nutrition-basics"  # the nearest reviewed quiz, until one on dogs
+    plan, _, fit = _built("quiz: test your knowledge of cat nutrition")
+    assert plan.source_id == "nutrition-basics"  # the nearest reviewed quiz, until one on cats
     assert fit.level == "medium"
-    assert "dog nutrition: this quiz is about nutrition in general, not dogs" in fit.missing
+    assert "cat nutrition: this quiz is about nutrition in general, not cats" in fit.missing
     _, _, fit = _built("Quiz for pet owners: how much do you know about cat nutrition?")
     assert fit.level == "medium" and any("not cats" in m for m in fit.missing), fit
 
 
 def test_a_subject_word_named_only_in_passing_is_not_a_high_fit() -> None:
-    """The beer quiz mentions coffee in an answer; a tax-deadlines quiz mentions rules in a
-    result. Neither is about what the brief asks."""
+    """The beer quiz mentions coffee in an answer: it is not about what the brief asks."""
     plan, _, fit = _built("A true or false quiz on coffee brewing for our cafe regulars")
     assert fit.level != "high", (plan.source_id, fit)
     assert any("coffee" in m for m in fit.missing), fit
-    plan, _, fit = _built(
-        "Knowledge quiz for small business owners: how well do you know VAT rules?"
-    )
-    assert fit.level != "high", (plan.source_id, fit)
-    assert any(m.startswith("VAT rules:") and "rules" in m for m in fit.missing), fit
 
 
 def test_a_tool_that_names_no_head_of_the_subject_is_low() -> None:
-    brief = (
-        "Accountant here. Calculator: how much time could you save by moving bookkeeping "
-        "to the cloud?"
-    )
+    """One general word ("cloud") chose the server-migration calculator, and nothing of the
+    brief's subject is in it: a tool about something else."""
+    brief = "Calculator: how much time could you save by moving your photo library to the cloud?"
     plan, tool, fit = _built(brief)
-    assert plan.understanding.subject == "moving bookkeeping"
-    assert "bookkeeping" not in tool.title.lower()
+    assert plan.understanding.subject == "photo library"
+    assert plan.matched == ["cloud*"] and "photo" not in tool.title.lower()
     assert fit.level == "low"
-    assert any(m.startswith("moving bookkeeping:") for m in fit.missing), fit
+    assert any(m.startswith("photo library:") for m in fit.missing), fit
+
+
+def test_a_tool_several_words_chose_is_medium_when_its_subject_is_read_otherwise() -> None:
+    """Two of the entry's terms chose it (or a variant's own word): a subject word the tool
+    does not name costs its high fit, with the line, but does not call it another subject."""
+    plan, _, fit = _built("Student debt payoff calculator for med school residents")
+    assert plan.source_id == "student-loan/graduate-school" and len(plan.matched) > 1
+    assert fit.level == "medium", fit
+    assert any(m.startswith("student debt payoff:") for m in fit.missing), fit
 
 
 def test_a_model_s_tool_is_judged_by_the_same_words() -> None:
-    """A model that wrote a nutrition quiz for a dog-nutrition brief gets no high fit
+    """A model that wrote a nutrition quiz for a cat-nutrition brief gets no high fit
     either: the entry's reviewed terms only count for tools composed from it."""
-    u = understand("quiz: test your knowledge of dog nutrition")
+    u = understand("quiz: test your knowledge of cat nutrition")
     plan = choose(u)
     tool = compose(plan, Slots())
     judged = Plan(u, plan.kind, plan.entry, plan.variant, plan.matched, composed=False)
     fit = fit_of(judged, tool)
-    assert fit.level == "medium" and any("not dogs" in m for m in fit.missing), fit
+    assert fit.level == "medium" and any("not cats" in m for m in fit.missing), fit
 
 
 # ---- reading the subject's words ------------------------------------------------------------
