@@ -79,6 +79,8 @@ class Session(BaseModel):
     #: The answers the current tool was built from (None before the first build): a turn
     #: that finds the same answers and the tool still there has nothing new to build.
     built_answers: dict[str, Any] | None = None
+    #: When the current version was saved (ISO time, as messages carry).
+    built_at: str = ""
     #: A data source attached at the start ("create a tool from this data").
     source_id: str | None = None
     tool_id: str | None = None

@@ -364,8 +364,10 @@ async def _advance(app: App, user: User, sid: str) -> None:
         # from the brief would drop those edits). The built version stands.
         log.info("co-creation turn with nothing new to build", session_id=sid)
         await _set_status(app, user, sid, "ready")
-        built = f"Version {session.tool_version}" if session.tool_version else "The tool"
-        await _say(app, user, sid, f"{built} already has every answer: nothing new to build.")
+        asked = [m.at for m in session.messages if m.role == "user"]
+        if asked and asked[-1] > session.built_at:  # asked after the version was saved
+            built = f"Version {session.tool_version}" if session.tool_version else "The tool"
+            await _say(app, user, sid, f"{built} already has every answer: nothing new to build.")
         return
     if session.planned_brief is not None:  # following the agent's plan: no model request
         planned = next((q for q in session.planned if q.id not in session.answers), None)
@@ -539,6 +541,7 @@ async def _save_version(
 
     def change(s: Session) -> None:
         s.tool_id, s.tool_version, s.status = stored.id, stored.version, "ready"
+        s.built_at = now_iso()
         s.report = report.model_dump(mode="json")
         s.template_id, s.explanation, s.fit = template_id, explanation, fit
         s.versions = [*s.versions, info]

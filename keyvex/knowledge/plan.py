@@ -325,6 +325,15 @@ def subject_of(plan: Plan) -> str:
     return entry.subject
 
 
+def topic_of(plan: Plan) -> str:
+    """What a fit line or an explanation says the tool is about: a calculator's family
+    ("customer churn cost"), not the slot word its variant puts in the tool ("members");
+    otherwise :func:`subject_of`."""
+    if not plan.generic and isinstance(plan.entry, CalculatorModel):
+        return plan.entry.family
+    return subject_of(plan)
+
+
 def compose(plan: Plan, slots: Slots) -> ToolDefinition:
     """The plan's tool, with the brief's (and answers') words in it."""
     entry, u = plan.entry, plan.understanding
@@ -404,7 +413,7 @@ def fit_of(plan: Plan, tool: ToolDefinition) -> Fit:
             "labels and typical defaults; check them in the editor"
         )
     else:
-        covered.append(subject)
+        covered.append(topic_of(plan))
     cap = None if plan.generic else _subject_fit(plan, tool, covered, missing)
     _audience_fit(u, text, covered, missing)
     if u.offer:
@@ -441,7 +450,7 @@ def _subject_fit(
     if check is None or check.whole:
         return None
     kind = "quiz" if tool.kind == "quiz" else KIND_NAMES[_built_kind(tool)]
-    about = plan.entry.family if isinstance(plan.entry, CalculatorModel) else subject_of(plan)
+    about = topic_of(plan)
     missing.append(missing_line(check, kind, about))  # the model's family, not a slot value
     return "medium" if check.heads_covered or _strongly_chosen(plan) else "low"
 

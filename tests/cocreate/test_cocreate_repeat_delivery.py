@@ -104,6 +104,7 @@ def test_a_second_build_request_with_nothing_new_keeps_the_built_version(
             session = await service.get_session(app, user, sid)
             assert [v.version for v in session.versions] == [1]
             assert session.built_answers == session.answers
+            assert not [m for m in session.messages if "already has" in m.text]  # answered
 
             await service.build_now(app, user, sid)  # asked again: nothing has changed
             await service.jobs(app).wait_idle(60)

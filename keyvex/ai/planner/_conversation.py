@@ -17,7 +17,7 @@ from keyvex.ai.planner._instantiate import adapt, text_of
 from keyvex.ai.planner._questions import LEAD_TIMING, RESULT_STYLES, plan_questions
 from keyvex.knowledge import Plan, Slots, Understanding, choose, compose, find_plan, understand
 from keyvex.knowledge.brief import KIND_NAMES
-from keyvex.knowledge.plan import subject_of
+from keyvex.knowledge.plan import topic_of
 from keyvex.tools import ToolDefinition, parse_tool
 from keyvex.tools.currencies import currency_code
 
@@ -64,7 +64,7 @@ def explain(plan: Plan) -> str:
     assert plan.entry is not None
     matched = ", ".join(f"'{t.rstrip('*')}'" for t in plan.matched[:4])
     return (
-        f"{text} I will build {_a(KIND_NAMES[plan.kind])} on {subject_of(plan)} from the "
+        f"{text} I will build {_a(KIND_NAMES[plan.kind])} on {topic_of(plan)} from the "
         f"reviewed knowledge base ('{plan.source_id}'), matched on {matched}."
     )
 
