@@ -9,18 +9,17 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from keyvex.knowledge import Slots, assessment_tool, choose, compose, knowledge_base, understand
+from keyvex.knowledge import Slots, assessment_tool, choose, knowledge_base, understand
 from keyvex.knowledge.compose import for_individuals
 from keyvex.knowledge.models import PersonalWording, Vocabulary
 from keyvex.tools import ToolDefinition, verify
+from tests.knowledge.offline import offline_tool
 
 ORGANISATION_WORDS = re.compile(r"\b(?:we|our|us|organisation|organisation's)\b", re.IGNORECASE)
 
 
 def _build(brief: str) -> ToolDefinition:
-    u = understand(brief)
-    slots = Slots(audience=u.audience, business=u.industry.business if u.industry else "")
-    return compose(choose(u), slots)
+    return offline_tool(brief)[2]
 
 
 def _visitor_texts(tool: ToolDefinition) -> list[str]:

@@ -5,20 +5,11 @@ from __future__ import annotations
 
 from keyvex.knowledge import Slots, choose, compose, fit_of, understand
 from keyvex.tools import ToolDefinition
+from tests.knowledge.offline import offline_tool
 
 
 def _built(brief: str) -> tuple[ToolDefinition, str]:
-    u = understand(brief)
-    plan = choose(u)
-    slots = Slots(
-        audience=u.audience,
-        business=u.industry.business if u.industry else "",
-        offer=u.offer,
-        currency=u.currency or "",
-        questions=u.questions,
-        categories=u.categories,
-    )
-    tool = compose(plan, slots)
+    _, plan, tool = offline_tool(brief)
     return tool, fit_of(plan, tool).level
 
 

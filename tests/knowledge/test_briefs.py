@@ -23,9 +23,10 @@ from typing import Any
 import pytest
 import yaml
 
-from keyvex.knowledge import Fit, Plan, Slots, Understanding, choose, compose, fit_of, understand
+from keyvex.knowledge import Fit, Plan, Understanding, fit_of
 from keyvex.tools import ToolDefinition, verify
 from keyvex.tools._report import VerificationReport
+from tests.knowledge.offline import offline_tool
 
 BRIEFS_FILE = Path(__file__).with_name("briefs.yaml")
 DATA = yaml.safe_load(BRIEFS_FILE.read_text(encoding="utf-8"))
@@ -81,17 +82,7 @@ class Built:
 
 @cache
 def _build(brief: str) -> Built:
-    u = understand(brief)
-    plan = choose(u)
-    slots = Slots(
-        audience=u.audience,
-        business=u.industry.business if u.industry else "",
-        offer=u.offer,
-        currency=u.currency or "",
-        questions=u.questions,
-        categories=u.categories,
-    )
-    tool = compose(plan, slots)
+    u, plan, tool = offline_tool(brief)
     return Built(u, plan, tool, verify(tool), fit_of(plan, tool))
 
 
