@@ -245,7 +245,7 @@ FILLER = frozenset(
     prospects people them they their own some more most very really much time money figure
     out find finds sell sells offer offers only company companies business businesses
     newsletter site page blog landing funnel lets know whether if when where why every each
-    per please instant easy handy guy guys against
+    per please instant easy handy guy guys against as
     i'd you'd we'd they'd he'd she'd it'd i'll you'll we'll they'll it'll i'm you're we're
     they're i've you've we've they've it's that's there's
     """.split()
@@ -273,6 +273,10 @@ QUESTION_SCAFFOLD = re.compile(
 READY_TO = re.compile(
     r"(?i)\b(?:is|are|am) (?:you|your|my|our|their|the|this|we|i|they)(?: [^\W\d_][\w'&-]*){0,3}"
     r" (?:ready|prepared) to\b"
+)
+#: "as a freelance designer", "as an employer": the role someone speaks in, not a subject.
+AS_A_ROLE = re.compile(
+    r"(?i)\bas an? (?:[^\W\d_][\w'-]* ){0,3}?[^\W\d_][\w'-]*(?=\s*(?:[?.,!;:]|$))"
 )
 #: "mortgage-ready", "investor-ready": ready for what the word before names.
 READY_HYPHEN = re.compile(r"(?i)\b([^\W\d_]{3,})-(?:ready|proof)\b")
@@ -651,6 +655,7 @@ def _subject(brief: str, found: Understanding) -> list[str]:
     kind_words = {w for phrases in KIND_PHRASES.values() for p in phrases for w in p.split()}
     names = _names(brief)
     text = LEAD_MAGNET.sub(",", _without_places(brief))  # "a lead" is a subject of its own
+    text = AS_A_ROLE.sub(",", text)  # "what should I charge as a freelance designer": who
     named = _named_before_tool(text, skip, names)  # "pension gap calculator"
     if named:
         return named

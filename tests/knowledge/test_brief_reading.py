@@ -166,6 +166,12 @@ def test_contractions_and_a_leading_adverb_are_not_the_subject() -> None:
     )
 
 
+def test_the_role_someone_speaks_in_is_not_the_subject() -> None:
+    u = understand("How much should I charge as a freelance designer? calculator")
+    assert "designer" not in u.subject_words and "as" not in u.subject_words
+    assert choose(u).source_id == "freelance-rate"
+
+
 def test_a_question_about_how_strong_something_is_names_it() -> None:
     u = understand("Assessment for charity boards: how healthy is your fundraising strategy?")
     assert u.subject == "fundraising strategy" and u.audience == "charity boards"
