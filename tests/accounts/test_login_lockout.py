@@ -21,8 +21,16 @@ MakeFrom = Callable[[str], Browser]
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    # A per-IP limit low enough for a short spray; the per-account limit keeps its default.
-    return Settings(env="test", data_dir=tmp_path / "data", login_limit_ip="8/minute")
+    """A per-IP limit low enough for a short spray, and the per-account limit's default count,
+    both per day: the limiter's sliding-window counter floors the previous window's weighted
+    count, so one more hit passes right after a window ends, and per-minute windows made these
+    exact counts fail whenever a test ran across a minute (seen in CI)."""
+    return Settings(
+        env="test",
+        data_dir=tmp_path / "data",
+        login_limit_ip="8/day",
+        login_limit_account=f"{LIMIT}/day",
+    )
 
 
 @pytest.fixture

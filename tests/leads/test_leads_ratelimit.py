@@ -18,7 +18,7 @@ def _limited(kit: Any, **rules: str) -> Any:
 
 
 def test_one_address_is_limited(kit: Any) -> None:
-    kit = _limited(kit, lead_limit_ip="3/minute")
+    kit = _limited(kit, lead_limit_ip="3/day")
 
     async def scenario() -> None:
         tool = await kit.publish(await kit.user("owner@example.com"))
@@ -34,7 +34,7 @@ def test_one_address_is_limited(kit: Any) -> None:
 
 
 def test_one_tool_is_limited_across_addresses(kit: Any) -> None:
-    kit = _limited(kit, lead_limit_tool="4/minute")
+    kit = _limited(kit, lead_limit_tool="4/day")
 
     async def scenario() -> None:
         owner = await kit.user("owner@example.com")

@@ -37,7 +37,7 @@ def make_client(tmp_path: Path) -> Iterator[Any]:
 
 
 def test_result_limit_ip_sets_the_live_result_limit(make_client: Any) -> None:
-    client, _ = make_client(result_limit_ip="2/minute")
+    client, _ = make_client(result_limit_ip="2/day")
     codes = [client.post("/t/roi/result", json=ANSWERS).status_code for _ in range(3)]
     assert codes == [200, 200, 429]
     assert int(client.post("/t/roi/result", json=ANSWERS).headers["retry-after"]) > 0

@@ -140,7 +140,7 @@ def test_failed_log_ins_are_rate_limited_per_account(browser: Any, make_browser:
 def test_failed_log_ins_are_rate_limited_per_ip(settings: Settings) -> None:
     from keyvex.web.middleware import CSRF_COOKIE
 
-    strict = settings.model_copy(update={"login_limit_ip": "3/minute"})
+    strict = settings.model_copy(update={"login_limit_ip": "3/day"})
     with TestClient(create_app(strict)) as client:
         page = client.get("/login")
         assert client.cookies.get(CSRF_COOKIE)
