@@ -58,7 +58,7 @@ KIND_PHRASES: dict[Kind, tuple[str, ...]] = {
         "fit for", "suits", "right for", "style quiz", "match", "recommend", "recommends",
     ),
 }  # fmt: skip
-QUIZ_WORDS = ("quiz", "quizzes", "test")
+QUIZ_WORDS = ("quiz", "quizzes", "test", "trivia")
 #: What a quiz asks about when it has right answers: a "deadlines quiz" is a knowledge quiz,
 #: even when the topic's name holds a kind's word ("Self Assessment", the UK tax return).
 KNOWLEDGE_TOPICS = ("deadline", "deadlines", "rules", "regulations", "facts", "myths", "trivia")

@@ -102,6 +102,8 @@ def test_a_quiz_about_deadlines_is_a_knowledge_quiz_whatever_its_topic_is_called
     assert "deadline" in tool.title.lower()
     assert level == "high"
     assert understand("Cyber security assessment for law firms").kind == "assessment"
+    trivia = "how well do you know your self assessment and VAT deadlines? trivia for landlords"
+    assert understand(trivia).kind == "knowledge_quiz"  # trivia is a quiz
 
 
 def test_an_entry_named_only_by_the_audience_is_not_chosen_as_a_fit() -> None:
