@@ -138,8 +138,8 @@ async def notifications_save(request: Request, app: AppDep, user: CurrentUser) -
 async def delete_page(request: Request, app: AppDep, user: CurrentUser) -> Response:
     try:
         await check_can_leave(app, user)
-    except Conflict as exc:
-        return render(request, "accounts/delete.html", {"error": exc.message, "refused": True})
+    except Conflict:  # the page says why and offers no form
+        return render(request, "accounts/delete.html", {"refused": True})
     return render(request, "accounts/delete.html", {})
 
 
@@ -156,7 +156,7 @@ async def delete_confirm(request: Request, app: AppDep, user: CurrentUser) -> Re
     try:
         await check_can_leave(app, user)
     except Conflict as exc:
-        context = {"error": exc.message, "refused": True}
+        context = {"refused": True, "attempted": True}
         return render(request, "accounts/delete.html", context, status_code=exc.status)
     await delete_account(app, user)
     response = RedirectResponse("/?account=deleted", status_code=303)

@@ -25,8 +25,7 @@ MAX_LISTED = 200
 LAST_ADMIN = "This is the only administrator who can sign in; make someone else one first."
 LAST_ADMIN_SELF = (
     "You are the only administrator who can sign in, and other accounts depend on one: make "
-    "another account an administrator first (Admin, Users), then delete yours. Nothing was "
-    "deleted."
+    "another account an administrator first (Admin, Users), then delete yours."
 )
 
 

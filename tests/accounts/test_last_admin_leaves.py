@@ -34,6 +34,8 @@ def test_the_last_administrator_is_told_before_and_refused_on_deleting_themselve
     page = browser.client.get("/account/delete")
     assert page.status_code == 200
     assert "only administrator" in page.text and 'name="password"' not in page.text
+    assert "Nothing was deleted" not in page.text  # nothing was asked yet
+    assert 'href="/admin/users"' in page.text
 
     refused = browser.submit("/account/delete", "/account/delete", password=PASSWORD)
     assert refused.status_code == 409
